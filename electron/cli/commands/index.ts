@@ -1,0 +1,5 @@
+import type { CliCommand } from '../command';
+import { hostsCommand } from './hosts';
+
+/** Every `stasis` subcommand, in the order `stasis --help` lists them. */
+export const COMMANDS: CliCommand[] = [hostsCommand];

@@ -1,0 +1,61 @@
+import { COMMANDS } from './commands/index';
+import { UsageError, type CliIo } from './command';
+import { STASIS_VERSION } from '../services/version';
+import { StasisError } from '../../shared/api/errors';
+
+const io: CliIo = {
+  out: (t) => process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
+  err: (t) => process.stderr.write(t.endsWith('\n') ? t : `${t}\n`),
+};
+
+function help(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    `stasis ${STASIS_VERSION} — checkpoint, inspect and migrate containers with CRIU`,
+    '',
+    'usage: stasis <command> [options]',
+    '',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'stasis <command> --help shows a command\'s options. Every command takes --json.',
+  ].join('\n');
+}
+
+export async function runCli(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.out(help());
+    return name ? 0 : 1;
+  }
+  if (name === '--version' || name === '-V') {
+    io.out(STASIS_VERSION);
+    return 0;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    io.err(`stasis: unknown command "${name}". Run "stasis --help" for the list.`);
+    return 1;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.out(`usage: ${command.usage}`);
+    return 0;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (err) {
+    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.err(`stasis ${name}: ${(err as Error).message}\nusage: ${command.usage}`);
+      return 1;
+    }
+    if (err instanceof StasisError) {
+      io.err(`stasis ${name}: ${err.message}${err.detail ? ` (${err.detail.split('\n')[0]})` : ''}`);
+      return 1;
+    }
+    io.err(`stasis ${name}: unexpected error: ${(err as Error).stack ?? String(err)}`);
+    return 2;
+  }
+}
+
+void runCli(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

@@ -1,0 +1,148 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { createDispatch } from '../../shared/api/dispatch';
+import type { ClientFrame, ServerFrame } from '../../shared/api/transport';
+import type { StasisHandlers } from '../../shared/api/contract';
+import type { CallContext } from '../services/app-services';
+import { CONTENT_SECURITY_POLICY } from './csp';
+
+export interface BrowserServerOptions {
+  handlers: StasisHandlers<CallContext>;
+  /** The built renderer (index.html and assets). */
+  staticDir: string;
+  host: string;
+  port: number;
+  token?: string;
+}
+
+export interface BrowserServer {
+  url: string;
+  origin: string;
+  token: string;
+  server: Server;
+  /** Pushes an event to every connected, authenticated client. */
+  broadcast(name: string, payload: unknown): void;
+  close(): Promise<void>;
+}
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+};
+
+const MAX_FRAME_BYTES = 1024 * 1024;
+
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+function sameToken(given: string | null, token: string): boolean {
+  if (!given) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+async function serveStatic(dir: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://x');
+  const rel = decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname);
+  const file = path.resolve(dir, `.${rel}`);
+  const headers = {
+    'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'Cache-Control': 'no-store',
+  };
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.writeHead(405, headers).end();
+    return;
+  }
+  if (!file.startsWith(path.resolve(dir) + path.sep)) {
+    res.writeHead(404, headers).end('not found');
+    return;
+  }
+  try {
+    const body = await readFile(file);
+    res.writeHead(200, { ...headers, 'Content-Type': MIME[path.extname(file)] ?? 'application/octet-stream' }).end(body);
+  } catch {
+    res.writeHead(404, headers).end('not found');
+  }
+}
+
+/**
+ * Browser mode: the built renderer over HTTP and the API contract over one WebSocket, on loopback.
+ * Every WebSocket connection must present the token and come from our own origin, so another
+ * page in the user's browser cannot drive the API.
+ */
+export async function startBrowserServer(options: BrowserServerOptions): Promise<BrowserServer> {
+  const token = options.token ?? randomBytes(24).toString('base64url');
+  const dispatch = createDispatch(options.handlers);
+  const clients = new Set<WebSocket>();
+  const server = createServer((req, res) => void serveStatic(options.staticDir, req, res));
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+  let origin = '';
+  let nextCaller = 1;
+
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const originOk = req.headers.origin === origin || req.headers.origin === origin.replace('127.0.0.1', 'localhost');
+    if (url.pathname !== '/api' || !originOk || !sameToken(url.searchParams.get('token'), token)) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  });
+
+  wss.on('connection', (ws: WebSocket) => {
+    const caller = `ws-${nextCaller++}`;
+    clients.add(ws);
+    ws.on('close', () => clients.delete(ws));
+    ws.on('message', (data) => {
+      let frame: ClientFrame;
+      try {
+        frame = JSON.parse(String(data)) as ClientFrame;
+      } catch {
+        return;
+      }
+      if (frame?.type !== 'invoke' || typeof frame.id !== 'number' || typeof frame.channel !== 'string') return;
+      void dispatch(frame.channel, frame.input, { caller }).then((envelope) => {
+        const reply: ServerFrame = { type: 'result', id: frame.id, envelope };
+        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(reply));
+      });
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  const hostForUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
+  origin = `http://${hostForUrl}:${port}`;
+
+  return {
+    url: `${origin}/#token=${token}`,
+    origin,
+    token,
+    server,
+    broadcast(name, payload) {
+      const frame: ServerFrame = { type: 'event', name, payload };
+      const text = JSON.stringify(frame);
+      for (const ws of clients) if (ws.readyState === ws.OPEN) ws.send(text);
+    },
+    async close() {
+      for (const ws of clients) ws.terminate();
+      wss.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,63 @@
+// Builds every runnable part. `--node-only` (run by npm's prepare step) builds just the CLI and the
+// browser-mode server, so `stasis` works right after `npm install`.
+import { build } from 'esbuild';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const pkg = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8'));
+const nodeOnly = process.argv.includes('--node-only');
+const define = { __STASIS_VERSION__: JSON.stringify(pkg.version) };
+
+const nodeEntry = (entry, outfile) =>
+  build({
+    entryPoints: [path.join(root, entry)],
+    outfile: path.join(root, outfile),
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    sourcemap: 'linked',
+    define,
+    logLevel: 'warning',
+  });
+
+const t0 = Date.now();
+const jobs = [
+  nodeEntry('electron/cli/main.ts', 'dist/node/cli.mjs'),
+  nodeEntry('electron/serve/main.ts', 'dist/node/serve.mjs'),
+];
+if (!nodeOnly) {
+  jobs.push(
+    build({
+      entryPoints: [path.join(root, 'electron/main/main.ts')],
+      outfile: path.join(root, 'dist/electron/main.cjs'),
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      external: ['electron', 'ssh2', 'zstd-napi', 'cpu-features'],
+      sourcemap: 'linked',
+      define,
+      logLevel: 'warning',
+    }),
+    // A sandboxed preload cannot require npm packages, so it is bundled whole (electron stays external).
+    build({
+      entryPoints: [path.join(root, 'electron/preload/preload.ts')],
+      outfile: path.join(root, 'dist/electron/preload.cjs'),
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'chrome130',
+      external: ['electron'],
+      define,
+      logLevel: 'warning',
+    }),
+  );
+  const { build: viteBuild } = await import('vite');
+  jobs.push(viteBuild({ configFile: path.join(root, 'vite.config.ts'), logLevel: 'warn' }));
+}
+await Promise.all(jobs);
+console.log(`built ${nodeOnly ? 'CLI and server' : 'everything'} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
