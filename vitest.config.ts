@@ -23,7 +23,7 @@ export default defineConfig({
         define,
         test: {
           name: 'system',
-          include: ['{shared,electron}/**/*.system.test.ts'],
+          include: ['{shared,electron,test-support}/**/*.system.test.ts'],
           fileParallelism: false,
           testTimeout: 180_000,
           hookTimeout: 300_000,
