@@ -1,0 +1,51 @@
+import { test as base } from '@playwright/test';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+export interface StasisServer {
+  url: string;
+  origin: string;
+  token: string;
+  sshConfig: string;
+}
+
+/** Starts the real browser-mode server (built by `npm test`) on a free port, with a known ssh config. */
+async function startServer(): Promise<{ server: StasisServer; child: ChildProcess }> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'stasis-e2e-'));
+  const sshConfig = path.join(dir, 'ssh_config');
+  writeFileSync(sshConfig, 'Host e2e-box\n  HostName 127.0.0.9\n  User tester\n  Port 2299\n\nHost *\n  ServerAliveInterval 30\n');
+  const child = spawn(process.execPath, ['dist/node/serve.mjs', '--port', '0', '--no-open', '--ssh-config', sshConfig], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`server did not print its URL: ${out}`)), 20_000);
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+      const m = /^(http:\/\/127\.0\.0\.1:\d+\/#token=\S+)$/m.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
+  });
+  const parsed = new URL(url);
+  return { server: { url, origin: parsed.origin, token: new URLSearchParams(parsed.hash.slice(1)).get('token')!, sshConfig }, child };
+}
+
+export const test = base.extend<object, { stasis: StasisServer }>({
+  stasis: [
+    // eslint-disable-next-line no-empty-pattern -- Playwright fixtures must destructure their dependencies
+    async ({}, use) => {
+      const { server, child } = await startServer();
+      await use(server);
+      child.kill('SIGTERM');
+    },
+    { scope: 'worker' },
+  ],
+});
+
+export { expect } from '@playwright/test';

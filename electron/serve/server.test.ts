@@ -1,0 +1,83 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import type { StasisHandlers } from '../../shared/api/contract';
+import type { CallContext } from '../services/app-services';
+import { isLoopback, startBrowserServer, type BrowserServer } from './server';
+
+const handlers = {
+  app: { info: async () => ({ name: 'Stasis', version: '9.9.9', mode: 'browser', platform: 'linux-x64' }) },
+  hosts: { list: async () => [], probe: async () => { throw new Error('unused'); }, sshConfig: async () => [] },
+} as unknown as StasisHandlers<CallContext>;
+
+function connect(url: string, origin: string): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { origin });
+    ws.once('open', () => resolve(ws));
+    ws.once('error', reject);
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+  });
+}
+
+describe('browser-mode server', () => {
+  let server: BrowserServer;
+  let staticDir: string;
+
+  beforeAll(async () => {
+    staticDir = mkdtempSync(path.join(tmpdir(), 'stasis-static-'));
+    writeFileSync(path.join(staticDir, 'index.html'), '<!doctype html><title>Stasis</title>');
+    writeFileSync(path.join(path.dirname(staticDir), 'secret.txt'), 'secret');
+    server = await startBrowserServer({ handlers, staticDir, host: '127.0.0.1', port: 0 });
+  });
+  afterAll(() => server.close());
+
+  it('prints a loopback URL with a random token in the fragment', () => {
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]{20,}$/);
+  });
+
+  it('serves the renderer with a strict CSP and nothing outside its folder', async () => {
+    const res = await fetch(`${server.origin}/`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
+    for (const p of ['/../secret.txt', '/%2e%2e/secret.txt', '/..%2fsecret.txt']) {
+      expect((await fetch(`${server.origin}${p}`)).status).toBe(404);
+    }
+  });
+
+  it('carries the contract over the WebSocket for the right token and origin only', async () => {
+    const api = `${server.origin.replace('http', 'ws')}/api`;
+    await expect(connect(`${api}?token=nope`, server.origin)).rejects.toThrow(/403/);
+    await expect(connect(`${api}?token=${server.token}`, 'http://evil.example')).rejects.toThrow(/403/);
+    await expect(connect(`${api}?token=${server.token}`, '')).rejects.toThrow(/403/);
+    const ws = await connect(`${api}?token=${server.token}`, server.origin);
+    const reply = await new Promise<unknown>((resolve) => {
+      ws.once('message', (d) => resolve(JSON.parse(String(d))));
+      ws.send(JSON.stringify({ type: 'invoke', id: 7, channel: 'app.info', input: {} }));
+    });
+    expect(reply).toMatchObject({ type: 'result', id: 7, envelope: { ok: true, value: { version: '9.9.9' } } });
+    const bad = await new Promise<unknown>((resolve) => {
+      ws.once('message', (d) => resolve(JSON.parse(String(d))));
+      ws.send('not json');
+      ws.send(JSON.stringify({ type: 'invoke', id: 8, channel: 'hosts.probe', input: { hostId: 5 } }));
+    });
+    expect(bad).toMatchObject({ id: 8, envelope: { ok: false, error: { code: 'bad-request' } } });
+    ws.close();
+  });
+
+  it('pushes events to connected clients', async () => {
+    const ws = await connect(`${server.origin.replace('http', 'ws')}/api?token=${server.token}`, server.origin);
+    const got = new Promise<unknown>((resolve) => ws.once('message', (d) => resolve(JSON.parse(String(d)))));
+    server.broadcast('hostChanged', { host: { id: 'local' } });
+    expect(await got).toEqual({ type: 'event', name: 'hostChanged', payload: { host: { id: 'local' } } });
+    ws.close();
+  });
+});
+
+describe('isLoopback', () => {
+  it('accepts only loopback addresses', () => {
+    for (const h of ['127.0.0.1', '127.1.2.3', '::1', 'localhost']) expect(isLoopback(h)).toBe(true);
+    for (const h of ['0.0.0.0', '192.168.1.2', '::', 'example.com', '127.0.0.1.evil']) expect(isLoopback(h)).toBe(false);
+  });
+});
