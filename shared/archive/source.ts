@@ -1,0 +1,66 @@
+import { RandomAccessByteReader, StreamByteReader, type ByteReader, type RandomAccess } from './byte-reader';
+import { detectCompression, looksLikeTar, gunzip, unzstdPure, type Compression, type Decompressor } from './compression';
+import { CorruptImageError, type ReaderLimits } from './errors';
+import { readTar, type TarMemberType } from './tar';
+
+/** One file of a checkpoint, wherever it lives (a directory, a tar member, a compressed tar member). */
+export interface SourceFile {
+  /** Path relative to the checkpoint's root, "/"-separated, never escaping it. */
+  path: string;
+  type: TarMemberType;
+  size: number;
+  /** Its data in order; call at most once, before the walk moves on. */
+  reader(): ByteReader;
+  /** Random access to its data when the source can seek (directories, uncompressed tar files). Call before reader(). */
+  window(): RandomAccess | undefined;
+}
+
+/** A checkpoint's files, visited one at a time in the order the source holds them. */
+export interface CheckpointSource {
+  readonly label: string;
+  readonly format: 'directory' | `tar${'' | '+gzip' | '+zstd'}`;
+  walk(visit: (file: SourceFile) => Promise<void>): Promise<void>;
+}
+
+export interface Decompressors {
+  gzip?: Decompressor;
+  zstd?: Decompressor;
+}
+
+export interface ArchiveInput {
+  label: string;
+  /** The archive's bytes from the start, as chunks (opened once). */
+  open(): AsyncIterable<Uint8Array>;
+  /** Random access, when the archive is a file; used to skip page data without reading it. */
+  random?: RandomAccess;
+}
+
+/** Detects gzip / zstd / plain tar by magic bytes and reads the archive as a stream. */
+export async function archiveSource(input: ArchiveInput, limits: ReaderLimits, decompressors: Decompressors = {}): Promise<CheckpointSource> {
+  const probe = new StreamByteReader(input.open(), limits.maxTotalBytes);
+  const head = await probe.peek(512);
+  const compression: Compression = detectCompression(head);
+  if (compression === 'none' && !looksLikeTar(head)) {
+    if (head.length === 0) throw new CorruptImageError(`${input.label} is empty`);
+    throw new CorruptImageError(`${input.label} is not a checkpoint archive (not tar, gzip or zstd)`);
+  }
+  const format = compression === 'none' ? 'tar' : compression === 'gzip' ? 'tar+gzip' : 'tar+zstd';
+  return {
+    label: input.label,
+    format,
+    async walk(visit) {
+      let reader: ByteReader;
+      if (compression === 'none') {
+        reader = input.random ? new RandomAccessByteReader(input.random) : probe;
+      } else {
+        const decompress = compression === 'gzip' ? (decompressors.gzip ?? gunzip) : (decompressors.zstd ?? unzstdPure);
+        reader = new StreamByteReader(decompress(probe.rest()), limits.maxTotalBytes);
+        const first = await reader.peek(512);
+        if (!looksLikeTar(first)) throw new CorruptImageError(`${input.label}: the ${compression} data inside is not a tar archive`);
+      }
+      await readTar(reader, { limits, allowOutsideLinks: false }, async (member, body) => {
+        await visit({ path: member.path, type: member.type, size: body.size, reader: () => body.reader, window: () => body.window() });
+      });
+    },
+  };
+}

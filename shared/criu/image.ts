@@ -1,0 +1,107 @@
+import { CorruptImageError, type ReaderLimits } from '../archive/errors';
+import { IMG_COMMON_MAGIC, IMG_SERVICE_MAGIC, INVENTORY_MAGIC, KIND_BY_MAGIC, isRawImageName, type ImageKind } from './magic';
+import { messageType, TO_OBJECT, type MessageName } from './schemas';
+
+/** A decoded entry: protobuf fields by CRIU's names; 64-bit numbers are decimal strings, enums are names. */
+export type Entry = Record<string, unknown>;
+
+export interface DecodedImage {
+  /** File name inside the checkpoint, e.g. "core-1.img". */
+  file: string;
+  /** crit's name for the image kind ("CORE", "FILES"…), "RAW" for magic-less files, "UNKNOWN" otherwise. */
+  kind: string;
+  entries: Entry[];
+  /** Payload bytes that follow entries (queued pipe/socket data, ghost file contents): counted, never kept. */
+  extraBytes: number;
+  /** Why this image (or its tail) was not decoded; absent when it was decoded completely. */
+  undecoded?: string;
+}
+
+function u32(bytes: Uint8Array, at: number): number {
+  return (bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 24)) >>> 0;
+}
+
+export function readMagic(bytes: Uint8Array): { kind?: ImageKind; magic: number; headerBytes: number } | undefined {
+  if (bytes.length < 4) return undefined;
+  const first = u32(bytes, 0);
+  if (first === INVENTORY_MAGIC) return { kind: KIND_BY_MAGIC.get(first), magic: first, headerBytes: 4 };
+  if (first !== IMG_COMMON_MAGIC && first !== IMG_SERVICE_MAGIC) return undefined;
+  if (bytes.length < 8) return undefined;
+  const second = u32(bytes, 4);
+  const kind = KIND_BY_MAGIC.get(second);
+  return kind ? { kind, magic: second, headerBytes: 8 } : { magic: second, headerBytes: 8 };
+}
+
+function decodeMessage(file: string, name: MessageName, payload: Uint8Array): Entry {
+  const type = messageType(name);
+  try {
+    return type.toObject(type.decode(payload), TO_OBJECT) as Entry;
+  } catch (err) {
+    throw new CorruptImageError(`${file}: a ${name} record is not valid protobuf`, (err as Error).message);
+  }
+}
+
+function num(v: unknown): number {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string') return Number(v);
+  return 0;
+}
+
+/** Payload bytes that follow one entry in images that carry them. */
+function extraAfter(layout: ImageKind['layout'], entry: Entry): number {
+  switch (layout) {
+    case 'pipe-data':
+      return num(entry['bytes']);
+    case 'sk-queues':
+      return num(entry['length']);
+    case 'tcp-stream':
+      return num(entry['inq_len']) + num(entry['outq_len']);
+    case 'bpfmap-data':
+      return num(entry['keys_bytes']) + num(entry['values_bytes']);
+    default:
+      return 0;
+  }
+}
+
+/**
+ * Decodes one CRIU image held in memory. `totalSize` is the file's real size when only its head was read (ghost
+ * files carry whole file contents after their first record; Stasis reads just the record).
+ */
+export function decodeImage(file: string, bytes: Uint8Array, limits: ReaderLimits, totalSize = bytes.length): DecodedImage {
+  if (isRawImageName(file)) return { file, kind: 'RAW', entries: [], extraBytes: totalSize, undecoded: 'raw data, not protobuf' };
+  const head = readMagic(bytes);
+  if (!head) {
+    if (bytes.length < 8) throw new CorruptImageError(`${file}: too short to be a CRIU image (${bytes.length} bytes)`);
+    throw new CorruptImageError(`${file}: not a CRIU image (magic 0x${u32(bytes, 0).toString(16)})`);
+  }
+  const kind = head.kind;
+  if (!kind) {
+    return { file, kind: 'UNKNOWN', entries: [], extraBytes: 0, undecoded: `unknown image magic 0x${head.magic.toString(16)}` };
+  }
+  if (!kind.message) return { file, kind: kind.name, entries: [], extraBytes: 0, undecoded: 'no schema for this image kind' };
+
+  const entries: Entry[] = [];
+  let extraBytes = 0;
+  let at = head.headerBytes;
+  while (at < bytes.length) {
+    if (bytes.length - at < 4) throw new CorruptImageError(`${file}: truncated record header at byte ${at}`);
+    const size = u32(bytes, at);
+    at += 4;
+    if (size > limits.maxEntryBytes) throw new CorruptImageError(`${file}: a record claims ${size} bytes, more than the ${limits.maxEntryBytes}-byte cap`);
+    if (size > bytes.length - at) throw new CorruptImageError(`${file}: truncated record at byte ${at - 4} (needs ${size} bytes, ${bytes.length - at} left)`);
+    const message: MessageName = kind.layout === 'pagemap' && entries.length === 0 ? 'pagemap_head' : kind.message;
+    const entry = decodeMessage(file, message, bytes.subarray(at, at + size));
+    at += size;
+    entries.push(entry);
+    if (kind.layout === 'ghost') {
+      // The rest is the file's contents (or chunk records with contents); only the header matters to a viewer.
+      extraBytes = totalSize - at;
+      break;
+    }
+    const extra = extraAfter(kind.layout, entry);
+    if (extra > bytes.length - at) throw new CorruptImageError(`${file}: record payload of ${extra} bytes runs past the end of the image`);
+    at += extra;
+    extraBytes += extra;
+  }
+  return { file, kind: kind.name, entries, extraBytes };
+}

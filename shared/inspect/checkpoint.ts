@@ -1,0 +1,177 @@
+import type { RandomAccess } from '../archive/byte-reader';
+import { CorruptImageError, type ReaderLimits } from '../archive/errors';
+import type { CheckpointSource, SourceFile } from '../archive/source';
+import { readTar, type TarMemberType } from '../archive/tar';
+import { decodeImage, type DecodedImage } from '../criu/image';
+
+/** Where one pages-N.img lives: random access when the source seeks, else only ranges captured while streaming. */
+export interface PagesFile {
+  name: string;
+  size: number;
+  access?: RandomAccess;
+  captured: Array<{ offset: number; bytes: Uint8Array }>;
+}
+
+export interface ListedFile {
+  path: string;
+  type: TarMemberType;
+  size: number;
+}
+
+/** The container engine's files around the CRIU images (podman, CRI-O and kubelet archives). */
+export interface ContainerFiles {
+  config?: unknown;
+  spec?: unknown;
+  network?: unknown;
+  deletedFiles?: string[];
+  rootfsDiff?: ListedFile[];
+  devshm?: ListedFile[];
+  /** Files present but not interpreted (dump.log, bind.mounts…). */
+  other: ListedFile[];
+}
+
+export interface Checkpoint {
+  label: string;
+  format: CheckpointSource['format'];
+  layout: 'images' | 'container';
+  images: Map<string, DecodedImage>;
+  pages: Map<string, PagesFile>;
+  container: ContainerFiles;
+  /** Files and records Stasis recognised but did not decode, with the reason. */
+  undecoded: Array<{ file: string; reason: string }>;
+}
+
+/** Which byte ranges of a pages file a view needs, decided from the images seen so far. */
+export type CapturePlan = (pagesFile: string, images: ReadonlyMap<string, DecodedImage>) => Array<{ offset: number; length: number }>;
+
+export interface LoadOptions {
+  limits: ReaderLimits;
+  capture?: CapturePlan;
+}
+
+const GHOST_HEAD_BYTES = 64 * 1024;
+const JSON_FILES: Record<string, 'config' | 'spec' | 'network'> = {
+  'config.dump': 'config',
+  'spec.dump': 'spec',
+  'network.status': 'network',
+};
+
+const textDecoder = new TextDecoder('utf-8');
+
+function isImageName(name: string): boolean {
+  return name.endsWith('.img') || name === 'stats-dump' || name === 'stats-restore';
+}
+
+async function listTar(file: SourceFile, limits: ReaderLimits): Promise<ListedFile[]> {
+  const out: ListedFile[] = [];
+  await readTar(file.reader(), { limits, allowOutsideLinks: true }, (m) => {
+    out.push({ path: m.path, type: m.type, size: m.size });
+  });
+  return out;
+}
+
+/** Reads a checkpoint's metadata in one pass. Page data is skipped, except ranges the capture plan asks for. */
+export async function loadCheckpoint(source: CheckpointSource, options: LoadOptions): Promise<Checkpoint> {
+  const { limits } = options;
+  const cp: Checkpoint = {
+    label: source.label,
+    format: source.format,
+    layout: 'images',
+    images: new Map(),
+    pages: new Map(),
+    container: { other: [] },
+    undecoded: [],
+  };
+  let held = 0;
+  const hold = (n: number, what: string): void => {
+    held += n;
+    if (held > limits.maxMetadataBytes) throw new CorruptImageError(`checkpoint metadata exceeds the ${limits.maxMetadataBytes}-byte cap (at ${what})`);
+  };
+  const readWhole = async (file: SourceFile, max: number): Promise<Uint8Array> => {
+    if (file.size > max) throw new CorruptImageError(`${file.path} is ${file.size} bytes, over the ${max}-byte cap`);
+    hold(file.size, file.path);
+    return file.reader().readExact(file.size);
+  };
+
+  await source.walk(async (file) => {
+    if (file.type !== 'file') return;
+    const inCheckpointDir = file.path.startsWith('checkpoint/');
+    if (inCheckpointDir) cp.layout = 'container';
+    const rel = inCheckpointDir ? file.path.slice('checkpoint/'.length) : file.path;
+    const name = rel;
+
+    if (!name.includes('/') && isImageName(name)) {
+      if (/^pages-\d+\.img$/.test(name)) {
+        const pages: PagesFile = { name, size: file.size, captured: [] };
+        const access = file.window();
+        if (access) pages.access = access;
+        else if (options.capture) await capture(file, pages, options.capture(name, cp.images), limits);
+        cp.pages.set(name, pages);
+        return;
+      }
+      if (/^tmpfs-(dev-)?\d+\.tar\.gz\.img$/.test(name) || /^(ifaddr|route6?|rule|ip6?tables|nftables)-\d+\.img$/.test(name)) {
+        cp.undecoded.push({ file: name, reason: 'raw data (not protobuf), listed only' });
+        return;
+      }
+      const ghost = name.startsWith('ghost-file-');
+      const bytes = ghost
+        ? await file.reader().readExact(Math.min(file.size, GHOST_HEAD_BYTES))
+        : await readWhole(file, limits.maxImageBytes);
+      const image = decodeImage(name, bytes, limits, file.size);
+      if (image.undecoded) cp.undecoded.push({ file: name, reason: image.undecoded });
+      cp.images.set(name, image);
+      return;
+    }
+    if (inCheckpointDir) {
+      cp.container.other.push({ path: file.path, type: file.type, size: file.size });
+      return;
+    }
+    const jsonKey = JSON_FILES[file.path];
+    if (jsonKey || file.path === 'deleted.files') {
+      const text = textDecoder.decode(await readWhole(file, 64 * 1024 * 1024));
+      try {
+        const value: unknown = JSON.parse(text);
+        if (jsonKey) cp.container[jsonKey] = value;
+        else if (Array.isArray(value)) cp.container.deletedFiles = value.map(String);
+        else cp.undecoded.push({ file: file.path, reason: 'not a JSON list' });
+      } catch (err) {
+        cp.undecoded.push({ file: file.path, reason: `not valid JSON: ${(err as Error).message}` });
+      }
+      return;
+    }
+    if (file.path === 'rootfs-diff.tar') {
+      cp.container.rootfsDiff = await listTar(file, limits);
+      return;
+    }
+    if (file.path === 'devshm-checkpoint.tar') {
+      cp.container.devshm = await listTar(file, limits);
+      return;
+    }
+    cp.container.other.push({ path: file.path, type: file.type, size: file.size });
+  });
+
+  if (!cp.images.has('inventory.img')) throw new CorruptImageError(`${source.label} is not a CRIU checkpoint (no inventory.img found)`);
+  if (!cp.images.has('pstree.img')) throw new CorruptImageError(`${source.label} has no pstree.img (an incomplete checkpoint)`);
+  return cp;
+}
+
+async function capture(file: SourceFile, pages: PagesFile, ranges: Array<{ offset: number; length: number }>, limits: ReaderLimits): Promise<void> {
+  const wanted = ranges
+    .filter((r) => r.length > 0 && r.offset < file.size)
+    .map((r) => ({ offset: r.offset, length: Math.min(r.length, file.size - r.offset) }))
+    .sort((a, b) => a.offset - b.offset);
+  if (!wanted.length) return;
+  const total = wanted.reduce((s, r) => s + r.length, 0);
+  if (total > limits.maxCaptureBytes) throw new CorruptImageError(`the memory view needs ${total} bytes of page data, over the ${limits.maxCaptureBytes}-byte cap`);
+  const reader = file.reader();
+  let pos = 0;
+  for (const r of wanted) {
+    const start = Math.max(r.offset, pos);
+    const end = r.offset + r.length;
+    if (end <= start) continue;
+    await reader.skip(start - pos);
+    const bytes = (await reader.readExact(end - start)).slice();
+    pages.captured.push({ offset: start, bytes });
+    pos = end;
+  }
+}

@@ -1,0 +1,47 @@
+import type { InspectReport, ProcessView } from './report';
+
+function mib(n: number): string {
+  return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MiB` : `${(n / 1024).toFixed(0)} KiB`;
+}
+
+/** The readable tree `stasis inspect` prints: processes under their parents, each with its fds. */
+export function renderReport(r: InspectReport, opts: { fds?: boolean } = {}): string {
+  const lines: string[] = [];
+  const c = r.container;
+  lines.push(`${r.source.path} (${r.source.format}, CRIU image v${r.source.imageVersion ?? '?'})`);
+  if (c) {
+    lines.push(`container ${c.name ?? '?'}${c.id ? ` (${c.id.slice(0, 12)})` : ''}  image ${c.image ?? '?'}  runtime ${c.runtime ?? '?'}`);
+    if (c.command) lines.push(`  command: ${c.command.join(' ')}`);
+    if (c.created) lines.push(`  created: ${c.created}${c.checkpointed ? `  checkpointed: ${c.checkpointed}` : ''}`);
+    if (c.rootfsChanges) lines.push(`  rootfs changes: ${c.rootfsChanges.added.length} added/changed, ${c.rootfsChanges.deleted.length} deleted`);
+  }
+  const byParent = new Map<number, ProcessView[]>();
+  const pids = new Set(r.processes.map((p) => p.pid));
+  for (const p of r.processes) {
+    const parent = pids.has(p.ppid) ? p.ppid : 0;
+    byParent.set(parent, [...(byParent.get(parent) ?? []), p]);
+  }
+  const walk = (parent: number, indent: string): void => {
+    for (const p of byParent.get(parent) ?? []) {
+      const cmd = p.cmdline.length ? p.cmdline.join(' ') : `[${p.comm}]`;
+      const extra = [
+        p.state !== 'alive' ? `${p.state}${p.exitCode !== undefined ? ` exit ${p.exitCode}` : ''}` : '',
+        p.threads.length > 1 ? `${p.threads.length} threads` : '',
+        `pgid ${p.pgid} sid ${p.sid}`,
+        p.memory.rssBytes ? `rss ${mib(p.memory.rssBytes)}` : '',
+      ].filter(Boolean).join(', ');
+      lines.push(`${indent}${p.pid} ${cmd}  (${extra})`);
+      if (p.cwd) lines.push(`${indent}    cwd ${p.cwd}${p.root && p.root !== '/' ? `  root ${p.root}` : ''}`);
+      if (opts.fds !== false) for (const f of p.fds) lines.push(`${indent}    fd ${String(f.fd).padStart(3)}  ${f.description}`);
+      walk(p.pid, `${indent}  `);
+    }
+  };
+  lines.push(`processes: ${r.processes.length}`);
+  walk(0, '  ');
+  if (r.sockets.length) lines.push(`sockets: ${r.sockets.length}`);
+  if (r.unlinkedFiles.length) lines.push(`unlinked files: ${r.unlinkedFiles.map((u) => u.path).join(', ')}`);
+  if (r.mounts.length) lines.push(`mounts: ${r.mounts.length}`);
+  if (r.stats) lines.push(`CRIU: frozen ${(r.stats['frozen_time'] ?? 0) / 1000} ms, ${r.stats['pages_written'] ?? 0} pages written`);
+  if (r.undecoded.length) lines.push(`not decoded: ${r.undecoded.map((u) => u.file).join(', ')}`);
+  return lines.join('\n');
+}
