@@ -526,8 +526,8 @@ function containerView(cp: Checkpoint): ContainerView | null {
   set('imageId', str(config['rootfsImage']) ?? str(config['rootfsImageID']));
   set('created', str(config['createdTime']) ?? str(annotations['io.kubernetes.cri-o.Created']));
   set('checkpointed', str(config['checkpointedTime']));
-  set('runtime', str(config['ociRuntime']) ?? str(config['runtimeName']));
-  set('engine', str(annotations['io.container.manager']) ?? (str(config['ociRuntime']) ? 'podman' : undefined));
+  set('runtime', str(config['runtime']) ?? str(config['ociRuntime']));
+  set('engine', str(annotations['io.container.manager']) ?? (str(config['runtime']) ? 'podman' : undefined));
   const args = process['args'];
   if (Array.isArray(args)) view.command = args.map(String);
   if (c.network !== undefined) view.network = c.network;

@@ -1,5 +1,15 @@
 import type { InspectReport, ProcessView } from './report';
 
+/** One line, at most 160 characters: commands can hold newlines and whole scripts. */
+function oneLine(text: string): string {
+  const flat = text.replace(/\s*\n\s*/g, ' \u21b5 ');
+  return flat.length > 160 ? `${flat.slice(0, 159)}\u2026` : flat;
+}
+
+function exitText(code: number): string {
+  return code & 0x7f ? `killed by signal ${code & 0x7f}` : `exit ${code >> 8}`;
+}
+
 function mib(n: number): string {
   return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MiB` : `${(n / 1024).toFixed(0)} KiB`;
 }
@@ -11,7 +21,7 @@ export function renderReport(r: InspectReport, opts: { fds?: boolean } = {}): st
   lines.push(`${r.source.path} (${r.source.format}, CRIU image v${r.source.imageVersion ?? '?'})`);
   if (c) {
     lines.push(`container ${c.name ?? '?'}${c.id ? ` (${c.id.slice(0, 12)})` : ''}  image ${c.image ?? '?'}  runtime ${c.runtime ?? '?'}`);
-    if (c.command) lines.push(`  command: ${c.command.join(' ')}`);
+    if (c.command) lines.push(`  command: ${oneLine(c.command.join(' '))}`);
     if (c.created) lines.push(`  created: ${c.created}${c.checkpointed ? `  checkpointed: ${c.checkpointed}` : ''}`);
     if (c.rootfsChanges) lines.push(`  rootfs changes: ${c.rootfsChanges.added.length} added/changed, ${c.rootfsChanges.deleted.length} deleted`);
   }
@@ -23,9 +33,9 @@ export function renderReport(r: InspectReport, opts: { fds?: boolean } = {}): st
   }
   const walk = (parent: number, indent: string): void => {
     for (const p of byParent.get(parent) ?? []) {
-      const cmd = p.cmdline.length ? p.cmdline.join(' ') : `[${p.comm}]`;
+      const cmd = oneLine(p.cmdline.length ? p.cmdline.join(' ') : `[${p.comm}]`);
       const extra = [
-        p.state !== 'alive' ? `${p.state}${p.exitCode !== undefined ? ` exit ${p.exitCode}` : ''}` : '',
+        p.state !== 'alive' ? `${p.state}${p.exitCode !== undefined ? `, ${exitText(p.exitCode)}` : ''}` : '',
         p.threads.length > 1 ? `${p.threads.length} threads` : '',
         `pgid ${p.pgid} sid ${p.sid}`,
         p.memory.rssBytes ? `rss ${mib(p.memory.rssBytes)}` : '',
