@@ -24,6 +24,8 @@ export PATH LC_ALL
 STORE_ROOT=/var/lib/stasis
 
 CHILD=''
+REPORTER=''
+VERJOB=''
 TMPDIR_OP=''
 OPFILE=''
 
@@ -37,9 +39,10 @@ progress() { # phase bytes
   printf '{"event":"progress","phase":"%s","bytes":%s}\n' "$1" "${2:-0}"
 }
 
-result() { printf '{"result":%s}\n' "$1"; }
+result() { printf '{"result":%s,"v":"%s"}\n' "$1" "$STASIS_HELPER_VERSION"; }
 
 cleanup() {
+  if [ -n "$REPORTER" ]; then kill "$REPORTER" 2>/dev/null; fi
   if [ -n "$CHILD" ]; then kill "$CHILD" 2>/dev/null; fi
   if [ -n "$TMPDIR_OP" ] && [ -d "$TMPDIR_OP" ]; then rm -rf "$TMPDIR_OP"; fi
   if [ -n "$OPFILE" ]; then rm -f "$OPFILE"; fi
@@ -49,7 +52,7 @@ cleanup() {
 }
 
 fail() { # code message [detail]
-  printf '{"error":{"code":"%s","message":"%s","detail":"%s"}}\n' "$1" "$(json_esc "$2")" "$(json_esc "${3:-}")"
+  printf '{"error":{"code":"%s","message":"%s","detail":"%s"},"v":"%s"}\n' "$1" "$(json_esc "$2")" "$(json_esc "${3:-}")" "$STASIS_HELPER_VERSION"
   cleanup
   exit 1
 }
@@ -178,12 +181,21 @@ run_watched() { # phase watchfile stdout stderr cmd...
   CHILD=$!
   if [ -n "$TMPDIR_OP" ]; then printf '%s %s\n' "$$" "$CHILD" >"$TMPDIR_OP/owner"; fi
   progress "$phase" 0
-  while pid_alive "$CHILD"; do
-    sleep 0.25
-    progress "$phase" "$(file_size "$watch")"
-  done
+  # The reporter runs beside the tool so that waiting for the tool adds no polling delay; each progress line
+  # is one short write, so lines never interleave.
+  (
+    trap - INT TERM HUP
+    while :; do
+      sleep 0.25
+      progress "$phase" "$(file_size "$watch")"
+    done
+  ) 9>&- &
+  REPORTER=$!
   wait "$CHILD"
   rc=$?
+  kill "$REPORTER" 2>/dev/null
+  wait "$REPORTER" 2>/dev/null
+  REPORTER=''
   CHILD=''
   return $rc
 }
@@ -228,8 +240,9 @@ finalize() { # tmpdir recovered(true|false)
   if [ -f "$d/note" ]; then note=$(json_esc "$(cat "$d/note")"); fi
   kind=checkpoint
   if [ -f "$d/kind" ]; then kind=$(cat "$d/kind"); fi
-  rtv=$(version_of "$RT")
-  criuv=$(version_of criu)
+  rtv=$(cat "$d/version.runtime" 2>/dev/null || version_of "$RT")
+  criuv=$(cat "$d/version.criu" 2>/dev/null || version_of criu)
+  rm -f "$d/version.runtime" "$d/version.criu"
   stats=false
   if [ -s "$d/stats.json" ] && [ "$(head -c 1 "$d/stats.json")" = '{' ]; then stats=true; fi
   parent_json=null
@@ -374,9 +387,13 @@ begin_checkpoint() { # runtime cid name image
     printf '%s %s\n' "$lin" "$PREV" >"$TMPDIR_OP/lineage"
   fi
   RT=$1 CID=$2
+  # Asked while the dump runs, so they cost no time.
+  (version_of "$1" >"$TMPDIR_OP/version.runtime" 2>/dev/null; version_of criu >"$TMPDIR_OP/version.criu" 2>/dev/null) 9>&- &
+  VERJOB=$!
 }
 
 end_checkpoint() {
+  wait "$VERJOB" 2>/dev/null
   finalize "$TMPDIR_OP" false || fail operation-failed "The checkpoint was taken but could not be stored." "$TMPDIR_OP"
   TMPDIR_OP=''
   retention "$RT" "$CID" "$KEEP_LAST"
@@ -567,8 +584,9 @@ restore_podman() { # opts...
   fi
   run_watched restore /dev/null "$WORK/out" "$WORK/err" podman container restore --import "$ARCH" "$@" ||
     map_runtime_error "$WORK/err" "podman restore"
-  info=$(podman container inspect --format '{{.ID}} {{.Name}}' "${NEWNAME:-$CNAME}" 2>/dev/null)
-  newcid=${info%% *} newname=${info#* }
+  # podman prints the restored container's id last
+  newcid=$(tail -n 1 "$WORK/out" | tr -cd 'a-f0-9')
+  newname=${NEWNAME:-$CNAME}
   lineage_for_new podman "$newcid"
   result "{\"checkpoint\":\"$ID\",\"container\":{\"runtime\":\"podman\",\"id\":\"$newcid\",\"name\":\"$newname\"}}"
 }

@@ -3,14 +3,19 @@ import type { StasisHandlers } from '../../shared/api/contract';
 import type { EmitEvent } from '../../shared/api/dispatch';
 import { StasisError } from '../../shared/api/errors';
 import type { HostCapabilities, HostSummary } from '../../shared/domain/host';
+import { CheckpointService } from './checkpoint-service';
 import { localExec } from './exec';
 import { probeHost } from './host-probe';
+import { HostRegistry } from './host-registry';
+import { HostStore, defaultHostsFile } from './host-store';
 import { defaultSshConfigPath, listSshConfigHosts } from './ssh-config';
 import { STASIS_VERSION } from './version';
 
 export interface AppServicesOptions {
   mode: 'electron' | 'browser';
   sshConfigPath?: string;
+  /** hosts.json (hosts added by hand); defaults to $XDG_CONFIG_HOME/stasis/hosts.json. */
+  hostsFile?: string;
   emit?: EmitEvent;
 }
 
@@ -44,24 +49,62 @@ export function createAppServices(options: AppServicesOptions) {
     }
   };
 
+  const hosts = new HostRegistry({
+    sshConfigPath,
+    store: new HostStore(options.hostsFile ?? defaultHostsFile()),
+    ...(options.emit ? { emit: options.emit } : {}),
+    localSummary,
+  });
+  const checkpoints = new CheckpointService({
+    helperFor: (id) => hosts.helperFor(id),
+    hostIds: () => hosts.ids(),
+    ...(options.emit ? { emit: options.emit } : {}),
+  });
+
   const handlers: StasisHandlers<CallContext> = {
     app: {
       info: async () => ({ name: 'Stasis', version: STASIS_VERSION, mode: options.mode, platform: `${process.platform}-${process.arch}` }),
     },
     hosts: {
-      list: async () => [await localSummary()],
+      list: async () => hosts.list(),
       probe: async ({ hostId }) => {
-        if (hostId !== 'local') throw new StasisError('not-found', `No host "${hostId}". Add it first, or pick one from the sidebar.`);
+        if (hostId !== 'local') {
+          const s = await hosts.refresh(hostId);
+          options.emit?.('hostChanged', { host: s });
+          throw new StasisError('not-supported', `Capability probes run on this computer only for now; ${hostId} is ${s.status}.`);
+        }
         const summary = await localSummary(true);
         options.emit?.('hostChanged', { host: summary });
         if (!summary.capabilities) throw new StasisError('operation-failed', `Could not probe this computer: ${summary.error ?? 'unknown error'}.`);
         return summary.capabilities;
       },
       sshConfig: async () => listSshConfigHosts(sshConfigPath),
+      add: async (m) => hosts.add(m),
+      remove: async ({ hostId }) => hosts.remove(hostId),
+      test: async ({ hostId }) => hosts.test(hostId),
+      setUp: async ({ hostId, sudoers }) => hosts.setUp(hostId, sudoers),
+      acceptKey: async ({ hostId, fingerprint }) => hosts.acceptKey(hostId, fingerprint),
+      provideSecret: async ({ hostId, kind, secret }) => hosts.provideSecret(hostId, kind, secret),
+    },
+    containers: {
+      list: async ({ hostId }) => checkpoints.containers(hostId),
+    },
+    checkpoints: {
+      create: async (input) => checkpoints.create(input),
+      restore: async (input) => checkpoints.restore(input),
+      list: async ({ hostId }) => checkpoints.list(hostId),
+      delete: async ({ hostId, checkpointId }) => checkpoints.delete(hostId, checkpointId),
+      inspect: async ({ hostId, checkpointId }) => checkpoints.inspect(hostId, checkpointId),
+      cancel: async ({ operationId }) => checkpoints.cancel(operationId),
     },
   };
 
-  return { handlers, sshConfigPath };
+  return {
+    handlers,
+    sshConfigPath,
+    /** Ends SSH sessions so that a CLI process can exit. */
+    close: () => hosts.closeAll(),
+  };
 }
 
 export type AppServices = ReturnType<typeof createAppServices>;

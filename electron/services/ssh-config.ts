@@ -105,3 +105,59 @@ export async function listSshConfigHosts(file = defaultSshConfigPath()): Promise
     };
   });
 }
+
+/** Everything needed to connect to one host, as ssh(1) would compute it from the config. */
+export interface SshTarget {
+  alias: string;
+  hostName: string;
+  port: number;
+  user: string;
+  identityFiles: string[];
+  /** IdentitiesOnly: use only the configured keys, not the agent's other keys. */
+  identitiesOnly: boolean;
+  knownHostsFiles: string[];
+  /** ProxyJump hops, first to last ([user@]host[:port] or aliases); empty for a direct connection. */
+  proxyJump: string[];
+}
+
+function defaultUser(): string {
+  return process.env['USER'] ?? process.env['LOGNAME'] ?? (process.getuid?.() === 0 ? 'root' : 'root');
+}
+
+/** Computes a host's settings (`Match exec` is never run). A name the config does not mention still resolves. */
+export async function resolveSshTarget(file: string, alias: string): Promise<SshTarget> {
+  const { text } = await readExpandedSshConfig(file);
+  const config = SSHConfig.parse(text);
+  const c = config.compute(alias, { matchExec: false, ignoreCase: true }) as Record<string, string | string[]>;
+  const one = (k: string): string | undefined => {
+    const v = c[k];
+    return Array.isArray(v) ? v[0] : v;
+  };
+  const many = (k: string): string[] => {
+    const v = c[k];
+    return v === undefined ? [] : Array.isArray(v) ? v : [v];
+  };
+  const port = Number(one('port') ?? 22);
+  const jump = one('proxyjump');
+  const known = many('userknownhostsfile').flatMap((v) => v.split(/\s+/)).filter((v) => v && v !== 'none');
+  return {
+    alias,
+    hostName: one('hostname') ?? alias,
+    port: Number.isInteger(port) && port > 0 ? port : 22,
+    user: one('user') ?? defaultUser(),
+    identityFiles: many('identityfile').map(expandTilde),
+    identitiesOnly: /^yes$/i.test(one('identitiesonly') ?? ''),
+    knownHostsFiles: (known.length ? known : ['~/.ssh/known_hosts', '~/.ssh/known_hosts2']).map(expandTilde),
+    proxyJump: jump && !/^none$/i.test(jump) ? jump.split(',').map((s) => s.trim()).filter(Boolean) : [],
+  };
+}
+
+/** A ProxyJump hop `[user@]host[:port]`: an alias from the config, or a literal address. */
+export async function resolveJumpHop(file: string, spec: string): Promise<SshTarget> {
+  const m = /^(?:([^@]+)@)?(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(spec);
+  if (!m) throw new Error(`Cannot read the ProxyJump hop "${spec}".`);
+  const host = m[2]!.replace(/^\[|\]$/g, '');
+  const t = await resolveSshTarget(file, host);
+  // A hop inherits no further ProxyJump of its own here: the chain is given in full by the target's ProxyJump.
+  return { ...t, ...(m[1] ? { user: m[1] } : {}), ...(m[3] ? { port: Number(m[3]) } : {}), proxyJump: [] };
+}

@@ -5,8 +5,23 @@
 import { z } from 'zod';
 import { event, request, requestChannels, type ClientOf, type HandlersOf } from './define';
 import { HostCapabilities, HostSummary, SshConfigHost } from '../domain/host';
+import { ContainerList, ContainerRef, Runtime } from '../domain/container';
+import {
+  Checkpoint,
+  CheckpointDetail,
+  CheckpointId,
+  CheckpointOptions,
+  OperationId,
+  OperationProgress,
+  RestoreOptions,
+  RestoreResult,
+} from '../domain/checkpoint';
+import { HostId, HostKeyInfo, HostTestResult, ManualHost, SecretKind, SetUpResult } from '../domain/ssh-host';
 
 const Empty = z.object({}).strict();
+const OnHost = z.object({ hostId: z.string().min(1).max(256) }).strict();
+const AnyHost = z.object({ hostId: z.string().min(1).max(256).optional() }).strict();
+const OnCheckpoint = z.object({ hostId: z.string().min(1).max(256), checkpointId: CheckpointId }).strict();
 
 export const AppInfo = z.object({
   name: z.string(),
@@ -24,6 +39,50 @@ export const requests = {
     list: request(Empty, z.array(HostSummary)),
     probe: request(z.object({ hostId: z.string().min(1).max(256) }).strict(), HostCapabilities),
     sshConfig: request(Empty, z.array(SshConfigHost)),
+    /** Adds a host by hand (persisted without secrets). */
+    add: request(ManualHost, HostSummary),
+    /** Forgets a host added by hand, or hides one imported from the ssh config. */
+    remove: request(z.object({ hostId: HostId }).strict(), z.object({ removed: z.boolean() })),
+    /** Connects, checks the helper (present, version) and reports the round trip. */
+    test: request(OnHost, HostTestResult),
+    /** "Set up this host": installs the shipped helper, and on request a sudoers drop-in for it. */
+    setUp: request(z.object({ hostId: z.string().min(1).max(256), sudoers: z.boolean().default(false) }).strict(), SetUpResult),
+    /** Trusts the key shown in a `host-key-unknown` error; the fingerprint must match what the host presents. */
+    acceptKey: request(z.object({ hostId: z.string().min(1).max(256), fingerprint: z.string().min(8).max(128) }).strict(), HostKeyInfo),
+    /** A password or key passphrase for this session only; kept in memory, never written to disk. */
+    provideSecret: request(
+      z.object({ hostId: z.string().min(1).max(256), kind: SecretKind, secret: z.string().min(1).max(4096) }).strict(),
+      z.object({ ok: z.boolean() }),
+    ),
+  },
+  containers: {
+    /** Every host in parallel (one helper call per host) unless one is named; unreachable hosts land in `errors`. */
+    list: request(AnyHost, ContainerList),
+  },
+  checkpoints: {
+    create: request(
+      z.object({
+        hostId: z.string().min(1).max(256),
+        runtime: Runtime.default('podman'),
+        container: ContainerRef,
+        options: CheckpointOptions.default({}),
+        operationId: OperationId.optional(),
+      }).strict(),
+      Checkpoint,
+    ),
+    restore: request(
+      z.object({
+        hostId: z.string().min(1).max(256),
+        checkpointId: CheckpointId,
+        options: RestoreOptions.default({}),
+        operationId: OperationId.optional(),
+      }).strict(),
+      RestoreResult,
+    ),
+    list: request(AnyHost, z.object({ checkpoints: z.array(Checkpoint), errors: ContainerList.shape.errors })),
+    delete: request(OnCheckpoint, z.object({ deleted: z.string() })),
+    inspect: request(OnCheckpoint, CheckpointDetail),
+    cancel: request(z.object({ operationId: OperationId }).strict(), z.object({ cancelled: z.boolean() })),
   },
 } as const;
 
@@ -31,6 +90,8 @@ export const HostStatusEvent = z.object({ host: HostSummary });
 
 export const events = {
   hostChanged: event(HostStatusEvent),
+  /** Phase, bytes so far and elapsed time of a running checkpoint or restore. */
+  operationProgress: event(OperationProgress),
 } as const;
 
 export type Requests = typeof requests;

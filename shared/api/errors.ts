@@ -16,6 +16,8 @@ export const ErrorCode = z.enum([
   'host-key-unknown',
   'host-key-changed',
   'auth-failed',
+  'password-needed',
+  'passphrase-needed',
   'busy',
   'cancelled',
   'timeout',

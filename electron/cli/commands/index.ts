@@ -1,6 +1,11 @@
 import type { CliCommand } from '../command';
 import { hostsCommand } from './hosts';
 import { inspectCommand } from './inspect';
+import { psCommand } from './ps';
+import { checkpointCommand } from './checkpoint';
+import { checkpointsCommand } from './checkpoints';
+import { restoreCommand } from './restore';
+import { rmCommand } from './rm';
 
 /** Every `stasis` subcommand, in the order `stasis --help` lists them. */
-export const COMMANDS: CliCommand[] = [hostsCommand, inspectCommand];
+export const COMMANDS: CliCommand[] = [hostsCommand, inspectCommand, psCommand, checkpointCommand, checkpointsCommand, restoreCommand, rmCommand];

@@ -1,0 +1,140 @@
+import { randomBytes } from 'node:crypto';
+import { StasisError, toErrorShape } from '../../shared/api/errors';
+import type { EmitEvent } from '../../shared/api/dispatch';
+import {
+  CheckpointMeta,
+  type Checkpoint,
+  type CheckpointDetail,
+  type CheckpointOptions,
+  type OperationProgress,
+  type RestoreOptions,
+  type RestoreResult,
+} from '../../shared/domain/checkpoint';
+import type { ContainerList, ContainerSummary, HostFailure, Runtime } from '../../shared/domain/container';
+import { z } from 'zod';
+import { checkpointArgs, restoreArgs } from './checkpoint-args';
+import { parseHelperPs } from './container-list';
+import type { HelperClient } from './helper-client';
+
+export interface CheckpointServiceDeps {
+  helperFor(hostId: string): Promise<HelperClient>;
+  /** Every host the lists cover when none is named. */
+  hostIds(): Promise<string[]>;
+  emit?: EmitEvent;
+}
+
+const HelperRestore = z.object({
+  checkpoint: z.string(),
+  container: z.object({ runtime: z.enum(['podman', 'docker', 'process']), id: z.string(), name: z.string() }),
+});
+const HelperInspect = z.object({
+  meta: CheckpointMeta,
+  stats: z.unknown().nullable(),
+  files: z.array(z.object({ path: z.string(), bytes: z.number() })),
+});
+
+export function newOperationId(): string {
+  return `op-${randomBytes(8).toString('hex')}`;
+}
+
+function failure(host: string, err: unknown): HostFailure {
+  const e = toErrorShape(err);
+  return { host, code: e.code, message: e.message };
+}
+
+/** Checkpoints, restores and the lists: helper verbs on the right host, progress as events, cancel by id. */
+export class CheckpointService {
+  private readonly running = new Map<string, { hostId: string }>();
+
+  constructor(private readonly deps: CheckpointServiceDeps) {}
+
+  private progress(operationId: string, hostId: string, kind: OperationProgress['kind'], started: number) {
+    return (p: { phase: string; bytes: number }) =>
+      this.deps.emit?.('operationProgress', { operationId, hostId, kind, phase: p.phase, bytes: p.bytes, elapsedMs: Date.now() - started });
+  }
+
+  private async track<T>(operationId: string, hostId: string, work: () => Promise<T>): Promise<T> {
+    if (this.running.has(operationId)) throw new StasisError('busy', `Operation ${operationId} is already running.`);
+    this.running.set(operationId, { hostId });
+    try {
+      return await work();
+    } finally {
+      this.running.delete(operationId);
+    }
+  }
+
+  async create(input: { hostId: string; runtime: Runtime; container: string; options: CheckpointOptions; operationId?: string }): Promise<Checkpoint> {
+    const operationId = input.operationId ?? newOperationId();
+    const args = [input.runtime, input.container, ...checkpointArgs(input.runtime, input.options, operationId)];
+    const helper = await this.deps.helperFor(input.hostId);
+    const started = Date.now();
+    const onProgress = this.progress(operationId, input.hostId, 'checkpoint', started);
+    return this.track(operationId, input.hostId, async () => {
+      const meta = CheckpointMeta.parse(await helper.call('checkpoint', args, { onProgress }));
+      onProgress({ phase: 'done', bytes: meta.sizes.archive });
+      return { ...meta, hostId: input.hostId };
+    });
+  }
+
+  async restore(input: { hostId: string; checkpointId: string; options: RestoreOptions; operationId?: string }): Promise<RestoreResult> {
+    const operationId = input.operationId ?? newOperationId();
+    const helper = await this.deps.helperFor(input.hostId);
+    const started = Date.now();
+    const onProgress = this.progress(operationId, input.hostId, 'restore', started);
+    return this.track(operationId, input.hostId, async () => {
+      const r = HelperRestore.parse(await helper.call('restore', [input.checkpointId, ...restoreArgs(input.options, operationId)], { onProgress }));
+      onProgress({ phase: 'done', bytes: 0 });
+      return { hostId: input.hostId, ...r };
+    });
+  }
+
+  async cancel(operationId: string): Promise<{ cancelled: boolean }> {
+    const op = this.running.get(operationId);
+    if (!op) throw new StasisError('not-found', `No running operation ${operationId}: it may have finished already.`);
+    const helper = await this.deps.helperFor(op.hostId);
+    await helper.call('cancel', [operationId], { timeoutMs: 30_000 });
+    return { cancelled: true };
+  }
+
+  private async eachHost<T>(hostId: string | undefined, one: (h: string) => Promise<T[]>): Promise<{ items: T[]; errors: HostFailure[] }> {
+    const hosts = hostId ? [hostId] : await this.deps.hostIds();
+    const settled = await Promise.allSettled(hosts.map((h) => one(h)));
+    const items: T[] = [];
+    const errors: HostFailure[] = [];
+    settled.forEach((s, i) => {
+      if (s.status === 'fulfilled') items.push(...s.value);
+      else if (hostId) throw s.reason;
+      else errors.push(failure(hosts[i]!, s.reason));
+    });
+    return { items, errors };
+  }
+
+  async containers(hostId?: string): Promise<ContainerList> {
+    const { items, errors } = await this.eachHost<ContainerSummary>(hostId, async (h) => {
+      const helper = await this.deps.helperFor(h);
+      return parseHelperPs(h, await helper.call('ps', [], { timeoutMs: 60_000 }));
+    });
+    return { containers: items, errors };
+  }
+
+  async list(hostId?: string): Promise<{ checkpoints: Checkpoint[]; errors: HostFailure[] }> {
+    const { items, errors } = await this.eachHost<Checkpoint>(hostId, async (h) => {
+      const helper = await this.deps.helperFor(h);
+      const metas = z.array(CheckpointMeta).parse(await helper.call('list', [], { timeoutMs: 60_000 }));
+      return metas.map((m) => ({ ...m, hostId: h }));
+    });
+    items.sort((a, b) => (a.created < b.created ? 1 : a.created > b.created ? -1 : a.id < b.id ? 1 : -1));
+    return { checkpoints: items, errors };
+  }
+
+  async delete(hostId: string, checkpointId: string): Promise<{ deleted: string }> {
+    const helper = await this.deps.helperFor(hostId);
+    return z.object({ deleted: z.string() }).parse(await helper.call('delete', [checkpointId]));
+  }
+
+  async inspect(hostId: string, checkpointId: string): Promise<CheckpointDetail> {
+    const helper = await this.deps.helperFor(hostId);
+    const r = HelperInspect.parse(await helper.call('inspect', [checkpointId]));
+    return { checkpoint: { ...r.meta, hostId }, stats: r.stats, files: r.files };
+  }
+}

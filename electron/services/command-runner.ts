@@ -1,0 +1,86 @@
+import { spawn } from 'node:child_process';
+
+export interface RunOptions {
+  /** Called with each complete stdout line as it arrives (progress events). */
+  onLine?: (line: string) => void;
+  /** Data for stdin. */
+  input?: string | Buffer;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+export interface RunResult {
+  /** Exit code, or null when the program could not start or was killed. */
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  notFound?: boolean;
+  timedOut?: boolean;
+}
+
+/** Runs one program with an argument list somewhere: on this computer or on an SSH host. */
+export interface CommandRunner {
+  run(argv: readonly string[], options?: RunOptions): Promise<RunResult>;
+}
+
+const MAX_OUTPUT = 32 * 1024 * 1024;
+
+/** Splits a byte stream into lines for `onLine`, keeping the whole text (bounded) for the result. */
+export class LineCollector {
+  text = '';
+  private partial = '';
+  constructor(private readonly onLine?: (line: string) => void) {}
+  push(chunk: string): void {
+    if (this.text.length < MAX_OUTPUT) this.text += chunk;
+    if (!this.onLine) return;
+    const parts = (this.partial + chunk).split('\n');
+    this.partial = parts.pop() ?? '';
+    for (const p of parts) this.onLine(p);
+  }
+  end(): void {
+    if (this.partial && this.onLine) this.onLine(this.partial);
+    this.partial = '';
+  }
+}
+
+export const localRunner: CommandRunner = {
+  run(argv, options = {}) {
+    return new Promise((resolve) => {
+      const [file, ...args] = argv;
+      if (!file) throw new Error('localRunner: empty argv');
+      const child = spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
+      const out = new LineCollector(options.onLine);
+      let stderr = '';
+      let timedOut = false;
+      const timer = options.timeoutMs
+        ? setTimeout(() => {
+            timedOut = true;
+            child.kill('SIGKILL');
+          }, options.timeoutMs)
+        : undefined;
+      const onAbort = () => child.kill('SIGTERM');
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      child.stdout.setEncoding('utf8').on('data', (d: string) => out.push(d));
+      child.stderr.setEncoding('utf8').on('data', (d: string) => {
+        if (stderr.length < MAX_OUTPUT) stderr += d;
+      });
+      const done = (r: RunResult) => {
+        if (timer) clearTimeout(timer);
+        options.signal?.removeEventListener('abort', onAbort);
+        resolve(r);
+      };
+      child.on('error', (err: NodeJS.ErrnoException) => done({ code: null, stdout: out.text, stderr: err.message, notFound: err.code === 'ENOENT' }));
+      child.on('close', (code) => {
+        out.end();
+        done(timedOut ? { code: null, stdout: out.text, stderr, timedOut } : { code, stdout: out.text, stderr });
+      });
+      child.stdin.on('error', () => {});
+      child.stdin.end(options.input ?? '');
+    });
+  },
+};
+
+/** POSIX single-quoting for the one place a command line must be a string: an SSH exec request. */
+export function shellQuote(argv: readonly string[]): string {
+  return argv.map((a) => (/^[A-Za-z0-9_./=:@,+-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+}

@@ -1,0 +1,89 @@
+import { existsSync } from 'node:fs';
+import { StasisError } from '../../shared/api/errors';
+import type { CommandRunner, RunResult } from './command-runner';
+import { HelperLineParser, diagnoseNoVerdict, type HelperProgress } from './helper-protocol';
+import { INSTALLED_HELPER, PACKAGED_HELPER, shippedHelper } from './helper-source';
+
+export type HelperVia = 'root' | 'sudo' | 'pkexec';
+
+export interface HelperCallOptions {
+  onProgress?: (p: HelperProgress) => void;
+  input?: string | Buffer;
+  timeoutMs?: number;
+}
+
+export interface HelperTarget {
+  hostId: string;
+  /** Words for messages: "this computer", "stasis-a". */
+  where: string;
+  local: boolean;
+  runner: CommandRunner;
+}
+
+/**
+ * Runs helper verbs on one host with the right elevation, and turns its JSON lines into a value or a
+ * StasisError. The version stamp on every answer is compared with the helper this build ships.
+ */
+export class HelperClient {
+  private invocation?: Promise<{ argv: string[]; via: HelperVia }>;
+
+  constructor(private readonly target: HelperTarget) {}
+
+  get hostId(): string {
+    return this.target.hostId;
+  }
+
+  /** Forget how the helper was reached (after set-up, or a reconnect as another user). */
+  reset(): void {
+    this.invocation = undefined;
+  }
+
+  how(): Promise<{ argv: string[]; via: HelperVia }> {
+    if (!this.invocation) {
+      this.invocation = this.resolve();
+      this.invocation.catch(() => (this.invocation = undefined));
+    }
+    return this.invocation;
+  }
+
+  private async resolve(): Promise<{ argv: string[]; via: HelperVia }> {
+    const { runner, local } = this.target;
+    const uid = local ? process.getuid?.() : Number((await runner.run(['id', '-u'], { timeoutMs: 15_000 })).stdout.trim());
+    if (local && uid === 0) {
+      // Already root here: run the copy this build ships, so it can never be outdated.
+      return { argv: ['/bin/sh', shippedHelper().path], via: 'root' };
+    }
+    if (!local) return uid === 0 ? { argv: [INSTALLED_HELPER], via: 'root' } : { argv: ['sudo', '-n', INSTALLED_HELPER], via: 'sudo' };
+    const installed = [INSTALLED_HELPER, PACKAGED_HELPER].find((p) => existsSync(p));
+    if (!installed) {
+      throw new StasisError('helper-missing', 'The Stasis helper is not installed on this computer. Use "Set up this computer" (or install the deb/rpm package).');
+    }
+    const sudo = await runner.run(['sudo', '-n', '-l', installed], { timeoutMs: 10_000 });
+    if (sudo.code === 0) return { argv: ['sudo', '-n', installed], via: 'sudo' };
+    return { argv: ['pkexec', installed], via: 'pkexec' };
+  }
+
+  async call(verb: string, args: readonly string[] = [], options: HelperCallOptions = {}): Promise<unknown> {
+    const { argv } = await this.how();
+    const parser = new HelperLineParser(options.onProgress);
+    const r: RunResult = await this.target.runner.run([...argv, verb, ...args], {
+      onLine: (l) => parser.line(l),
+      ...(options.input !== undefined ? { input: options.input } : {}),
+      timeoutMs: options.timeoutMs ?? 30 * 60_000,
+    });
+    const outcome = parser.outcome;
+    if (outcome.kind === 'none') {
+      if (r.timedOut) throw new StasisError('timeout', `The Stasis helper on ${this.target.where} took too long and was stopped.`);
+      throw diagnoseNoVerdict(r.code, r.stderr, this.target.where, r.notFound);
+    }
+    const expected = shippedHelper().version;
+    if (outcome.version !== expected) {
+      throw new StasisError(
+        'helper-outdated',
+        `The Stasis helper on ${this.target.where} is version ${outcome.version ?? 'unknown'}, but this Stasis needs ${expected}. Use "Set up this host" to update it.`,
+      );
+    }
+    if (outcome.kind === 'error') throw outcome.error;
+    return outcome.value;
+  }
+}

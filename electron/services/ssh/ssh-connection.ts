@@ -1,0 +1,303 @@
+import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import path from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
+import type { Duplex } from 'node:stream';
+import ssh2, { type AnyAuthMethod, type AuthenticationType, type ClientChannel, type ParsedKey } from 'ssh2';
+import { StasisError } from '../../../shared/api/errors';
+import type { SecretKind } from '../../../shared/domain/ssh-host';
+import { LineCollector, shellQuote, type CommandRunner, type RunOptions, type RunResult } from '../command-runner';
+import type { SshTarget } from '../ssh-config';
+import { checkHostKey, fingerprint, keyTypeOf, readKnownHosts, type HostKeyVerdict } from './known-hosts';
+
+export type SshStatus = 'ok' | 'unreachable' | 'error' | 'unknown';
+
+export interface SshConnectionDeps {
+  secret(kind: SecretKind): string | undefined;
+  resolveHop(spec: string): Promise<SshTarget>;
+  onStatus?(status: SshStatus, error?: StasisError): void;
+}
+
+/** The key a host presented on the last attempt, kept so that "accept" trusts exactly what the user saw. */
+export interface PresentedKey {
+  host: string;
+  port: number;
+  key: Buffer;
+  verdict: HostKeyVerdict;
+}
+
+// ssh2 is CommonJS: its named exports are not visible to Node's ESM loader.
+const { Client, utils } = ssh2;
+type Client = InstanceType<typeof ssh2.Client>;
+
+const BACKOFF_MS = [1_000, 2_000, 4_000, 8_000, 16_000, 30_000];
+const DEFAULT_KEYS = ['id_ed25519', 'id_ecdsa', 'id_rsa'];
+
+async function loadKeys(target: SshTarget, passphrase: string | undefined): Promise<{ keys: ParsedKey[]; locked: string[] }> {
+  const files = target.identityFiles.length ? target.identityFiles : DEFAULT_KEYS.map((k) => path.join(homedir(), '.ssh', k));
+  const keys: ParsedKey[] = [];
+  const locked: string[] = [];
+  for (const f of files) {
+    const data = await readFile(f).catch(() => undefined);
+    if (!data) continue;
+    const parsed = utils.parseKey(data, passphrase);
+    if (parsed instanceof Error) {
+      if (/encrypted|passphrase/i.test(parsed.message)) locked.push(f);
+      continue;
+    }
+    keys.push(...(Array.isArray(parsed) ? parsed : [parsed]));
+  }
+  return { keys, locked };
+}
+
+function hostKeyError(hostId: string, p: PresentedKey): StasisError {
+  const fp = fingerprint(p.key);
+  if (p.verdict === 'unknown') {
+    return new StasisError(
+      'host-key-unknown',
+      `${hostId} (${p.host}:${p.port}) is not a known host. Its ${keyTypeOf(p.key)} key fingerprint is ${fp}. Check it with the host's administrator, then accept it (CLI: stasis hosts accept-key ${hostId} ${fp}).`,
+      fp,
+    );
+  }
+  return new StasisError(
+    'host-key-changed',
+    `WARNING: the host key of ${hostId} (${p.host}:${p.port}) has ${p.verdict === 'revoked' ? 'been revoked' : 'changed'} — someone may be intercepting the connection. Stasis refused to connect. If the host was reinstalled, remove its old line from known_hosts and connect again. Presented key: ${fp}.`,
+    fp,
+  );
+}
+
+/** One SSH session to one host (through any ProxyJump hops), running helper commands as a CommandRunner. */
+export class SshConnection implements CommandRunner {
+  private client?: Client;
+  private hops: Client[] = [];
+  private connecting?: Promise<Client>;
+  private closedByUs = false;
+  private attempt = 0;
+  private timer?: NodeJS.Timeout;
+  presented?: PresentedKey;
+  status: SshStatus = 'unknown';
+
+  constructor(
+    readonly hostId: string,
+    readonly target: SshTarget,
+    private readonly deps: SshConnectionDeps,
+  ) {}
+
+  private setStatus(s: SshStatus, err?: StasisError): void {
+    this.status = s;
+    this.deps.onStatus?.(s, err);
+  }
+
+  connect(): Promise<Client> {
+    if (this.client) return Promise.resolve(this.client);
+    if (!this.connecting) {
+      this.closedByUs = false;
+      this.connecting = this.open().then(
+        (c) => {
+          this.client = c;
+          this.connecting = undefined;
+          this.attempt = 0;
+          this.setStatus('ok');
+          return c;
+        },
+        (err: unknown) => {
+          this.connecting = undefined;
+          const e = err instanceof StasisError ? err : new StasisError('host-unreachable', `Cannot reach ${this.hostId}: ${String(err)}`);
+          this.setStatus(e.code === 'host-unreachable' || e.code === 'timeout' ? 'unreachable' : 'error', e);
+          throw e;
+        },
+      );
+    }
+    return this.connecting;
+  }
+
+  private async open(): Promise<Client> {
+    let sock: Duplex | undefined;
+    const hops: Client[] = [];
+    try {
+      const chain = await Promise.all(this.target.proxyJump.map((spec) => this.deps.resolveHop(spec)));
+      for (const [i, hop] of chain.entries()) {
+        const c = await this.openOne(hop, sock, `${this.hostId} (jump host ${this.target.proxyJump[i]})`);
+        hops.push(c);
+        // Each hop forwards to the next one; the last to the target.
+        const next = chain[i + 1] ?? this.target;
+        sock = await forward(c, next.hostName, next.port);
+      }
+      const client = await this.openOne(this.target, sock, this.hostId);
+      this.hops = hops;
+      client.on('close', () => this.onClosed(client));
+      return client;
+    } catch (err) {
+      for (const h of hops) h.end();
+      throw err;
+    }
+  }
+
+  private async openOne(t: SshTarget, sock: Duplex | undefined, label: string): Promise<Client> {
+    const known = await readKnownHosts(t.knownHostsFiles);
+    const passphrase = this.deps.secret('passphrase');
+    const password = this.deps.secret('password');
+    const { keys, locked } = await loadKeys(t, passphrase);
+    const agentSock = t.identitiesOnly ? undefined : process.env['SSH_AUTH_SOCK'];
+    const queue: AnyAuthMethod[] = [];
+    if (agentSock) queue.push({ type: 'agent', username: t.user, agent: agentSock });
+    for (const key of keys) queue.push({ type: 'publickey', username: t.user, key });
+    if (password) {
+      queue.push({ type: 'password', username: t.user, password });
+      queue.push({
+        type: 'keyboard-interactive',
+        username: t.user,
+        prompt: (_n, _i, _l, prompts, finish) => finish(prompts.map(() => password)),
+      });
+    }
+    let serverMethods: AuthenticationType[] = [];
+    let presented: PresentedKey | undefined;
+    const client = new Client();
+    return new Promise<Client>((resolve, reject) => {
+      let settled = false;
+      client.once('ready', () => {
+        settled = true;
+        resolve(client);
+      });
+      client.once('error', (err: Error & { level?: string }) => {
+        if (settled) return;
+        settled = true;
+        client.end();
+        if (presented && presented.verdict !== 'ok') {
+          this.presented = presented;
+          reject(hostKeyError(label, presented));
+        } else if (err.level === 'client-authentication') {
+          reject(authError(label, t, serverMethods, locked, Boolean(passphrase), Boolean(password)));
+        } else if (err.level === 'client-timeout') {
+          reject(new StasisError('timeout', `${label} did not answer in time. Check that it is up and reachable.`, err.message));
+        } else {
+          reject(new StasisError('host-unreachable', `Cannot reach ${label} (${t.hostName}:${t.port}): ${err.message}.`, err.message));
+        }
+      });
+      client.connect({
+        host: t.hostName,
+        port: t.port,
+        username: t.user,
+        ...(sock ? { sock } : {}),
+        readyTimeout: 20_000,
+        keepaliveInterval: 10_000,
+        keepaliveCountMax: 3,
+        // ssh2 accepts every key unless told otherwise: check known_hosts like ssh(1) with StrictHostKeyChecking.
+        hostVerifier: (key: Buffer) => {
+          const verdict = checkHostKey(known, t.hostName, t.port, key);
+          presented = { host: t.hostName, port: t.port, key: Buffer.from(key), verdict };
+          if (t === this.target) this.presented = presented;
+          return verdict === 'ok';
+        },
+        authHandler: (methodsLeft, _partial, next) => {
+          if (methodsLeft) serverMethods = methodsLeft;
+          while (queue.length) {
+            const m = queue.shift()!;
+            if (!methodsLeft || methodsLeft.includes(m.type === 'agent' ? 'publickey' : m.type)) {
+              next(m);
+              return;
+            }
+          }
+          (next as unknown as (v: false) => void)(false);
+        },
+      });
+    });
+  }
+
+  private onClosed(client: Client): void {
+    if (this.client !== client) return;
+    this.client = undefined;
+    for (const h of this.hops) h.end();
+    this.hops = [];
+    if (this.closedByUs) return;
+    this.setStatus('unreachable', new StasisError('host-unreachable', `Lost the connection to ${this.hostId}; reconnecting.`));
+    this.scheduleReconnect();
+  }
+
+  /** Backs off 1 s, 2 s, 4 s … 30 s; the timer never keeps the process alive on its own. */
+  private scheduleReconnect(): void {
+    if (this.timer || this.closedByUs) return;
+    const delay = BACKOFF_MS[Math.min(this.attempt, BACKOFF_MS.length - 1)]!;
+    this.attempt++;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.connect().catch((e: StasisError) => {
+        if (e.code === 'host-unreachable' || e.code === 'timeout') this.scheduleReconnect();
+      });
+    }, delay);
+    this.timer.unref();
+  }
+
+  close(): void {
+    this.closedByUs = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.client?.end();
+    for (const h of this.hops) h.end();
+    this.client = undefined;
+    this.hops = [];
+  }
+
+  async run(argv: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+    const client = await this.connect();
+    return new Promise<RunResult>((resolve, reject) => {
+      client.exec(shellQuote(argv), (err, stream: ClientChannel) => {
+        if (err) {
+          reject(new StasisError('host-unreachable', `${this.hostId} refused to run a command: ${err.message}.`));
+          return;
+        }
+        const out = new LineCollector(options.onLine);
+        const dec = new StringDecoder('utf8');
+        const errDec = new StringDecoder('utf8');
+        let stderr = '';
+        let timedOut = false;
+        const timer = options.timeoutMs
+          ? setTimeout(() => {
+              timedOut = true;
+              stream.close();
+            }, options.timeoutMs)
+          : undefined;
+        stream.on('data', (d: Buffer) => out.push(dec.write(d)));
+        stream.stderr.on('data', (d: Buffer) => {
+          if (stderr.length < 1_000_000) stderr += errDec.write(d);
+        });
+        stream.on('close', (code: number | null) => {
+          if (timer) clearTimeout(timer);
+          out.push(dec.end());
+          out.end();
+          resolve(timedOut ? { code: null, stdout: out.text, stderr, timedOut } : { code: code ?? null, stdout: out.text, stderr });
+        });
+        stream.end(options.input ?? '');
+      });
+    });
+  }
+}
+
+function forward(client: Client, host: string, port: number): Promise<Duplex> {
+  return new Promise((resolve, reject) => {
+    client.forwardOut('127.0.0.1', 0, host, port, (err, stream) => {
+      if (err) reject(new StasisError('host-unreachable', `The jump host could not reach ${host}:${port}: ${err.message}.`));
+      else resolve(stream);
+    });
+  });
+}
+
+function authError(label: string, t: SshTarget, methods: AuthenticationType[], locked: string[], hadPassphrase: boolean, hadPassword: boolean): StasisError {
+  if (locked.length && !hadPassphrase) {
+    return new StasisError(
+      'passphrase-needed',
+      `The key ${locked[0]} for ${label} is encrypted. Enter its passphrase (CLI: set STASIS_SSH_PASSPHRASE or answer the prompt); it is kept in memory only.`,
+      locked.join(', '),
+    );
+  }
+  if (!hadPassword && (methods.includes('password') || methods.includes('keyboard-interactive'))) {
+    return new StasisError(
+      'password-needed',
+      `${label} wants a password for ${t.user}. Enter it (CLI: set STASIS_SSH_PASSWORD or answer the prompt); it is kept in memory only.`,
+    );
+  }
+  return new StasisError(
+    'auth-failed',
+    `${label} refused every login method for ${t.user} (${methods.join(', ') || 'none offered'}). Check the user, key (ssh-agent or IdentityFile) or password.`,
+  );
+}
