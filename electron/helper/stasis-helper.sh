@@ -102,7 +102,7 @@ is_publish() { # podman -p: [ip:][hostPort:]containerPort[/proto]
   case $1 in *[!0-9a-z.:/-]*) return 1 ;; esac
 }
 is_b64() {
-  [ ${#1} -le 1368 ] || return 1
+  [ ${#1} -ge 4 ] && [ ${#1} -le 1368 ] || return 1
   case $1 in *[!A-Za-z0-9+/=]*) return 1 ;; esac
 }
 need() { # value validator what
