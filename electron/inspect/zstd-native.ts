@@ -33,8 +33,10 @@ export const unzstdNative: Decompressor = async function* (input) {
     for (;;) {
       const dst = new Uint8Array(OUT_CHUNK);
       const [ret, produced] = ctx.decompressStream(dst, new Uint8Array(0));
+      // With no input at a frame boundary zstd returns the next frame's header size, not "done": ignore that.
+      if (produced === 0) break;
       lastRet = ret;
-      if (produced > 0) yield dst.subarray(0, produced);
+      yield dst.subarray(0, produced);
       if (produced < OUT_CHUNK) break;
     }
   }
