@@ -40,7 +40,9 @@ if (!nodeOnly) {
       target: 'node20',
       external: ['electron', 'ssh2', 'zstd-napi', 'cpu-features'],
       sourcemap: 'linked',
-      define,
+      // Services locate files beside their module with import.meta.url; CommonJS has no import.meta.
+      banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+      define: { ...define, 'import.meta.url': '__importMetaUrl' },
       logLevel: 'warning',
     }),
     // A sandboxed preload cannot require npm packages, so it is bundled whole (electron stays external).

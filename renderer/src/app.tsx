@@ -3,11 +3,16 @@ import { useHosts } from './store/hosts-store';
 import { Sidebar } from './components/sidebar';
 import { HostView } from './components/host-view';
 import { SshConfigView } from './components/ssh-config-view';
+import { OperationsBar } from './components/operations-bar';
+import { HostPrompt } from './components/host-prompt';
+import { useWorkspace } from './store/workspace-store';
 
 export function App() {
   const load = useHosts((s) => s.load);
   const view = useHosts((s) => s.view);
   const error = useHosts((s) => s.error);
+  const notice = useWorkspace((s) => s.notice);
+  const dismiss = useWorkspace((s) => s.dismissNotice);
   useEffect(() => void load(), [load]);
   return (
     <div className="app">
@@ -18,7 +23,17 @@ export function App() {
             {error}
           </div>
         )}
+        {notice && (
+          <div className={`banner ${notice.tone}`} role={notice.tone === 'error' ? 'alert' : 'status'}>
+            <span>{notice.text}</span>
+            <button type="button" className="link" onClick={dismiss} aria-label="Dismiss">
+              ×
+            </button>
+          </div>
+        )}
+        <OperationsBar />
         {view.kind === 'host' ? <HostView hostId={view.hostId} /> : <SshConfigView />}
+        <HostPrompt />
       </main>
     </div>
   );

@@ -1,5 +1,7 @@
 import iconUrl from '../../../assets/icon.svg';
+import { useState } from 'react';
 import { useHosts } from '../store/hosts-store';
+import { AddHostDialog } from './add-host-dialog';
 
 const STATUS_LABEL = { ok: 'ready', unreachable: 'unreachable', unknown: 'not checked', error: 'error' } as const;
 
@@ -7,6 +9,7 @@ export function Sidebar() {
   const hosts = useHosts((s) => s.hosts);
   const view = useHosts((s) => s.view);
   const select = useHosts((s) => s.select);
+  const [adding, setAdding] = useState(false);
   return (
     <nav className="sidebar" aria-label="Hosts">
       <div className="brand">
@@ -30,6 +33,10 @@ export function Sidebar() {
           </li>
         ))}
       </ul>
+      <button type="button" className="add-host" onClick={() => setAdding(true)}>
+        + Add host…
+      </button>
+      {adding && <AddHostDialog onClose={() => setAdding(false)} />}
       <button
         type="button"
         className={view.kind === 'ssh-config' ? 'link-item active' : 'link-item'}
