@@ -427,11 +427,11 @@ ckpt_podman() {
   set -- $info
   set +f
   cid=$1 cname=$2 state=$3 image=${4:-}
-  [ "$state" = running ] || fail bad-request "Container \"$cname\" is $state; only running containers can be checkpointed."
   if [ "$KIND" = pre ] || [ -n "$PREV" ]; then
     criu check --feature mem_dirty_track >/dev/null 2>&1 ||
       fail not-supported "This kernel does not track dirty memory (soft-dirty), so pre-checkpoints are not possible here. Take a full checkpoint instead."
   fi
+  [ "$state" = running ] || fail bad-request "Container \"$cname\" is $state; only running containers can be checkpointed."
   begin_checkpoint podman "$cid" "$cname" "$image"
   comp=none
   case " $PODMAN_OPTS " in *' --compress=gzip '*) comp=gzip ;; *' --compress=zstd '*) comp=zstd ;; esac
@@ -709,7 +709,7 @@ verb_list() {
     tr -d '\n' <"$f"
     sep=','
   done
-  printf ']}\n'
+  printf '],"v":"%s"}\n' "$STASIS_HELPER_VERSION"
 }
 
 verb_inspect() {
