@@ -8,6 +8,7 @@ import { localExec } from './exec';
 import { probeHost } from './host-probe';
 import { HostRegistry } from './host-registry';
 import { HostStore, defaultHostsFile } from './host-store';
+import { inspectPath } from './image-service';
 import { defaultSshConfigPath, listSshConfigHosts } from './ssh-config';
 import { STASIS_VERSION } from './version';
 
@@ -96,6 +97,9 @@ export function createAppServices(options: AppServicesOptions) {
       delete: async ({ hostId, checkpointId }) => checkpoints.delete(hostId, checkpointId),
       inspect: async ({ hostId, checkpointId }) => checkpoints.inspect(hostId, checkpointId),
       cancel: async ({ operationId }) => checkpoints.cancel(operationId),
+    },
+    images: {
+      inspectFile: async ({ path }) => inspectPath(path),
     },
   };
 

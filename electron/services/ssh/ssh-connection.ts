@@ -191,6 +191,11 @@ export class SshConnection implements CommandRunner {
         },
         authHandler: (methodsLeft, _partial, next) => {
           if (methodsLeft) serverMethods = methodsLeft;
+          else if (!queue.length) {
+            // Nothing to offer: a "none" attempt still tells us what the server would accept (for the error).
+            next({ type: 'none', username: t.user });
+            return;
+          }
           while (queue.length) {
             const m = queue.shift()!;
             if (!methodsLeft || methodsLeft.includes(m.type === 'agent' ? 'publickey' : m.type)) {
