@@ -16,6 +16,7 @@ import {
   RestoreOptions,
   RestoreResult,
 } from '../domain/checkpoint';
+import { InspectReportSchema } from '../domain/inspect-report';
 import { HostId, HostKeyInfo, HostTestResult, ManualHost, SecretKind, SetUpResult } from '../domain/ssh-host';
 
 const Empty = z.object({}).strict();
@@ -83,6 +84,10 @@ export const requests = {
     delete: request(OnCheckpoint, z.object({ deleted: z.string() })),
     inspect: request(OnCheckpoint, CheckpointDetail),
     cancel: request(z.object({ operationId: OperationId }).strict(), z.object({ cancelled: z.boolean() })),
+  },
+  images: {
+    /** Opens a checkpoint archive (.tar, .tar.gz, .tar.zst) or image directory on the machine Stasis runs on. */
+    inspectFile: request(z.object({ path: z.string().min(1).max(4096) }).strict(), InspectReportSchema),
   },
 } as const;
 

@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import type { InspectReport } from '../inspect/report';
+
+/**
+ * The runtime schema of the reader's report (shared/inspect/report.ts), so a report crosses the API boundary
+ * validated like every other reply. The type check at the bottom keeps the two from drifting apart.
+ */
+const Holder = z.object({ pid: z.number(), fd: z.number() });
+const ListedFile = z.object({ path: z.string(), type: z.string(), size: z.number() });
+
+const FdView = z.object({
+  fd: z.number(),
+  type: z.string(),
+  path: z.string().optional(),
+  description: z.string(),
+  unlinked: z.boolean().optional(),
+});
+
+const VmaView = z.object({
+  start: z.string(),
+  end: z.string(),
+  sizeBytes: z.number(),
+  rssBytes: z.number(),
+  prot: z.string(),
+  kind: z.string(),
+  path: z.string().optional(),
+});
+
+const ProcessView = z.object({
+  pid: z.number(),
+  ppid: z.number(),
+  pgid: z.number(),
+  sid: z.number(),
+  comm: z.string(),
+  threads: z.array(z.number()),
+  state: z.enum(['alive', 'zombie', 'stopped', 'dead']),
+  exitCode: z.number().optional(),
+  cmdline: z.array(z.string()),
+  environ: z.array(z.string()).optional(),
+  cwd: z.string().optional(),
+  root: z.string().optional(),
+  exe: z.string().optional(),
+  uid: z.number().optional(),
+  gid: z.number().optional(),
+  seccomp: z.string().optional(),
+  personality: z.number().optional(),
+  namespaces: z.record(z.string(), z.number()),
+  fds: z.array(FdView),
+  memory: z.object({ vmas: z.number(), sizeBytes: z.number(), rssBytes: z.number(), map: z.array(VmaView) }),
+});
+
+const SocketView = z.object({
+  id: z.number(),
+  kind: z.enum(['unix', 'inet', 'inet6', 'netlink', 'packet']),
+  type: z.string(),
+  state: z.string(),
+  local: z.string().optional(),
+  remote: z.string().optional(),
+  ino: z.number().optional(),
+  peer: z.object({ ino: z.number(), holders: z.array(Holder) }).optional(),
+  holders: z.array(Holder),
+  queuedBytes: z.number().optional(),
+});
+
+const MountView = z.object({
+  id: z.number(),
+  parent: z.number(),
+  mountpoint: z.string(),
+  fstype: z.string(),
+  source: z.string(),
+  root: z.string(),
+  options: z.string(),
+});
+
+const ContainerView = z.object({
+  id: z.string().optional(),
+  name: z.string().optional(),
+  image: z.string().optional(),
+  imageId: z.string().optional(),
+  command: z.array(z.string()).optional(),
+  created: z.string().optional(),
+  checkpointed: z.string().optional(),
+  runtime: z.string().optional(),
+  criuVersion: z.string().optional(),
+  engine: z.string().optional(),
+  network: z.unknown().optional(),
+  rootfsChanges: z.object({ added: z.array(ListedFile), deleted: z.array(z.string()) }).optional(),
+  devshm: z.array(ListedFile).optional(),
+});
+
+export const InspectReportSchema = z.object({
+  source: z.object({ path: z.string(), format: z.string(), layout: z.string(), imageVersion: z.number().optional() }),
+  processes: z.array(ProcessView),
+  sockets: z.array(SocketView),
+  mounts: z.array(MountView),
+  stats: z.record(z.string(), z.number()).nullable(),
+  container: ContainerView.nullable(),
+  unlinkedFiles: z.array(z.object({ path: z.string(), holders: z.array(Holder) })),
+  undecoded: z.array(z.object({ file: z.string(), reason: z.string() })),
+});
+export type InspectReportData = z.infer<typeof InspectReportSchema>;
+
+// Compile-time: every report the reader builds is a valid reply, and the renderer's view of it is complete.
+type Extends<T extends U, U> = T;
+export type ReportFitsSchema = Extends<InspectReport, z.input<typeof InspectReportSchema>>;
