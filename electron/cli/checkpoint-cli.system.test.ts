@@ -1,0 +1,77 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { afterAll, expect, it } from 'vitest';
+import type { Checkpoint, RestoreResult } from '../../shared/domain/checkpoint';
+import type { ContainerSummary } from '../../shared/domain/container';
+import { SSH_HOSTS_DIR, describeSystem } from '../../test-support/system';
+
+// The built CLI as a user runs it (npm test builds first).
+const stasis = (...args: string[]) => spawnSync(process.execPath, ['bin/stasis.mjs', ...args], { encoding: 'utf8', timeout: 120_000 });
+const NAME = `stasis-test-cli-${process.pid}`;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const counter = () => Number(execFileSync('podman', ['exec', NAME, 'cat', '/tmp/count'], { encoding: 'utf8' }).trim());
+
+describeSystem('stasis ps / checkpoint / checkpoints / restore / rm', ['root', 'criu', 'podman'], () => {
+  afterAll(() => {
+    spawnSync('podman', ['rm', '-f', '-t', '0', NAME]);
+  });
+
+  it('goes round trip with --json', async () => {
+    execFileSync('podman', ['run', '-d', '--name', NAME, '--network', 'none', 'localhost/stasis-busybox:latest', 'sh', '-c',
+      'i=0; while :; do i=$((i+1)); echo $i > /tmp/count; sleep 0.1; done']);
+    await sleep(600);
+    const ps = stasis('ps', '--host', 'local', '--json');
+    expect(ps.status, ps.stderr).toBe(0);
+    const mine = (JSON.parse(ps.stdout) as ContainerSummary[]).find((c) => c.name === NAME);
+    expect(mine).toMatchObject({ host: 'local', runtime: 'podman', name: NAME, state: 'running' });
+    expect(mine?.id).toMatch(/^[0-9a-f]{64}$/);
+
+    const ck = stasis('checkpoint', 'local', NAME, '--json', '--note', 'from the CLI');
+    expect(ck.status, ck.stderr).toBe(0);
+    const made = JSON.parse(ck.stdout) as Checkpoint;
+    expect(made).toMatchObject({ hostId: 'local', note: 'from the CLI', container: { name: NAME, runtime: 'podman' } });
+    expect(made.id).toMatch(/^ck-/);
+
+    const list = stasis('checkpoints', '--host', 'local', '--json');
+    expect((JSON.parse(list.stdout) as Checkpoint[]).map((c) => c.id)).toContain(made.id);
+    const text = stasis('checkpoints', '--host', 'local');
+    expect(text.stdout).toContain(made.id);
+
+    const rs = stasis('restore', 'local', made.id, '--json');
+    expect(rs.status, rs.stderr).toBe(0);
+    expect((JSON.parse(rs.stdout) as RestoreResult).container.name).toBe(NAME);
+    await sleep(300);
+    const a = counter();
+    await sleep(500);
+    expect(counter()).toBeGreaterThan(a);
+
+    const again = stasis('restore', 'local', made.id);
+    expect(again.status).toBe(1);
+    expect(again.stderr).toMatch(/still running.*--name/);
+
+    const rm = stasis('rm', 'local', made.id, '--json');
+    expect(JSON.parse(rm.stdout)).toEqual({ deleted: made.id });
+    expect(stasis('checkpoints', '--host', 'local', '--json').stdout).not.toContain(made.id);
+  });
+
+  it('refuses hostile arguments with exit 1 before anything runs', () => {
+    for (const bad of ['x;id', '$(id)', "x'y", '../etc']) {
+      const r = stasis('checkpoint', 'local', bad, '--runtime', 'podman');
+      expect(r.status).toBe(1);
+      expect(r.stderr).toMatch(/Invalid input/);
+    }
+    const r = stasis('rm', 'local', 'ck-`id`');
+    expect(r.status).toBe(1);
+  });
+});
+
+describeSystem('stasis ps across SSH hosts', ['root', 'podman', 'ssh-hosts'], () => {
+  it('lists every host with --ssh-config', () => {
+    const r = stasis('ps', '--json', '--ssh-config', `${SSH_HOSTS_DIR}/ssh_config`);
+    expect(r.status, r.stderr).toBe(0);
+    expect(Array.isArray(JSON.parse(r.stdout))).toBe(true);
+    const hosts = stasis('hosts', '--json', '--ssh-config', `${SSH_HOSTS_DIR}/ssh_config`);
+    const ids = (JSON.parse(hosts.stdout) as { id: string }[]).map((h) => h.id);
+    expect(ids[0]).toBe('local');
+    expect(ids).toContain('stasis-b');
+  });
+});
