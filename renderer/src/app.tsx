@@ -3,6 +3,7 @@ import { useHosts } from './store/hosts-store';
 import { Sidebar } from './components/sidebar';
 import { HostView } from './components/host-view';
 import { SshConfigView } from './components/ssh-config-view';
+import { ImageView } from './components/image-view';
 import { OperationsBar } from './components/operations-bar';
 import { HostPrompt } from './components/host-prompt';
 import { useWorkspace } from './store/workspace-store';
@@ -32,7 +33,9 @@ export function App() {
           </div>
         )}
         <OperationsBar />
-        {view.kind === 'host' ? <HostView hostId={view.hostId} /> : <SshConfigView />}
+        {view.kind === 'host' && <HostView hostId={view.hostId} />}
+        {view.kind === 'ssh-config' && <SshConfigView />}
+        {view.kind === 'image' && <ImageView key={view.path ?? ''} path={view.path} />}
         <HostPrompt />
       </main>
     </div>

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { Checkpoint } from '../../../shared/domain/checkpoint';
 import { formatBytes, useWorkspace } from '../store/workspace-store';
+import { useHosts } from '../store/hosts-store';
 import { Modal } from './modal';
 
 function RestoreDialog({ checkpoint, onClose }: { checkpoint: Checkpoint; onClose: () => void }) {
@@ -67,6 +68,7 @@ export function CheckpointsPanel({ hostId }: { hostId: string }) {
   const checkpoints = useWorkspace((s) => s.checkpoints);
   const [restoring, setRestoring] = useState<Checkpoint>();
   const [deleting, setDeleting] = useState<Checkpoint>();
+  const select = useHosts((s) => s.select);
   const mine = checkpoints.filter((k) => k.hostId === hostId).sort((a, b) => b.created.localeCompare(a.created));
   return (
     <section className="panel" aria-labelledby={`checkpoints-${hostId}`}>
@@ -101,6 +103,11 @@ export function CheckpointsPanel({ hostId }: { hostId: string }) {
                 </td>
                 <td>{k.note || <span className="muted">—</span>}</td>
                 <td className="row-actions">
+                  {k.hostId === 'local' && (
+                    <button type="button" onClick={() => select({ kind: 'image', path: k.archive })} aria-label={`Look inside ${k.id}`}>
+                      Look inside
+                    </button>
+                  )}
                   <button type="button" onClick={() => setRestoring(k)} aria-label={`Restore ${k.id}`}>
                     Restore…
                   </button>

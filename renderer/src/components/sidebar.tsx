@@ -33,6 +33,14 @@ export function Sidebar() {
           </li>
         ))}
       </ul>
+      <h2 className="section-title">Checkpoints</h2>
+      <button
+        type="button"
+        className={view.kind === 'image' ? 'host-item active' : 'host-item'}
+        onClick={() => select({ kind: 'image' })}
+      >
+        Look inside a checkpoint…
+      </button>
       <button type="button" className="add-host" onClick={() => setAdding(true)}>
         + Add host…
       </button>
