@@ -215,7 +215,23 @@ pages_bytes() { # archive -> bytes of memory pages in it
   tar -tvf "$1" 2>/dev/null | awk '$NF ~ /pages-[0-9]+\.img$/ { s += $3 } END { printf "%d", s }'
 }
 
+# Asking podman or the CRIU wrapper for a version costs a noticeable fraction of a checkpoint: cache the
+# answer per binary, keyed by its path, size and mtime.
 version_of() {
+  bin=$(command -v "$1" 2>/dev/null) || return 0
+  key=$(stat -L -c '%n %s %Y' "$bin" 2>/dev/null)
+  cache=$HS/cache/version-$1
+  if [ -f "$cache" ] && [ "$(head -n 1 "$cache")" = "$key" ]; then
+    sed -n 2p "$cache"
+    return 0
+  fi
+  v=$(version_raw "$1")
+  mkdir -p "$HS/cache"
+  printf '%s\n%s\n' "$key" "$v" >"$cache.$$" && mv "$cache.$$" "$cache"
+  printf '%s\n' "$v"
+}
+
+version_raw() {
   case $1 in
     podman) podman version --format '{{.Client.Version}}' 2>/dev/null | head -n 1 ;;
     docker) docker version --format '{{.Server.Version}}' 2>/dev/null | head -n 1 ;;
@@ -254,7 +270,7 @@ finalize() { # tmpdir recovered(true|false)
     >"$d/meta.json.tmp" || return 1
   mv "$d/meta.json.tmp" "$d/meta.json" || return 1
   rm -f "$d/owner"
-  sync -f "$d/meta.json" 2>/dev/null
+  : # no syncfs: it would flush the whole archive and cost as much as the dump itself
   mv "$d" "$HS/checkpoints/$ck" || return 1
   printf '%s %s\n' "$lineage" "$ck" >"$HS/lineage/$RT-$CID.tmp" && mv "$HS/lineage/$RT-$CID.tmp" "$HS/lineage/$RT-$CID"
 }
