@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { api } from '../api';
 import { useHosts } from '../store/hosts-store';
-import { Modal } from './modal';
+import { Modal, ModalActions } from './modal';
 
 export function AddHostDialog({ onClose }: { onClose: () => void }) {
   const load = useHosts((s) => s.load);
@@ -56,14 +56,7 @@ export function AddHostDialog({ onClose }: { onClose: () => void }) {
         </label>
         <p className="muted">Keys come from ssh-agent or ~/.ssh; a password is asked for when needed and kept in memory only.</p>
         {error && <p className="problem bad">{error}</p>}
-        <div className="actions">
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="primary">
-            Add host
-          </button>
-        </div>
+        <ModalActions onCancel={onClose} submitLabel="Add host" />
       </form>
     </Modal>
   );

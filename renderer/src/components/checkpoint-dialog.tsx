@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { CheckpointOptions } from '../../../shared/domain/checkpoint';
 import type { ContainerSummary } from '../../../shared/domain/container';
 import { useWorkspace } from '../store/workspace-store';
-import { Modal } from './modal';
+import { Modal, ModalActions } from './modal';
 
 type Flag = 'leaveRunning' | 'tcpEstablished' | 'fileLocks' | 'ignoreRootfs' | 'ignoreVolumes';
 
@@ -56,14 +56,7 @@ export function CheckpointDialog({ container, onClose }: { container: ContainerS
           Note
           <input type="text" maxLength={1024} value={options.note ?? ''} onChange={(e) => setOptions({ ...options, note: e.target.value })} placeholder="what state is this?" />
         </label>
-        <div className="actions">
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="primary">
-            Checkpoint
-          </button>
-        </div>
+        <ModalActions onCancel={onClose} submitLabel="Checkpoint" />
       </form>
     </Modal>
   );

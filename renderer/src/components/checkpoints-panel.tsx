@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { Checkpoint } from '../../../shared/domain/checkpoint';
 import { formatBytes, useWorkspace } from '../store/workspace-store';
 import { useHosts } from '../store/hosts-store';
-import { Modal } from './modal';
+import { Modal, ModalActions } from './modal';
 
 function RestoreDialog({ checkpoint, onClose }: { checkpoint: Checkpoint; onClose: () => void }) {
   const restore = useWorkspace((s) => s.restore);
@@ -24,14 +24,7 @@ function RestoreDialog({ checkpoint, onClose }: { checkpoint: Checkpoint; onClos
           Restore as a new container named
           <input type="text" value={name} pattern="[A-Za-z0-9][A-Za-z0-9_.\-]*" maxLength={128} onChange={(e) => setName(e.target.value)} placeholder={`leave empty to restore ${checkpoint.container.name} itself`} />
         </label>
-        <div className="actions">
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="primary">
-            Restore
-          </button>
-        </div>
+        <ModalActions onCancel={onClose} submitLabel="Restore" />
       </form>
     </Modal>
   );

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useWorkspace } from '../store/workspace-store';
-import { Modal } from './modal';
+import { Modal, ModalActions } from './modal';
 
 /** Asks what only the user can answer: trust an unknown host key, or a password kept in memory only. */
 export function HostPrompt() {
@@ -39,14 +39,7 @@ export function HostPrompt() {
         <p>{prompt.message}</p>
         <input type="password" autoFocus value={secret} onChange={(e) => setSecret(e.target.value)} aria-label={prompt.secretKind} />
         <p className="muted">Stasis keeps it in memory for this session only.</p>
-        <div className="actions">
-          <button type="button" onClick={close}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={!secret}>
-            Connect
-          </button>
-        </div>
+        <ModalActions onCancel={close} submitLabel="Connect" disabled={!secret} />
       </form>
     </Modal>
   );

@@ -18,3 +18,17 @@ export function Modal({ title, onClose, children }: { title: string; onClose: ()
     </div>
   );
 }
+
+/** A dialog's buttons: cancel on the left, the submitting action on the right. */
+export function ModalActions({ onCancel, cancelLabel = 'Cancel', submitLabel, disabled = false }: { onCancel: () => void; cancelLabel?: string; submitLabel: string; disabled?: boolean }) {
+  return (
+    <div className="actions">
+      <button type="button" onClick={onCancel}>
+        {cancelLabel}
+      </button>
+      <button type="submit" className="primary" disabled={disabled}>
+        {submitLabel}
+      </button>
+    </div>
+  );
+}
