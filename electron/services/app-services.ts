@@ -69,11 +69,7 @@ export function createAppServices(options: AppServicesOptions) {
     hosts: {
       list: async () => hosts.list(),
       probe: async ({ hostId }) => {
-        if (hostId !== 'local') {
-          const s = await hosts.refresh(hostId);
-          options.emit?.('hostChanged', { host: s });
-          throw new StasisError('not-supported', `Capability probes run on this computer only for now; ${hostId} is ${s.status}.`);
-        }
+        if (hostId !== 'local') return (await hosts.probe(hostId)).capabilities!;
         const summary = await localSummary(true);
         options.emit?.('hostChanged', { host: summary });
         if (!summary.capabilities) throw new StasisError('operation-failed', `Could not probe this computer: ${summary.error ?? 'unknown error'}.`);

@@ -8,6 +8,7 @@ import { localRunner, type CommandRunner } from './command-runner';
 import { HelperClient } from './helper-client';
 import { INSTALLED_HELPER, shippedHelper } from './helper-source';
 import type { HostStore } from './host-store';
+import { probeHost } from './host-probe';
 import { listSshConfigHosts, resolveJumpHop, resolveSshTarget, type SshTarget } from './ssh-config';
 import { appendKnownHost, fingerprint, keyTypeOf } from './ssh/known-hosts';
 import { SshConnection, type SshStatus } from './ssh/ssh-connection';
@@ -257,6 +258,19 @@ export class HostRegistry {
     } finally {
       await runner.run(['rm', '-f', tmp], { timeoutMs: 20_000 }).catch(() => undefined);
     }
+  }
+
+  /** What an SSH host can do: the same read-only probe as this computer, run over the session. */
+  async probe(id: string): Promise<HostSummary> {
+    const e = await this.entry(id);
+    const t = await this.target(e);
+    const conn = await this.connection(id);
+    // Non-root logins often lack the sbin directories where criu lives.
+    const sbin = ['env', 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'];
+    const capabilities = await probeHost((argv, o) => conn.run([...sbin, ...argv], { ...(o?.timeoutMs ? { timeoutMs: o.timeoutMs } : {}), ...(o?.input !== undefined ? { input: o.input } : {}) }));
+    const s: HostSummary = { ...this.summaryOf(id, t, 'ok'), capabilities };
+    this.o.emit?.('hostChanged', { host: s });
+    return s;
   }
 
   /** Refreshes one host's summary (local: probe; SSH: connect). */

@@ -176,3 +176,17 @@ describeSystem('SSH hosts', ['root', 'criu', 'podman', 'ssh-hosts'], () => {
     }
   });
 });
+
+describeSystem('SSH host probe', ['root', 'criu', 'podman', 'ssh-hosts'], () => {
+  it('reports CRIU and podman of an SSH host, as its sudo-restricted user', async () => {
+    const p = session(CONFIG);
+    try {
+      const caps = await p.api.hosts.probe({ hostId: 'stasis-a-op' });
+      expect(caps.hostname).toBe('stasis-a');
+      expect(caps.criu.found).toBe(true);
+      expect(caps.podman).toMatchObject({ found: true });
+    } finally {
+      p.close();
+    }
+  });
+});
