@@ -12,12 +12,17 @@ export interface StasisServer {
 }
 
 /** Starts the real browser-mode server (built by `npm test`) on a free port, with a known ssh config. */
-async function startServer(): Promise<{ server: StasisServer; child: ChildProcess }> {
+async function startServer(givenSshConfig: string | undefined): Promise<{ server: StasisServer; child: ChildProcess }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'stasis-e2e-'));
-  const sshConfig = path.join(dir, 'ssh_config');
-  writeFileSync(sshConfig, 'Host e2e-box\n  HostName 127.0.0.9\n  User tester\n  Port 2299\n\nHost *\n  ServerAliveInterval 30\n');
+  let sshConfig = givenSshConfig;
+  if (!sshConfig) {
+    sshConfig = path.join(dir, 'ssh_config');
+    writeFileSync(sshConfig, 'Host e2e-box\n  HostName 127.0.0.9\n  User tester\n  Port 2299\n\nHost *\n  ServerAliveInterval 30\n');
+  }
+  // Hosts added by hand go to a fresh file, never the user's own.
   const child = spawn(process.execPath, ['dist/node/serve.mjs', '--port', '0', '--no-open', '--ssh-config', sshConfig], {
     stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, XDG_CONFIG_HOME: dir },
   });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
@@ -36,11 +41,12 @@ async function startServer(): Promise<{ server: StasisServer; child: ChildProces
   return { server: { url, origin: parsed.origin, token: new URLSearchParams(parsed.hash.slice(1)).get('token')!, sshConfig }, child };
 }
 
-export const test = base.extend<object, { stasis: StasisServer }>({
+export const test = base.extend<object, { stasis: StasisServer; sshConfigFile: string | undefined }>({
+  /** The ssh config browser mode reads its hosts from; by default a small one with an unreachable host. */
+  sshConfigFile: [undefined, { scope: 'worker', option: true }],
   stasis: [
-    // eslint-disable-next-line no-empty-pattern -- Playwright fixtures must destructure their dependencies
-    async ({}, use) => {
-      const { server, child } = await startServer();
+    async ({ sshConfigFile }, use) => {
+      const { server, child } = await startServer(sshConfigFile);
       await use(server);
       child.kill('SIGTERM');
     },

@@ -92,7 +92,7 @@ export function CheckpointsPanel({ hostId }: { hostId: string }) {
                 </td>
                 <td>{formatBytes(k.sizes.archive)}</td>
                 <td className="mono muted" title={k.lineage}>
-                  {k.lineage.slice(0, 8)}
+                  {k.lineage.slice(-8)}
                 </td>
                 <td>{k.note || <span className="muted">—</span>}</td>
                 <td className="row-actions">
