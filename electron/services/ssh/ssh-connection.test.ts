@@ -1,0 +1,67 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import ssh2 from 'ssh2';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SshTarget } from '../ssh-config';
+import { SshConnection, type SshStatus } from './ssh-connection';
+
+// An in-process sshd (ssh2.Server on loopback) for what real sshd makes awkward: dropping a session on purpose.
+const { Server, utils } = ssh2;
+const dir = mkdtempSync(path.join(tmpdir(), 'stasis-ssh-unit-'));
+const hostKey = utils.generateKeyPairSync('ed25519');
+const PASSWORD = 'unit-test-pw';
+const live = new Set<{ end(): void }>();
+let server: InstanceType<typeof Server>;
+let port = 0;
+
+beforeAll(async () => {
+  server = new Server({ hostKeys: [hostKey.private] }, (client) => {
+    live.add(client);
+    client.on('close', () => live.delete(client));
+    client.on('error', () => {});
+    client.on('authentication', (ctx) => {
+      if (ctx.method === 'password' && ctx.password === PASSWORD) ctx.accept();
+      else ctx.reject(['password']);
+    });
+    client.on('session', (accept) => {
+      accept().once('exec', (acc, _rej, info) => {
+        const stream = acc();
+        stream.write(`ran: ${info.command}\n`);
+        stream.exit(0);
+        stream.end();
+      });
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  port = (server.address() as { port: number }).port;
+  writeFileSync(path.join(dir, 'known_hosts'), `[127.0.0.1]:${port} ${hostKey.public.split(' ').slice(0, 2).join(' ')}\n`);
+});
+afterAll(() => server.close());
+
+function target(): SshTarget {
+  return { alias: 'unit', hostName: '127.0.0.1', port, user: 'me', identityFiles: [path.join(dir, 'none')], identitiesOnly: true, knownHostsFiles: [path.join(dir, 'known_hosts')], proxyJump: [] };
+}
+
+describe('SshConnection', () => {
+  it('asks for a password, then runs quoted commands', async () => {
+    const given: { password?: string } = {};
+    const c = new SshConnection('unit', target(), { secret: () => given.password, resolveHop: async () => target() });
+    await expect(c.run(['echo', 'hi'])).rejects.toMatchObject({ code: 'password-needed' });
+    given.password = PASSWORD;
+    const r = await c.run(['echo', "it's"]);
+    expect(r).toMatchObject({ code: 0, stdout: `ran: echo 'it'\\''s'\n` });
+    c.close();
+  });
+
+  it('reconnects with backoff after the session drops, reporting status', async () => {
+    const seen: SshStatus[] = [];
+    const c = new SshConnection('unit', target(), { secret: () => PASSWORD, resolveHop: async () => target(), onStatus: (s) => seen.push(s) });
+    await c.run(['true']);
+    for (const cl of live) cl.end();
+    for (let i = 0; i < 50 && !(seen.includes('unreachable') && seen.at(-1) === 'ok'); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(seen).toEqual(['ok', 'unreachable', 'ok']);
+    expect((await c.run(['true'])).code).toBe(0);
+    c.close();
+  });
+});
