@@ -44,9 +44,20 @@ export interface Checkpoint {
 /** Which byte ranges of a pages file a view needs, decided from the images seen so far. */
 export type CapturePlan = (pagesFile: string, images: ReadonlyMap<string, DecodedImage>) => Array<{ offset: number; length: number }>;
 
+/**
+ * Takes page data as a non-seekable source streams by, without holding it: `visit` gets each slice of the asked-for
+ * ranges once, in file order, and must copy whatever it keeps (the slice's memory is reused afterwards).
+ */
+export interface PageStream {
+  ranges: Array<{ offset: number; length: number }>;
+  visit(offset: number, slice: Uint8Array): void;
+}
+
 export interface LoadOptions {
   limits: ReaderLimits;
   capture?: CapturePlan;
+  /** Streams ranges of a pages file past a consumer (a memory search) when the source cannot seek. */
+  stream?: (pagesFile: string, images: ReadonlyMap<string, DecodedImage>) => PageStream | undefined;
 }
 
 const GHOST_HEAD_BYTES = 64 * 1024;
@@ -105,7 +116,11 @@ export async function loadCheckpoint(source: CheckpointSource, options: LoadOpti
         const pages: PagesFile = { name, size: file.size, captured: [] };
         const access = file.window();
         if (access) pages.access = access;
-        else if (options.capture) await capture(file, pages, options.capture(name, cp.images), limits);
+        else {
+          const ranges = options.capture?.(name, cp.images) ?? [];
+          const stream = options.stream?.(name, cp.images);
+          if (ranges.length || stream) await capture(file, pages, ranges, stream, limits);
+        }
         cp.pages.set(name, pages);
         return;
       }
@@ -155,23 +170,65 @@ export async function loadCheckpoint(source: CheckpointSource, options: LoadOpti
   return cp;
 }
 
-async function capture(file: SourceFile, pages: PagesFile, ranges: Array<{ offset: number; length: number }>, limits: ReaderLimits): Promise<void> {
-  const wanted = ranges
-    .filter((r) => r.length > 0 && r.offset < file.size)
-    .map((r) => ({ offset: r.offset, length: Math.min(r.length, file.size - r.offset) }))
+type Range = { offset: number; length: number };
+
+function clip(ranges: Range[], size: number): Range[] {
+  return ranges
+    .filter((r) => r.length > 0 && r.offset >= 0 && r.offset < size)
+    .map((r) => ({ offset: r.offset, length: Math.min(r.length, size - r.offset) }))
     .sort((a, b) => a.offset - b.offset);
-  if (!wanted.length) return;
+}
+
+/** Disjoint spans covering every range, in order. */
+function union(ranges: Range[]): Range[] {
+  const out: Range[] = [];
+  for (const r of ranges) {
+    const last = out[out.length - 1];
+    if (last && r.offset <= last.offset + last.length) last.length = Math.max(last.length, r.offset + r.length - last.offset);
+    else out.push({ ...r });
+  }
+  return out;
+}
+
+/**
+ * One forward pass over a pages file: the gaps are skipped, captured ranges are copied into buffers of their own,
+ * streamed ranges are handed to the consumer slice by slice.
+ */
+async function capture(file: SourceFile, pages: PagesFile, captureRanges: Range[], stream: PageStream | undefined, limits: ReaderLimits): Promise<void> {
+  const wanted = union(clip(captureRanges, file.size));
+  const streamed = stream ? union(clip(stream.ranges, file.size)) : [];
   const total = wanted.reduce((s, r) => s + r.length, 0);
   if (total > limits.maxCaptureBytes) throw new CorruptImageError(`the memory view needs ${total} bytes of page data, over the ${limits.maxCaptureBytes}-byte cap`);
+  const spans = union([...wanted, ...streamed].sort((a, b) => a.offset - b.offset));
+  if (!spans.length) return;
+  const buffers = wanted.map((r) => ({ offset: r.offset, bytes: new Uint8Array(r.length) }));
+  let bi = 0;
+  let si = 0;
   const reader = file.reader();
   let pos = 0;
-  for (const r of wanted) {
-    const start = Math.max(r.offset, pos);
-    const end = r.offset + r.length;
-    if (end <= start) continue;
-    await reader.skip(start - pos);
-    const bytes = (await reader.readExact(end - start)).slice();
-    pages.captured.push({ offset: start, bytes });
-    pos = end;
+  for (const span of spans) {
+    await reader.skip(span.offset - pos);
+    pos = span.offset;
+    await reader.forEach(span.length, (slice) => {
+      const start = pos;
+      const end = pos + slice.length;
+      pos = end;
+      while (bi < buffers.length && buffers[bi]!.offset + buffers[bi]!.bytes.length <= start) bi++;
+      for (let i = bi; i < buffers.length && buffers[i]!.offset < end; i++) {
+        const b = buffers[i]!;
+        const s = Math.max(start, b.offset);
+        const e = Math.min(end, b.offset + b.bytes.length);
+        if (e > s) b.bytes.set(slice.subarray(s - start, e - start), s - b.offset);
+      }
+      if (!stream) return;
+      while (si < streamed.length && streamed[si]!.offset + streamed[si]!.length <= start) si++;
+      for (let i = si; i < streamed.length && streamed[i]!.offset < end; i++) {
+        const r = streamed[i]!;
+        const s = Math.max(start, r.offset);
+        const e = Math.min(end, r.offset + r.length);
+        if (e > s) stream.visit(s, slice.subarray(s - start, e - start));
+      }
+    });
   }
+  pages.captured.push(...buffers);
 }

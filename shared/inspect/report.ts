@@ -1,6 +1,6 @@
 import type { Entry } from '../criu/image';
 import type { Checkpoint, ListedFile } from './checkpoint';
-import { num, pageRuns, ProcessMemory, readArgsEnv, PAGE_SIZE } from './memory';
+import { num, pageRuns, ProcessMemory, readArgsEnv, PAGE_SIZE, type PageRun } from './memory';
 
 export type ProcessState = 'alive' | 'zombie' | 'stopped' | 'dead';
 
@@ -350,6 +350,25 @@ const VMA_STATUS: Array<[number, string]> = [
   [1 << 8, 'sysv-shm'], [1 << 11, 'aio'], [1 << 12, 'memfd'], [1 << 14, 'vvar'],
 ];
 
+function vmaViews(ix: Index, mm: Entry | undefined, runs: PageRun[]): VmaView[] {
+  return ((mm?.['vmas'] as Entry[] | undefined) ?? []).map((v): VmaView => {
+    const start = num(v['start']);
+    const end = num(v['end']);
+    let rss = 0;
+    for (const r of runs) rss += Math.max(0, Math.min(end, r.vaddr + r.length) - Math.max(start, r.vaddr));
+    const status = num(v['status']);
+    const kind = VMA_STATUS.filter(([bit]) => status & bit).map(([, n]) => n).join(',') || 'anon';
+    const shmid = num(v['shmid']);
+    const path = status & ((1 << 6) | (1 << 7)) ? ix.path(shmid) : undefined;
+    return { start: hex(v['start']), end: hex(v['end']), sizeBytes: end - start, rssBytes: rss, prot: PROT(num(v['prot'])), kind, ...(path ? { path } : {}) };
+  });
+}
+
+/** One process's memory map (what `stasis inspect --json` shows under memory.map), without building a whole report. */
+export function memoryMapOf(cp: Checkpoint, pid: number): VmaView[] {
+  return vmaViews(new Index(cp), cp.images.get(`mm-${pid}.img`)?.entries[0], pageRuns(cp.images.get(`pagemap-${pid}.img`)).runs);
+}
+
 export interface ReportOptions {
   /** Read argv and environment from memory pages (needs random access or captured pages). */
   args?: boolean;
@@ -392,17 +411,7 @@ export async function buildReport(cp: Checkpoint, options: ReportOptions = {}): 
     const mm = ix.entries(`mm-${pid}.img`)[0];
     const st = state(tc);
     const { runs } = pageRuns(cp.images.get(`pagemap-${pid}.img`));
-    const vmas = ((mm?.['vmas'] as Entry[] | undefined) ?? []).map((v): VmaView => {
-      const start = num(v['start']);
-      const end = num(v['end']);
-      let rss = 0;
-      for (const r of runs) rss += Math.max(0, Math.min(end, r.vaddr + r.length) - Math.max(start, r.vaddr));
-      const status = num(v['status']);
-      const kind = VMA_STATUS.filter(([bit]) => status & bit).map(([, n]) => n).join(',') || 'anon';
-      const shmid = num(v['shmid']);
-      const path = status & ((1 << 6) | (1 << 7)) ? ix.path(shmid) : undefined;
-      return { start: hex(v['start']), end: hex(v['end']), sizeBytes: end - start, rssBytes: rss, prot: PROT(num(v['prot'])), kind, ...(path ? { path } : {}) };
-    });
+    const vmas = vmaViews(ix, mm, runs);
     const comm = String(thread['comm'] ?? tc['comm'] ?? '');
     const view: ProcessView = {
       pid,

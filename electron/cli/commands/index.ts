@@ -1,6 +1,8 @@
 import type { CliCommand } from '../command';
 import { hostsCommand } from './hosts';
 import { inspectCommand } from './inspect';
+import { diffCommand } from './diff';
+import { memCommand } from './mem';
 import { psCommand } from './ps';
 import { checkpointCommand } from './checkpoint';
 import { checkpointsCommand } from './checkpoints';
@@ -8,4 +10,4 @@ import { restoreCommand } from './restore';
 import { rmCommand } from './rm';
 
 /** Every `stasis` subcommand, in the order `stasis --help` lists them. */
-export const COMMANDS: CliCommand[] = [hostsCommand, inspectCommand, psCommand, checkpointCommand, checkpointsCommand, restoreCommand, rmCommand];
+export const COMMANDS: CliCommand[] = [hostsCommand, inspectCommand, diffCommand, memCommand, psCommand, checkpointCommand, checkpointsCommand, restoreCommand, rmCommand];

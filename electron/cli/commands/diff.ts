@@ -1,0 +1,30 @@
+import { parseArgs } from 'node:util';
+import { diffReports, renderDiff } from '../../../shared/inspect/diff';
+import { buildReport, type InspectReport } from '../../../shared/inspect/report';
+import { loadCheckpointFile } from '../../inspect/load';
+import { UsageError, type CliCommand } from '../command';
+
+async function reportOf(target: string): Promise<InspectReport> {
+  const { checkpoint, handles } = await loadCheckpointFile(target);
+  try {
+    return await buildReport(checkpoint);
+  } finally {
+    await handles.close();
+  }
+}
+
+export const diffCommand: CliCommand = {
+  name: 'diff',
+  summary: 'compare two checkpoints: processes, fds, sockets and memory growth',
+  usage: 'stasis diff A B [--json]   (A, B: checkpoint archives or image directories; A is the older one)',
+  async run(argv, io) {
+    const { values, positionals } = parseArgs({ args: argv, options: { json: { type: 'boolean' } }, allowPositionals: true, strict: true });
+    if (positionals.length !== 2) throw new UsageError('expected two checkpoint paths');
+    // One after the other: each read holds only its own metadata.
+    const a = await reportOf(positionals[0]!);
+    const b = await reportOf(positionals[1]!);
+    const d = diffReports(a, b);
+    io.out(values.json ? JSON.stringify(d) : renderDiff(d));
+    return 0;
+  },
+};
