@@ -1,0 +1,348 @@
+#!/bin/bash
+# ci/ssh-hosts.sh up|down|status|seed - three SSH-reachable test "hosts" on one machine.
+#
+#   stasis-a 127.0.0.2:2222   stasis-b 127.0.0.3:2222   stasis-c 127.0.0.4:2222
+#
+# Each host is a mount+UTS namespace held open by a small holder process ("stasis-ns-<host> infinity", a
+# renamed `sleep infinity`), with an sshd started inside it. Private to each host:
+#   /var/lib/containers  bind of $BASE/<host>/var-lib-containers (podman graphroot + its DB)
+#   /run                 fresh tmpfs (podman runroot, /run/runc, /run/sshd, sudo's timestamps)
+#   /dev/shm             fresh tmpfs (podman's lock segment)
+#   /tmp                 bind of $BASE/<host>/tmp
+#   /etc/hosts           bind of $BASE/<host>/hosts (the machine's + "<ip> <host>", so sudo resolves it)
+#   hostname             the host's name
+# Everything else (/etc/containers, /home, /usr, /opt/criu4, ...) is shared with the machine.
+# If sshd died it is restarted inside the same namespace (containers' /run state survives); if the holder died
+# too, a fresh namespace is made.
+#
+# Logins (client config: ssh -F $BASE/ssh_config stasis-a | stasis-b | stasis-c | stasis-a-op):
+#   root      key $BASE/id_ed25519 only
+#   stasisop  same key, or password "stasis-test-pw"; may run only $HELPER as root via sudo (NOPASSWD)
+# `up` and `seed` give every host the CI images (podman save / podman load: identical image IDs everywhere).
+#
+# Env knobs: STASIS_HOSTS_BASE (/srv/stasis-hosts), STASIS_HOSTS_PORT (2222), STASIS_CI_CACHE (/var/cache/stasis-ci),
+#   STASIS_HOSTS_IMAGES ("localhost/stasis-busybox:latest localhost/stasis-debian:latest"; "" = no seeding).
+set -euo pipefail
+
+CI_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+export LOG_TAG=ssh-hosts
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$CI_DIR/lib.sh"
+
+BASE=${STASIS_HOSTS_BASE:-/srv/stasis-hosts}
+CACHE=${STASIS_CI_CACHE:-/var/cache/stasis-ci}
+HOSTS=(stasis-a stasis-b stasis-c)
+declare -A IP=([stasis-a]=127.0.0.2 [stasis-b]=127.0.0.3 [stasis-c]=127.0.0.4)
+PORT=${STASIS_HOSTS_PORT:-2222}
+OP_USER=stasisop
+OP_PASS=stasis-test-pw
+HELPER=/usr/local/libexec/stasis/stasis-helper
+SUDOERS=/etc/sudoers.d/stasis-test
+IMAGES=${STASIS_HOSTS_IMAGES-localhost/stasis-busybox:latest localhost/stasis-debian:latest}
+SSH=(ssh -F "$BASE/ssh_config" -o BatchMode=yes -o ConnectTimeout=10)
+
+[ "$(id -u)" = 0 ] || die "must run as root"
+case "$BASE/" in # the hosts get a private /tmp, and sshd's StrictModes refuses keys under world-writable dirs
+/tmp/* | /var/tmp/* | /dev/shm/*) die "STASIS_HOSTS_BASE=$BASE must not be under /tmp, /var/tmp or /dev/shm" ;;
+esac
+
+# pid_matches PIDFILE PATTERN -> the pid in PIDFILE if it is alive and its command line contains PATTERN
+pid_matches() {
+  local pid
+  pid=$(cat "$1" 2>/dev/null) || return 1
+  [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] || return 1
+  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$2" || return 1
+  echo "$pid"
+}
+
+ensure_user() {
+  if ! id "$OP_USER" >/dev/null 2>&1; then
+    useradd -m -s /bin/bash -c "Stasis CI operator" "$OP_USER"
+    log "created user $OP_USER"
+  fi
+  # set the known password unless it already matches (libcrypt via python3 verifies any hash scheme)
+  local hash
+  hash=$(getent shadow "$OP_USER" | cut -d: -f2)
+  if ! OP_HASH="$hash" OP_PASS="$OP_PASS" python3 -W ignore -c '
+import crypt, os, sys
+h = os.environ["OP_HASH"]
+sys.exit(0 if h and h[0] not in "!*" and crypt.crypt(os.environ["OP_PASS"], h) == h else 1)' 2>/dev/null; then
+    echo "$OP_USER:$OP_PASS" | chpasswd
+    log "set the password of $OP_USER"
+  fi
+  # sudo: only the Stasis helper, as root, without a password
+  local tmp
+  tmp=$(mktemp /tmp/stasis-sudoers.XXXXXX)
+  cat >"$tmp" <<EOF
+# managed by stasis ci/ssh-hosts.sh: the test operator may run only the Stasis helper as root
+$OP_USER ALL=(root) NOPASSWD: $HELPER
+EOF
+  chmod 440 "$tmp"
+  visudo -c -q -f "$tmp" >/dev/null || die "sudoers drop-in does not parse"
+  if [ -f "$SUDOERS" ] && cmp -s "$tmp" "$SUDOERS"; then
+    rm -f "$tmp"
+  else
+    mv -f "$tmp" "$SUDOERS"
+    chown root:root "$SUDOERS"
+    log "wrote $SUDOERS"
+  fi
+  visudo -c -q >/dev/null || die "visudo -c fails with $SUDOERS"
+}
+
+# start_host HOST: namespace holder (if needed) + sshd inside it (if needed)
+start_host() {
+  local h=$1 D=$BASE/$1 holder sshd_pid
+  if ! holder=$(pid_matches "$D/holder.pid" "stasis-ns-$h"); then
+    rm -f "$D/holder.pid" "$D/sshd.pid"
+    # setsid + closed fds: the holder outlives this script and holds no CI pipe open
+    # shellcheck disable=SC2016
+    setsid unshare --mount --uts --propagation private bash -c '
+      set -e
+      h=$1 D=$2
+      hostname "$h"
+      mount -t tmpfs -o mode=755 tmpfs /run
+      mkdir -p /run/sshd /run/lock
+      mount -t tmpfs -o mode=1777 tmpfs /dev/shm
+      mount --bind "$D/var-lib-containers" /var/lib/containers
+      mount --bind "$D/hosts" /etc/hosts
+      echo $$ >"$D/holder.pid.tmp"
+      mv "$D/holder.pid.tmp" "$D/holder.pid"
+      mount --bind "$D/tmp" /tmp # last: $D may itself live under /tmp
+      exec -a "stasis-ns-$h" sleep infinity
+    ' holder "$h" "$D" </dev/null >>"$D/holder.log" 2>&1 &
+    local started=$!
+    for _ in $(seq 100); do
+      holder=$(pid_matches "$D/holder.pid" "stasis-ns-$h") && break
+      kill -0 "$started" 2>/dev/null || break
+      sleep 0.05
+    done
+    [ -n "$holder" ] || die "$h: namespace holder did not start (see $D/holder.log)"
+    log "$h: new namespace (holder pid $holder)"
+  fi
+  if sshd_pid=$(pid_matches "$D/sshd.pid" "$D/sshd_config"); then
+    if [ "${RELOAD:-0}" = 1 ]; then
+      kill -HUP "$sshd_pid" # sshd re-execs itself with the new config, in the same namespace
+      log "$h: sshd $sshd_pid reloaded"
+    fi
+    return 0
+  fi
+  rm -f "$D/sshd.pid"
+  nsenter -t "$holder" -m -u /usr/sbin/sshd -f "$D/sshd_config" -E "$D/sshd.log" </dev/null >>"$D/sshd.out" 2>&1 ||
+    die "$h: sshd failed to start (see $D/sshd.log, $D/sshd.out)"
+  for _ in $(seq 100); do
+    sshd_pid=$(pid_matches "$D/sshd.pid" "$D/sshd_config") && break
+    sleep 0.05
+  done
+  [ -n "$sshd_pid" ] || die "$h: sshd wrote no pid file (see $D/sshd.log)"
+  log "$h: sshd pid $sshd_pid on ${IP[$h]}:$PORT"
+}
+
+wait_ssh() {
+  local h=$1
+  for _ in $(seq 50); do
+    "${SSH[@]}" "$h" true 2>/dev/null && return 0
+    sleep 0.2
+  done
+  "${SSH[@]}" "$h" true || die "$h: ssh login as root fails"
+}
+
+# password_login HOST -> 0 if $OP_USER can log in on HOST with the password alone (plain OpenSSH + askpass)
+password_login() {
+  SSH_ASKPASS=$BASE/askpass SSH_ASKPASS_REQUIRE=force timeout 20 setsid -w ssh -F "$BASE/ssh_config" \
+    -o PreferredAuthentications=password -o PubkeyAuthentication=no -o NumberOfPasswordPrompts=1 \
+    -l "$OP_USER" "$1" true </dev/null >/dev/null 2>&1
+}
+
+# seed_host HOST IMAGE ID ARCHIVE: podman load the archive on HOST unless it has the image with that ID
+seed_host() {
+  local h=$1 img=$2 id=$3 arc=$4 hid
+  hid=$("${SSH[@]}" "$h" podman image inspect --format '{{.Id}}' "$img" 2>/dev/null || true)
+  [ "$hid" = "$id" ] && return 0
+  "${SSH[@]}" "$h" podman load -q -i "$arc" >/dev/null
+  hid=$("${SSH[@]}" "$h" podman image inspect --format '{{.Id}}' "$img" 2>/dev/null || true)
+  [ "$hid" = "$id" ] || die "$h: $img has ID ${hid:0:12} after loading, want ${id:0:12}"
+  log "$h: loaded $img (${id:0:12})"
+}
+
+# seed: the same images (same IDs) on every host, loaded in parallel. The archives live in the shared cache
+# dir, so the hosts read them from disk instead of through an ssh pipe.
+seed() {
+  local img id arc h pids rc=0 p tmpd
+  tmpd=$(mktemp -d /tmp/stasis-seed.XXXXXX)
+  for img in $IMAGES; do
+    id=$(podman image inspect --format '{{.Id}}' "$img" 2>/dev/null) || {
+      warn "image $img not found locally; not seeding it"
+      continue
+    }
+    arc=$CACHE/images/$(tr -c 'a-zA-Z0-9._-' '_' <<<"${img#localhost/}" | sed 's/_$//')-${id:0:12}.tar
+    # the archive is written only when some host lacks the image (checked in parallel)
+    if [ ! -s "$arc" ]; then
+      for h in "${HOSTS[@]}"; do
+        "${SSH[@]}" "$h" podman image inspect --format '{{.Id}}' "$img" 2>/dev/null >"$tmpd/$h.id" &
+      done
+      wait
+      if [ "$(cat "$tmpd"/*.id | grep -cxF "$id")" != ${#HOSTS[@]} ]; then
+        mkdir -p "$CACHE/images"
+        rm -f "${arc%-*}"-*.tar # older versions of this image
+        podman save -q -o "$arc.tmp" "$img"
+        mv -f "$arc.tmp" "$arc"
+      fi
+      rm -f "$tmpd"/*.id
+    fi
+    pids=()
+    for h in "${HOSTS[@]}"; do
+      [ -s "$arc" ] || break
+      seed_host "$h" "$img" "$id" "$arc" &
+      pids+=($!)
+    done
+    for p in "${pids[@]}"; do wait "$p" || rc=1; done
+    [ "$rc" = 0 ] || die "seeding $img failed"
+  done
+  rm -rf "$tmpd"
+}
+
+up() {
+  mkdir -p "$BASE" /run/sshd # sshd -t wants its privilege separation dir (inside the hosts: on their /run)
+  chmod 755 "$BASE"
+  [ -f "$BASE/id_ed25519" ] || ssh-keygen -q -t ed25519 -N '' -C stasis-ci -f "$BASE/id_ed25519"
+  write_if_changed "$BASE/authorized_keys" 644 "$(cat "$BASE/id_ed25519.pub")" || true
+  ensure_user
+
+  local h D known="" cfg="# generated by stasis ci/ssh-hosts.sh - test hosts on this machine (ControlMaster off on purpose)"
+  for h in "${HOSTS[@]}"; do
+    D=$BASE/$h
+    mkdir -p "$D/var-lib-containers" "$D/tmp"
+    chmod 1777 "$D/tmp"
+    [ -f "$D/ssh_host_ed25519_key" ] || ssh-keygen -q -t ed25519 -N '' -C "$h" -f "$D/ssh_host_ed25519_key"
+    write_if_changed "$D/hosts" 644 "$(grep -vE "[[:space:]]$h([[:space:]]|\$)" /etc/hosts)
+${IP[$h]} $h" || true
+    RELOAD=0
+    write_if_changed "$D/sshd_config" 600 "# generated by stasis ci/ssh-hosts.sh for test host $h
+ListenAddress ${IP[$h]}:$PORT
+HostKey $D/ssh_host_ed25519_key
+PidFile $D/sshd.pid
+AllowUsers root $OP_USER
+PermitRootLogin prohibit-password
+PubkeyAuthentication yes
+AuthorizedKeysFile $BASE/authorized_keys
+PasswordAuthentication yes
+PermitEmptyPasswords no
+KbdInteractiveAuthentication no
+UsePAM no
+StrictModes yes
+MaxSessions 50
+MaxStartups 50:30:100
+PrintMotd no
+SetEnv STASIS_TEST_HOST=$h
+Subsystem sftp internal-sftp
+LogLevel INFO" && RELOAD=1
+    /usr/sbin/sshd -t -f "$D/sshd_config" || die "$h: sshd_config does not validate"
+    RELOAD=$RELOAD start_host "$h"
+    known+="[${IP[$h]}]:$PORT $(cut -d' ' -f1,2 "$D/ssh_host_ed25519_key.pub")"$'\n'
+    cfg+="
+
+Host $h
+  HostName ${IP[$h]}
+  Port $PORT
+  User root
+  IdentityFile $BASE/id_ed25519
+  IdentitiesOnly yes
+  UserKnownHostsFile $BASE/known_hosts
+  StrictHostKeyChecking yes
+  ControlMaster no
+  ControlPath none
+  LogLevel ERROR"
+  done
+  cfg+="
+
+Host stasis-a-op
+  HostName ${IP[stasis-a]}
+  Port $PORT
+  User $OP_USER
+  IdentityFile $BASE/id_ed25519
+  IdentitiesOnly yes
+  UserKnownHostsFile $BASE/known_hosts
+  StrictHostKeyChecking yes
+  ControlMaster no
+  ControlPath none
+  LogLevel ERROR"
+  write_if_changed "$BASE/known_hosts" 644 "${known%$'\n'}" || true
+  write_if_changed "$BASE/ssh_config" 644 "$cfg" || true
+
+  # password of the operator, for OpenSSH clients in tests: SSH_ASKPASS=$BASE/askpass SSH_ASKPASS_REQUIRE=force
+  write_if_changed "$BASE/askpass" 700 "#!/bin/sh
+echo '$OP_PASS'" || true
+
+  # logins (root by key, operator by password, operator by key), all hosts in parallel
+  local pids=() p bad=0
+  for h in "${HOSTS[@]}"; do
+    (
+      wait_ssh "$h"
+      password_login "$h" || die "$h: password login as $OP_USER fails"
+    ) &
+    pids+=($!)
+  done
+  ("${SSH[@]}" stasis-a-op true || die "stasis-a-op: key login as $OP_USER fails") &
+  pids+=($!)
+  for p in "${pids[@]}"; do wait "$p" || bad=1; done
+  [ "$bad" = 0 ] || die "login checks failed"
+  seed
+  log "up: ${HOSTS[*]} (ssh -F $BASE/ssh_config <host>)"
+}
+
+down() {
+  local h D pid left
+  for h in "${HOSTS[@]}"; do
+    D=$BASE/$h
+    if pid=$(pid_matches "$D/sshd.pid" "$D/sshd_config"); then
+      left=$("${SSH[@]}" "$h" 'podman rm -a -f -t 0 >/dev/null 2>&1; podman ps -a -q | wc -l' 2>/dev/null || echo '?')
+      kill "$pid"
+      log "$h: stopped sshd $pid (containers left: $left)"
+    fi
+    rm -f "$D/sshd.pid"
+    if pid=$(pid_matches "$D/holder.pid" "stasis-ns-$h"); then
+      kill "$pid"
+      log "$h: stopped namespace holder $pid"
+    fi
+    rm -f "$D/holder.pid"
+  done
+}
+
+status_one() {
+  local h=$1 D=$BASE/$1 out sshd holder
+  sshd=$(pid_matches "$D/sshd.pid" "$D/sshd_config" || echo dead)
+  holder=$(pid_matches "$D/holder.pid" "stasis-ns-$h" || echo dead)
+  # shellcheck disable=SC2016
+  if out=$("${SSH[@]}" "$h" 'printf "hostname=%s graphroot=%s images=%s containers=%s" "$(hostname)" \
+      "$(podman info --format "{{.Store.GraphRoot}}")" "$(podman images -q | wc -l)" "$(podman ps -a -q | wc -l)"' 2>&1); then
+    if password_login "$h"; then out+=" $OP_USER-password=ok"; else
+      echo "$h ${IP[$h]}:$PORT sshd=$sshd holder=$holder $out $OP_USER-password=FAILS"
+      return 1
+    fi
+    echo "$h ${IP[$h]}:$PORT sshd=$sshd holder=$holder $out"
+  else
+    echo "$h ${IP[$h]}:$PORT sshd=$sshd holder=$holder UNREACHABLE: $out"
+    return 1
+  fi
+}
+
+# status: one line per host (queried in parallel, printed in order); exit 1 if any host is not fine
+status() {
+  local h rc=0 tmpd
+  tmpd=$(mktemp -d /tmp/stasis-status.XXXXXX)
+  for h in "${HOSTS[@]}"; do
+    status_one "$h" >"$tmpd/$h" 2>&1 &
+  done
+  for h in "${HOSTS[@]}"; do wait -n || rc=1; done
+  for h in "${HOSTS[@]}"; do cat "$tmpd/$h"; done
+  rm -rf "$tmpd"
+  return "$rc"
+}
+
+case "${1:-up}" in
+up | down | status | seed) "${1:-up}" ;;
+*)
+  echo "usage: $0 up|down|status|seed" >&2
+  exit 2
+  ;;
+esac
