@@ -6,6 +6,7 @@ import { createAppServices } from '../services/app-services';
 import { registerIpc, sendEvent } from './ipc';
 import { buildMenu } from './menu';
 import { applySecurityBaseline } from './security';
+import { SafeStorageVault } from './secret-vault';
 
 // Bundled to dist/electron/main.cjs; the renderer build sits beside it in dist/renderer.
 const rendererIndex = path.join(__dirname, '..', 'renderer', 'index.html');
@@ -47,7 +48,7 @@ if (!app.requestSingleInstanceLock()) {
   void app.whenReady().then(() => {
     applySecurityBaseline(rendererIndexUrl);
     const emit = validatedEmitter((name, payload) => sendEvent(trusted(), name, payload));
-    const services = createAppServices({ mode: 'electron', emit });
+    const services = createAppServices({ mode: 'electron', emit, secrets: new SafeStorageVault(app.getPath('userData')) });
     registerIpc(services, trusted, rendererIndexUrl);
     Menu.setApplicationMenu(buildMenu());
     createWindow();

@@ -9,6 +9,7 @@ import { probeHost } from './host-probe';
 import { HostRegistry } from './host-registry';
 import { HostStore, defaultHostsFile } from './host-store';
 import { inspectPath } from './image-service';
+import type { SecretVault } from './secret-vault';
 import { defaultSshConfigPath, listSshConfigHosts } from './ssh-config';
 import { STASIS_VERSION } from './version';
 
@@ -18,6 +19,8 @@ export interface AppServicesOptions {
   /** hosts.json (hosts added by hand); defaults to $XDG_CONFIG_HOME/stasis/hosts.json. */
   hostsFile?: string;
   emit?: EmitEvent;
+  /** Where passwords and passphrases are kept; memory only unless the Electron shell passes its vault. */
+  secrets?: SecretVault;
 }
 
 /** Who is calling: Electron's webContents id, or a browser-mode connection id. */
@@ -55,6 +58,7 @@ export function createAppServices(options: AppServicesOptions) {
     store: new HostStore(options.hostsFile ?? defaultHostsFile()),
     ...(options.emit ? { emit: options.emit } : {}),
     localSummary,
+    ...(options.secrets ? { secrets: options.secrets } : {}),
   });
   const checkpoints = new CheckpointService({
     helperFor: (id) => hosts.helperFor(id),

@@ -8,6 +8,7 @@ import { localRunner, type CommandRunner } from './command-runner';
 import { HelperClient } from './helper-client';
 import { INSTALLED_HELPER, shippedHelper } from './helper-source';
 import type { HostStore } from './host-store';
+import { MemoryVault, type SecretVault } from './secret-vault';
 import { probeHost } from './host-probe';
 import { listSshConfigHosts, resolveJumpHop, resolveSshTarget, type SshTarget } from './ssh-config';
 import { appendKnownHost, fingerprint, keyTypeOf } from './ssh/known-hosts';
@@ -18,6 +19,8 @@ export interface HostRegistryOptions {
   store: HostStore;
   emit?: EmitEvent;
   localSummary(fresh?: boolean): Promise<HostSummary>;
+  /** Passwords and passphrases; in memory unless the shell passes an encrypting vault. */
+  secrets?: SecretVault;
 }
 
 interface SshEntry {
@@ -45,11 +48,12 @@ function manualTarget(m: ManualHost): SshTarget {
 export class HostRegistry {
   private readonly conns = new Map<string, SshConnection>();
   private readonly helpers = new Map<string, HelperClient>();
-  // Secrets live here only, for this process's lifetime.
-  private readonly secrets = new Map<string, string>();
+  private readonly secrets: SecretVault;
   private localHelper?: HelperClient;
 
-  constructor(private readonly o: HostRegistryOptions) {}
+  constructor(private readonly o: HostRegistryOptions) {
+    this.secrets = o.secrets ?? new MemoryVault();
+  }
 
   async sshEntries(): Promise<SshEntry[]> {
     const [config, file] = await Promise.all([listSshConfigHosts(this.o.sshConfigPath), this.o.store.read()]);
@@ -144,6 +148,8 @@ export class HostRegistry {
     this.conns.get(id)?.close();
     this.conns.delete(id);
     this.helpers.delete(id);
+    this.secrets.delete(`${id}\0password`);
+    this.secrets.delete(`${id}\0passphrase`);
     await this.o.store.update((d) =>
       e.source === 'manual' ? { ...d, hosts: d.hosts.filter((h) => h.id !== id) } : { ...d, hidden: [...new Set([...d.hidden, id])] },
     );
