@@ -60,6 +60,14 @@ export class HelperClient {
     }
     const sudo = await runner.run(['sudo', '-n', '-l', installed], { timeoutMs: 10_000 });
     if (sudo.code === 0) return { argv: ['sudo', '-n', installed], via: 'sudo' };
+    const pkexec = await runner.run(['pkexec', '--version'], { timeoutMs: 10_000 });
+    if (pkexec.code !== 0) {
+      throw new StasisError(
+        'permission-denied',
+        'Stasis needs root for this and has no way to get it here: sudo does not let you run the Stasis helper without a password, and polkit (pkexec) is not installed. Install polkit, or use "Set up this computer" with the sudo rule.',
+        (pkexec.stderr || sudo.stderr).slice(0, 500),
+      );
+    }
     return { argv: ['pkexec', installed], via: 'pkexec' };
   }
 
