@@ -45,17 +45,33 @@ export class StreamByteReader implements ByteReader {
   private pulled = 0;
   position = 0;
   private readonly it: AsyncIterator<Uint8Array>;
+  /** The newest chunk when the source will overwrite it on its next yield; nothing handed out may point into it. */
+  private borrowed: Uint8Array | undefined;
 
-  /** maxBytes caps how much this stream may yield in total: the decompression-bomb guard. */
+  /**
+   * maxBytes caps how much this stream may yield in total: the decompression-bomb guard. With `reusesChunks` the
+   * source may overwrite a chunk once asked for the next one (a decompressor writing into one buffer): readExact then
+   * returns copies, unread bytes are moved to a buffer of their own before each pull, and peek / forEach slices are
+   * valid only until the next call.
+   */
   constructor(
     source: AsyncIterable<Uint8Array>,
     private readonly maxBytes = Number.MAX_SAFE_INTEGER,
+    private readonly reusesChunks = false,
   ) {
     this.it = source[Symbol.asyncIterator]();
   }
 
   private async pull(): Promise<boolean> {
     if (this.done) return false;
+    if (this.borrowed) {
+      if (this.buffered > 0) {
+        const rest = concat(this.chunks.map((c, i) => (i === 0 ? c.subarray(this.head) : c)), this.buffered);
+        this.chunks.splice(0, this.chunks.length, rest);
+        this.head = 0;
+      }
+      this.borrowed = undefined;
+    }
     const r = await this.it.next();
     if (r.done) {
       this.done = true;
@@ -68,6 +84,7 @@ export class StreamByteReader implements ByteReader {
     }
     this.chunks.push(r.value);
     this.buffered += r.value.length;
+    if (this.reusesChunks) this.borrowed = r.value;
     return true;
   }
 
@@ -94,7 +111,7 @@ export class StreamByteReader implements ByteReader {
   private take(n: number): Uint8Array {
     const c = this.chunks[0]!;
     if (c.length - this.head >= n) {
-      const out = c.subarray(this.head, this.head + n);
+      const out = c === this.borrowed ? c.slice(this.head, this.head + n) : c.subarray(this.head, this.head + n);
       this.consume(n);
       return out;
     }

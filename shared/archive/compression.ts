@@ -1,11 +1,12 @@
-import { Gunzip } from 'fflate';
-import { Decompress as ZstdDecompress } from 'fzstd';
 import { CorruptImageError } from './errors';
 
 export type Compression = 'gzip' | 'zstd' | 'none';
 
 /** Turns a compressed chunk stream into a decompressed one. Node injects a native zstd; shared/ falls back to fzstd. */
-export type Decompressor = (input: AsyncIterable<Uint8Array>) => AsyncIterable<Uint8Array>;
+export type Decompressor = ((input: AsyncIterable<Uint8Array>) => AsyncIterable<Uint8Array>) & {
+  /** The decompressor writes every chunk into the same buffer: a chunk is valid only until the next is asked for. */
+  reusesBuffer?: boolean;
+};
 
 /** What the first bytes say: gzip and zstd by their magic, anything else is taken as uncompressed. */
 export function detectCompression(head: Uint8Array): Compression {
@@ -51,8 +52,16 @@ async function* pushThrough(
   while (out.length) yield out.shift()!;
 }
 
+// The decoders are loaded when an archive needs them: most reads never touch gzip, and startup time counts.
+
 /** gzip through fflate (pure JS; multi-member streams are fine). */
-export const gunzip: Decompressor = (input) => pushThrough(input, (emit) => new Gunzip((d) => emit(d)), 'gzip');
+export const gunzip: Decompressor = async function* (input) {
+  const { Gunzip } = await import('fflate');
+  yield* pushThrough(input, (emit) => new Gunzip((d) => emit(d)), 'gzip');
+};
 
 /** zstd through fzstd (pure JS: about 9× slower than native zstd, used where no native decoder is injected). */
-export const unzstdPure: Decompressor = (input) => pushThrough(input, (emit) => new ZstdDecompress((d) => emit(d)), 'zstd');
+export const unzstdPure: Decompressor = async function* (input) {
+  const { Decompress } = await import('fzstd');
+  yield* pushThrough(input, (emit) => new Decompress((d) => emit(d)), 'zstd');
+};

@@ -54,7 +54,7 @@ export async function archiveSource(input: ArchiveInput, limits: ReaderLimits, d
         reader = input.random ? new RandomAccessByteReader(input.random) : probe;
       } else {
         const decompress = compression === 'gzip' ? (decompressors.gzip ?? gunzip) : (decompressors.zstd ?? unzstdPure);
-        reader = new StreamByteReader(decompress(probe.rest()), limits.maxTotalBytes);
+        reader = new StreamByteReader(decompress(probe.rest()), limits.maxTotalBytes, decompress.reusesBuffer === true);
         const first = await reader.peek(512);
         if (!looksLikeTar(first)) throw new CorruptImageError(`${input.label}: the ${compression} data inside is not a tar archive`);
       }

@@ -193,7 +193,8 @@ message file_lock_entry { optional uint32 type = 1; optional int32 pid = 2; opti
 message bpfmap_data_entry { optional uint32 map_id = 1; optional uint32 keys_bytes = 2; optional uint32 values_bytes = 3; optional uint32 count = 4; }
 `;
 
-const root = protobuf.parse(PROTO, { keepCase: true }).root;
+// Parsed on first use: every `stasis` command loads this module, few of them decode images.
+let root: protobuf.Root | undefined;
 
 export type MessageName =
   | 'inventory_entry' | 'core_entry' | 'task_kobj_ids_entry' | 'creds_entry' | 'utsns_entry' | 'timens_entry' | 'pidns_entry'
@@ -212,6 +213,7 @@ const cache = new Map<string, protobuf.Type>();
 export function messageType(name: MessageName): protobuf.Type {
   let t = cache.get(name);
   if (!t) {
+    root ??= protobuf.parse(PROTO, { keepCase: true }).root;
     t = root.lookupType(name);
     cache.set(name, t);
   }

@@ -95,15 +95,33 @@ export class ProcessMemory {
 
 const MAX_ARGS_BYTES = 256 * 1024;
 
+// Which processes' pages each pages file holds. The capture plan asks once per pages file, and a checkpoint of
+// hundreds of processes has hundreds of them: scanning every pagemap on each call would be quadratic.
+const pagemapIndex = new WeakMap<ReadonlyMap<string, DecodedImage>, { size: number; byPagesFile: Map<string, Array<{ pid: string; runs: PageRun[] }>> }>();
+
+function pagemapsByPagesFile(images: ReadonlyMap<string, DecodedImage>): Map<string, Array<{ pid: string; runs: PageRun[] }>> {
+  const cached = pagemapIndex.get(images);
+  if (cached && cached.size === images.size) return cached.byPagesFile;
+  const byPagesFile = new Map<string, Array<{ pid: string; runs: PageRun[] }>>();
+  for (const [name, image] of images) {
+    if (!name.startsWith('pagemap-')) continue;
+    const m = /^pagemap-(\d+)\.img$/.exec(name);
+    if (!m) continue;
+    const { pagesFile, runs } = pageRuns(image);
+    if (!pagesFile) continue;
+    const list = byPagesFile.get(pagesFile) ?? [];
+    list.push({ pid: m[1]!, runs });
+    byPagesFile.set(pagesFile, list);
+  }
+  pagemapIndex.set(images, { size: images.size, byPagesFile });
+  return byPagesFile;
+}
+
 /** The arg and env ranges of every process, for capturing them while a compressed archive streams by. */
 export function argEnvCapturePlan(pagesFile: string, images: ReadonlyMap<string, DecodedImage>): Array<{ offset: number; length: number }> {
   const out: Array<{ offset: number; length: number }> = [];
-  for (const [name, image] of images) {
-    const m = /^pagemap-(\d+)\.img$/.exec(name);
-    if (!m) continue;
-    const { pagesFile: pf, runs } = pageRuns(image);
-    if (pf !== pagesFile) continue;
-    const mm = images.get(`mm-${m[1]}.img`)?.entries[0];
+  for (const { pid, runs } of pagemapsByPagesFile(images).get(pagesFile) ?? []) {
+    const mm = images.get(`mm-${pid}.img`)?.entries[0];
     if (!mm) continue;
     for (const [s, e] of [['mm_arg_start', 'mm_arg_end'], ['mm_env_start', 'mm_env_end']] as const) {
       const start = num(mm[s]);

@@ -1,0 +1,170 @@
+// `npm run bench -- inspect`: how long reading a checkpoint takes with Stasis, with checkpointctl (the peer
+// inspector) and with plain `zstd -dc` (the floor: nothing can read a zstd archive faster than decompressing it).
+// The inputs are made here, with real podman, so the numbers always describe archives of this machine's CRIU.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const RUNS = 3;
+const IMAGE = 'localhost/stasis-debian:latest';
+const TAG = `stasis-test-bench-${process.pid}`;
+
+// 300 children, each holding 36 fds (2 pipes, 8 unix socketpairs, 16 files), parked until the checkpoint. Few pipes:
+// CRIU stages every pipe's data in a pipe of its own and runs out of pipe pages ("OOM storing pipe") at ~3,600.
+const MANY_FDS = `
+import os, signal, socket, sys, time
+kids = []
+for i in range(300):
+    pid = os.fork()
+    if pid == 0:
+        keep = []
+        for _ in range(2): keep.append(os.pipe())
+        for _ in range(8): keep.append(socket.socketpair())
+        for j in range(16): keep.append(open('/tmp/f-%d-%d' % (i, j), 'w'))
+        while True: signal.pause()
+    kids.append(pid)
+time.sleep(1)
+print('ready', flush=True)
+while True: signal.pause()
+`;
+
+function sh(cmd: string, args: string[], timeout = 300_000): string {
+  return execFileSync(cmd, args, { encoding: 'utf8', timeout, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+function waitForLog(name: string, text: string, seconds: number): void {
+  for (let i = 0; i < seconds * 10; i++) {
+    if (sh('podman', ['logs', name]).includes(text)) return;
+    execFileSync('sleep', ['0.1']);
+  }
+  throw new Error(`${name} did not print "${text}" within ${seconds} s`);
+}
+
+function makeArchive(name: string, command: string[], ready: string, out: string): void {
+  sh('podman', ['run', '-d', '--network', 'none', '--name', name, IMAGE, ...command]);
+  waitForLog(name, ready, 120);
+  sh('podman', ['container', 'checkpoint', name, '--export', out, '--compress', 'zstd'], 600_000);
+  sh('podman', ['rm', '-f', name]);
+}
+
+interface Sample {
+  seconds: number;
+  maxRssKiB: number;
+}
+
+/** One run under GNU time: wall time from here, peak RSS of the command (children included) from time's rusage. */
+function measure(argv: string[]): Sample {
+  const rusage = path.join(work, 'time.out');
+  const devnull = openSync('/dev/null', 'w');
+  try {
+    const t0 = process.hrtime.bigint();
+    const r = spawnSync('/usr/bin/time', ['-f', '%M', '-o', rusage, ...argv], { stdio: ['ignore', devnull, 'pipe'], cwd: ROOT, timeout: 600_000 });
+    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    if (r.status !== 0) throw new Error(`${argv.join(' ')} failed (exit ${r.status}): ${r.stderr.toString().slice(-500)}`);
+    return { seconds, maxRssKiB: Number(readFileSync(rusage, 'utf8').trim().split('\n').pop()) };
+  } finally {
+    closeSync(devnull);
+  }
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+const tools = (archive: string): Array<{ tool: string; argv: string[] }> => [
+  { tool: 'stasis inspect --json', argv: [process.execPath, 'bin/stasis.mjs', 'inspect', archive, '--json'] },
+  { tool: 'checkpointctl inspect --ps-tree --files --sockets --format json', argv: ['checkpointctl', 'inspect', archive, '--ps-tree', '--files', '--sockets', '--format', 'json'] },
+  { tool: 'zstd -dc (floor)', argv: ['zstd', '-dc', archive] },
+];
+
+let work = '';
+const names = [`${TAG}-fds`, `${TAG}-mem`];
+
+function cleanup(): void {
+  for (const n of names) {
+    try {
+      sh('podman', ['rm', '-f', n]);
+    } catch {
+      /* not created */
+    }
+  }
+  if (work) rmSync(work, { recursive: true, force: true });
+}
+
+async function main(): Promise<void> {
+  work = mkdtempSync(path.join(tmpdir(), 'stasis-bench-inspect-'));
+  process.on('SIGINT', () => {
+    cleanup();
+    process.exit(130);
+  });
+  const archives = [
+    { label: '300 processes / ~11,000 fds', file: path.join(work, 'many-fds.tar.zst'), make: () => makeArchive(names[0]!, ['python3', '-c', MANY_FDS], 'ready', path.join(work, 'many-fds.tar.zst')) },
+    { label: '512 MiB random memory (memhog)', file: path.join(work, 'memhog-512.tar.zst'), make: () => makeArchive(names[1]!, ['/usr/local/bin/memhog', '512', '0'], 'ready', path.join(work, 'memhog-512.tar.zst')) },
+  ];
+  const rows: string[][] = [];
+  const verdicts: string[] = [];
+  for (const a of archives) {
+    const t0 = Date.now();
+    a.make();
+    console.error(`made ${path.basename(a.file)} (${(statSync(a.file).size / 1024 / 1024).toFixed(1)} MiB) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    const report = JSON.parse(execFileSync(process.execPath, ['bin/stasis.mjs', 'inspect', a.file, '--json'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 30 })) as { processes: Array<{ fds: unknown[]; memory: { rssBytes: number } }> };
+    const fds = report.processes.reduce((s, p) => s + p.fds.length, 0);
+    const rss = report.processes.reduce((s, p) => s + p.memory.rssBytes, 0);
+    const what = `${a.label}: ${report.processes.length} processes, ${fds} fds, ${(rss / 1024 / 1024).toFixed(0)} MiB dumped, archive ${(statSync(a.file).size / 1024 / 1024).toFixed(1)} MiB`;
+    const results = new Map<string, { seconds: number; maxRssKiB: number; all: number[] }>();
+    // Interleaved, so a slow moment of the machine hits every tool alike.
+    const samples = new Map<string, Sample[]>();
+    for (let run = 0; run < RUNS; run++) {
+      for (const t of tools(a.file)) samples.set(t.tool, [...(samples.get(t.tool) ?? []), measure(t.argv)]);
+    }
+    for (const [tool, s] of samples) results.set(tool, { seconds: median(s.map((x) => x.seconds)), maxRssKiB: Math.max(...s.map((x) => x.maxRssKiB)), all: s.map((x) => x.seconds) });
+    const stasis = results.get('stasis inspect --json')!;
+    const ctl = results.get('checkpointctl inspect --ps-tree --files --sockets --format json')!;
+    const zstd = results.get('zstd -dc (floor)')!;
+    for (const [tool, r] of results) {
+      rows.push([what, tool, r.seconds.toFixed(3), r.all.map((x) => x.toFixed(3)).join(' / '), (r.maxRssKiB / 1024).toFixed(1)]);
+    }
+    const vsCtl = stasis.seconds / ctl.seconds;
+    const vsZstd = stasis.seconds / zstd.seconds;
+    const rssMiB = stasis.maxRssKiB / 1024;
+    verdicts.push(
+      `- ${a.label}: stasis/checkpointctl = **${vsCtl.toFixed(2)}×** (goal ≤ 0.2×: ${vsCtl <= 0.2 ? 'met' : 'NOT met'}); ` +
+        `stasis/zstd floor = **${vsZstd.toFixed(2)}×**${a.label.includes('memory') ? ` (goal ≤ 1.3×: ${vsZstd <= 1.3 ? 'met' : 'NOT met'})` : ''}; ` +
+        `stasis peak RSS **${rssMiB.toFixed(1)} MiB** (goal < 150 MiB: ${rssMiB < 150 ? 'met' : 'NOT met'})`,
+    );
+    // STASIS_BENCH_KEEP=DIR keeps the archives for profiling.
+    const keep = process.env['STASIS_BENCH_KEEP'];
+    if (keep) {
+      mkdirSync(keep, { recursive: true });
+      copyFileSync(a.file, path.join(keep, path.basename(a.file)));
+    }
+    rmSync(a.file, { force: true });
+  }
+  const table = [
+    '## inspect — reading a checkpoint archive',
+    '',
+    `Median of ${RUNS} runs each (interleaved), wall time; peak RSS is the largest of the runs (GNU time %M, children included). ` +
+      `Archives made in this run with podman ${sh('podman', ['--version']).trim().replace(/^podman version /, '')} ` +
+      `(checkpoint --export --compress zstd) on ${sh('uname', ['-r']).trim()}, ${sh('nproc', []).trim()} CPUs; node ${process.version}.`,
+    '',
+    '| archive | tool | median s | runs s | peak RSS MiB |',
+    '|---|---|---:|---|---:|',
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+    '',
+    ...verdicts,
+    '',
+  ].join('\n');
+  mkdirSync(path.join(ROOT, 'bench', 'results'), { recursive: true });
+  writeFileSync(path.join(ROOT, 'bench', 'results', 'inspect.md'), table);
+  console.log(table);
+}
+
+main()
+  .catch((err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+  })
+  .finally(cleanup);
