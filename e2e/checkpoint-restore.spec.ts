@@ -32,7 +32,7 @@ test('checkpoint, restore as a new container and delete, from the host screen', 
   await expect.poll(() => Number(podman('exec', name, 'cat', '/tmp/c')), { timeout: 20_000 }).toBeGreaterThan(40);
   await page.getByRole('button', { name: `Checkpoint ${name}` }).click();
   const dialog = page.getByRole('dialog', { name: `Checkpoint ${name}` });
-  await expect(dialog.getByLabel('Leave the container running')).toBeChecked();
+  await expect(dialog.getByLabel('Leave it running')).toBeChecked();
   await dialog.getByLabel('Note').fill('from the e2e test');
   await dialog.getByRole('button', { name: 'Checkpoint' }).click();
 

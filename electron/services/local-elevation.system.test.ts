@@ -30,6 +30,10 @@ describeSystem('this computer as a non-root user, elevating through sudo', ['roo
 
   afterAll(() => {
     spawnSync('podman', ['rm', '-f', '-t', '0', name]);
+    // A failed run must not leave its checkpoints in the store.
+    for (const c of JSON.parse(asUser(USER, 'checkpoints', '--host', 'local', '--json').stdout || '[]') as { id: string; container: { name: string } }[]) {
+      if (c.container.name === name) asUser(USER, 'rm', 'local', c.id);
+    }
   });
 
   it('lists, checkpoints and restores containers through sudo -n', () => {

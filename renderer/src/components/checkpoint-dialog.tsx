@@ -1,29 +1,40 @@
 import { useState } from 'react';
 import type { CheckpointOptions } from '../../../shared/domain/checkpoint';
-import type { ContainerSummary } from '../../../shared/domain/container';
+import type { Runtime } from '../../../shared/domain/container';
 import { useWorkspace } from '../store/workspace-store';
 import { Modal, ModalActions } from './modal';
 
 type Flag = 'leaveRunning' | 'tcpEstablished' | 'fileLocks' | 'ignoreRootfs' | 'ignoreVolumes';
 
-const FLAGS: { key: Flag; label: string; podmanOnly?: boolean }[] = [
-  { key: 'leaveRunning', label: 'Leave the container running' },
-  { key: 'tcpEstablished', label: 'Include established TCP connections' },
-  { key: 'fileLocks', label: 'Include file locks' },
-  { key: 'ignoreRootfs', label: 'Skip file system changes', podmanOnly: true },
-  { key: 'ignoreVolumes', label: 'Skip volumes', podmanOnly: true },
+// Which runtime honours which option (the helper refuses the others).
+const FLAGS: { key: Flag; label: string; runtimes: Runtime[] }[] = [
+  { key: 'leaveRunning', label: 'Leave it running', runtimes: ['podman', 'docker', 'process'] },
+  { key: 'tcpEstablished', label: 'Include established TCP connections', runtimes: ['podman', 'process'] },
+  { key: 'fileLocks', label: 'Include file locks', runtimes: ['podman', 'process'] },
+  { key: 'ignoreRootfs', label: 'Skip file system changes', runtimes: ['podman'] },
+  { key: 'ignoreVolumes', label: 'Skip volumes', runtimes: ['podman'] },
 ];
 
-export function CheckpointDialog({ container, onClose }: { container: ContainerSummary; onClose: () => void }) {
+/** What to checkpoint: a container by name, or (with no name given) a process tree whose PID the user types. */
+export interface CheckpointTarget {
+  hostId: string;
+  runtime: Runtime;
+  name?: string;
+}
+
+export function CheckpointDialog({ target, onClose }: { target: CheckpointTarget; onClose: () => void }) {
   const checkpoint = useWorkspace((s) => s.checkpoint);
-  const [options, setOptions] = useState<CheckpointOptions>({ leaveRunning: true, compression: 'zstd' });
-  const podman = container.runtime === 'podman';
+  const podman = target.runtime === 'podman';
+  const [options, setOptions] = useState<CheckpointOptions>(podman ? { leaveRunning: true, compression: 'zstd' } : { leaveRunning: true });
+  const [pid, setPid] = useState('');
   const submit = (): void => {
+    const ref = target.name ?? pid.trim();
+    if (!ref) return;
     onClose();
-    void checkpoint(container.host, container.runtime, container.name || container.id, options);
+    void checkpoint(target.hostId, target.runtime, ref, options);
   };
   return (
-    <Modal title={`Checkpoint ${container.name}`} onClose={onClose}>
+    <Modal title={target.name ? `Checkpoint ${target.name}` : 'Checkpoint a process tree'} onClose={onClose}>
       <form
         className="form"
         onSubmit={(e) => {
@@ -31,7 +42,13 @@ export function CheckpointDialog({ container, onClose }: { container: ContainerS
           submit();
         }}
       >
-        {FLAGS.filter((f) => podman || !f.podmanOnly).map((f) => (
+        {!target.name && (
+          <label>
+            Process ID (the tree under it is checkpointed)
+            <input type="text" inputMode="numeric" pattern="[1-9][0-9]*" required value={pid} onChange={(e) => setPid(e.target.value)} />
+          </label>
+        )}
+        {FLAGS.filter((f) => f.runtimes.includes(target.runtime)).map((f) => (
           <label key={f.key} className="check">
             <input type="checkbox" checked={options[f.key] ?? false} onChange={(e) => setOptions({ ...options, [f.key]: e.target.checked })} />
             {f.label}

@@ -1,16 +1,20 @@
 import { useState } from 'react';
-import type { ContainerSummary } from '../../../shared/domain/container';
 import { useWorkspace } from '../store/workspace-store';
-import { CheckpointDialog } from './checkpoint-dialog';
+import { CheckpointDialog, type CheckpointTarget } from './checkpoint-dialog';
 
 export function ContainersPanel({ hostId }: { hostId: string }) {
   const containers = useWorkspace((s) => s.containers);
   const loading = useWorkspace((s) => s.loadingHosts.has(hostId));
-  const [target, setTarget] = useState<ContainerSummary>();
+  const [target, setTarget] = useState<CheckpointTarget>();
   const mine = containers.filter((c) => c.host === hostId);
   return (
     <section className="panel" aria-labelledby={`containers-${hostId}`}>
-      <h2 id={`containers-${hostId}`}>Containers</h2>
+      <div className="panel-header">
+        <h2 id={`containers-${hostId}`}>Containers</h2>
+        <button type="button" onClick={() => setTarget({ hostId, runtime: 'process' })}>
+          Checkpoint a process tree…
+        </button>
+      </div>
       {mine.length === 0 ? (
         <p className="muted">{loading ? 'Loading containers…' : 'No containers on this host.'}</p>
       ) : (
@@ -37,7 +41,7 @@ export function ContainersPanel({ hostId }: { hostId: string }) {
                 </td>
                 <td className="muted">{c.image ?? '—'}</td>
                 <td className="row-actions">
-                  <button type="button" disabled={c.state !== 'running'} onClick={() => setTarget(c)} aria-label={`Checkpoint ${c.name}`}>
+                  <button type="button" disabled={c.state !== 'running'} onClick={() => setTarget({ hostId: c.host, runtime: c.runtime, name: c.name || c.id })} aria-label={`Checkpoint ${c.name}`}>
                     Checkpoint…
                   </button>
                 </td>
@@ -46,7 +50,7 @@ export function ContainersPanel({ hostId }: { hostId: string }) {
           </tbody>
         </table>
       )}
-      {target && <CheckpointDialog container={target} onClose={() => setTarget(undefined)} />}
+      {target && <CheckpointDialog target={target} onClose={() => setTarget(undefined)} />}
     </section>
   );
 }
