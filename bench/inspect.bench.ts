@@ -34,17 +34,18 @@ function sh(cmd: string, args: string[], timeout = 300_000): string {
   return execFileSync(cmd, args, { encoding: 'utf8', timeout, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-function waitForLog(name: string, text: string, seconds: number): void {
+/** Waits until the workload says it is ready: a line in its log, or (memhog) a file it creates. */
+function waitReady(name: string, ready: { log: string } | { file: string }, seconds: number): void {
   for (let i = 0; i < seconds * 10; i++) {
-    if (sh('podman', ['logs', name]).includes(text)) return;
+    if ('log' in ready ? sh('podman', ['logs', name]).includes(ready.log) : spawnSync('podman', ['exec', name, 'test', '-e', ready.file]).status === 0) return;
     execFileSync('sleep', ['0.1']);
   }
-  throw new Error(`${name} did not print "${text}" within ${seconds} s`);
+  throw new Error(`${name} was not ready within ${seconds} s`);
 }
 
-function makeArchive(name: string, command: string[], ready: string, out: string): void {
+function makeArchive(name: string, command: string[], ready: { log: string } | { file: string }, out: string): void {
   sh('podman', ['run', '-d', '--network', 'none', '--name', name, IMAGE, ...command]);
-  waitForLog(name, ready, 120);
+  waitReady(name, ready, 120);
   sh('podman', ['container', 'checkpoint', name, '--export', out, '--compress', 'zstd'], 600_000);
   sh('podman', ['rm', '-f', name]);
 }
@@ -101,8 +102,8 @@ async function main(): Promise<void> {
     process.exit(130);
   });
   const archives = [
-    { label: '300 processes / ~11,000 fds', file: path.join(work, 'many-fds.tar.zst'), make: () => makeArchive(names[0]!, ['python3', '-c', MANY_FDS], 'ready', path.join(work, 'many-fds.tar.zst')) },
-    { label: '512 MiB random memory (memhog)', file: path.join(work, 'memhog-512.tar.zst'), make: () => makeArchive(names[1]!, ['/usr/local/bin/memhog', '512', '0'], 'ready', path.join(work, 'memhog-512.tar.zst')) },
+    { label: '300 processes / ~11,000 fds', file: path.join(work, 'many-fds.tar.zst'), make: () => makeArchive(names[0]!, ['python3', '-c', MANY_FDS], { log: 'ready' }, path.join(work, 'many-fds.tar.zst')) },
+    { label: '512 MiB random memory (memhog)', file: path.join(work, 'memhog-512.tar.zst'), make: () => makeArchive(names[1]!, ['/usr/local/bin/memhog', '512', '0'], { file: '/tmp/ready' }, path.join(work, 'memhog-512.tar.zst')) },
   ];
   const rows: string[][] = [];
   const verdicts: string[] = [];

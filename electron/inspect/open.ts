@@ -8,6 +8,7 @@ import { StasisError } from '../../shared/api/errors';
 import { unzstdNative } from './zstd-native';
 
 const CHUNK = 1024 * 1024;
+const ARCHIVE_CHUNK = 2 * 1024 * 1024;
 
 /** Open file handles for random access, closed together when the caller is done with the checkpoint. */
 export class FileHandles {
@@ -43,6 +44,24 @@ export class FileHandles {
 
 function chunks(file: string): AsyncIterable<Uint8Array> {
   return createReadStream(file, { highWaterMark: CHUNK }) as AsyncIterable<Uint8Array>;
+}
+
+/**
+ * A whole archive read into one buffer, over and over: hundreds of megabytes of input cost no allocations. Each chunk
+ * is valid until the next is asked for (the decompressor consumes it completely before that).
+ */
+async function* reusedChunks(file: string): AsyncIterable<Uint8Array> {
+  const h = await open(file, 'r');
+  try {
+    const buf = new Uint8Array(ARCHIVE_CHUNK);
+    for (;;) {
+      const { bytesRead } = await h.read(buf, 0, buf.length, null);
+      if (bytesRead === 0) return;
+      yield buf.subarray(0, bytesRead);
+    }
+  } finally {
+    await h.close();
+  }
 }
 
 /** A raw CRIU image directory, a Docker checkpoint directory, or podman's --keep directory, read in place. */
@@ -98,7 +117,7 @@ export async function openCheckpointSource(target: string, options: OpenOptions 
   if (info.isDirectory()) return { source: directorySource(target, handles, limits), handles, limits };
   if (!info.isFile()) throw new CorruptImageError(`${target} is neither a file nor a directory`);
   const source = await archiveSource(
-    { label: target, open: () => chunks(target), random: handles.access(target, info.size) },
+    { label: target, open: () => reusedChunks(target), reusesBuffer: true, random: handles.access(target, info.size) },
     limits,
     { zstd: unzstdNative },
   );

@@ -169,8 +169,25 @@ export class StreamByteReader implements ByteReader {
     await this.forEach(n, () => undefined);
   }
 
+  /** Stops reading: the source is told it will not be asked again (so it can close its file). */
+  async close(): Promise<void> {
+    if (this.done) return;
+    this.done = true;
+    this.chunks.length = 0;
+    this.buffered = 0;
+    await this.it.return?.();
+  }
+
   /** What is left of the input as a chunk stream (after a peek at the head, say), for a decompressor. */
   async *rest(): AsyncIterable<Uint8Array> {
+    try {
+      yield* this.restChunks();
+    } finally {
+      await this.close();
+    }
+  }
+
+  private async *restChunks(): AsyncIterable<Uint8Array> {
     while (this.chunks.length) {
       const c = this.chunks.shift()!.subarray(this.head);
       this.head = 0;

@@ -44,7 +44,8 @@ async function* pushThrough(
   };
   for await (const chunk of input) {
     for (let at = 0; at < chunk.length; at += PUSH_SLICE) {
-      push(chunk.subarray(at, at + PUSH_SLICE), false);
+      // A copy: the input's buffer may be reused for its next chunk, and fzstd keeps unfinished blocks' input.
+      push(chunk.slice(at, at + PUSH_SLICE), false);
       while (out.length) yield out.shift()!;
     }
   }

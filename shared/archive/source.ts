@@ -33,11 +33,13 @@ export interface ArchiveInput {
   open(): AsyncIterable<Uint8Array>;
   /** Random access, when the archive is a file; used to skip page data without reading it. */
   random?: RandomAccess;
+  /** open() yields every chunk in the same buffer (valid until the next is asked for). */
+  reusesBuffer?: boolean;
 }
 
 /** Detects gzip / zstd / plain tar by magic bytes and reads the archive as a stream. */
 export async function archiveSource(input: ArchiveInput, limits: ReaderLimits, decompressors: Decompressors = {}): Promise<CheckpointSource> {
-  const probe = new StreamByteReader(input.open(), limits.maxTotalBytes);
+  const probe = new StreamByteReader(input.open(), limits.maxTotalBytes, input.reusesBuffer === true);
   const head = await probe.peek(512);
   const compression: Compression = detectCompression(head);
   if (compression === 'none' && !looksLikeTar(head)) {
@@ -50,17 +52,24 @@ export async function archiveSource(input: ArchiveInput, limits: ReaderLimits, d
     format,
     async walk(visit) {
       let reader: ByteReader;
-      if (compression === 'none') {
-        reader = input.random ? new RandomAccessByteReader(input.random) : probe;
-      } else {
-        const decompress = compression === 'gzip' ? (decompressors.gzip ?? gunzip) : (decompressors.zstd ?? unzstdPure);
-        reader = new StreamByteReader(decompress(probe.rest()), limits.maxTotalBytes, decompress.reusesBuffer === true);
-        const first = await reader.peek(512);
-        if (!looksLikeTar(first)) throw new CorruptImageError(`${input.label}: the ${compression} data inside is not a tar archive`);
+      let inflated: StreamByteReader | undefined;
+      try {
+        if (compression === 'none') {
+          reader = input.random ? new RandomAccessByteReader(input.random) : probe;
+        } else {
+          const decompress = compression === 'gzip' ? (decompressors.gzip ?? gunzip) : (decompressors.zstd ?? unzstdPure);
+          reader = inflated = new StreamByteReader(decompress(probe.rest()), limits.maxTotalBytes, decompress.reusesBuffer === true);
+          const first = await reader.peek(512);
+          if (!looksLikeTar(first)) throw new CorruptImageError(`${input.label}: the ${compression} data inside is not a tar archive`);
+        }
+        await readTar(reader, { limits, allowOutsideLinks: false }, async (member, body) => {
+          await visit({ path: member.path, type: member.type, size: body.size, reader: () => body.reader, window: () => body.window() });
+        });
+      } finally {
+        // The tar's end, or an error, leaves the streams unfinished: close them so the archive's file is released.
+        await inflated?.close();
+        await probe.close();
       }
-      await readTar(reader, { limits, allowOutsideLinks: false }, async (member, body) => {
-        await visit({ path: member.path, type: member.type, size: body.size, reader: () => body.reader, window: () => body.window() });
-      });
     },
   };
 }
