@@ -31,6 +31,12 @@ test('an SSH host: test the connection, see its containers, checkpoint one and d
   await expect(conn).toContainText('root', { timeout: 30_000 });
   await expect(conn).toContainText(/Helper/);
 
+  await page.getByRole('button', { name: 'Check what it can do' }).click();
+  const caps = page.getByLabel('Detected capabilities');
+  await expect(caps).toContainText(/CRIU 4\.\d/, { timeout: 60_000 });
+  await expect(caps).toContainText('Looks good.');
+  await expect(caps).toContainText(/runtime runc · can checkpoint/);
+
   const containers = page.getByRole('table', { name: 'Containers' });
   await expect(containers.getByRole('row', { name: new RegExp(name) })).toBeVisible({ timeout: 30_000 });
   // Containers of other hosts stay on their own screens.

@@ -120,11 +120,9 @@ export function HostView({ hostId }: { hostId: string }) {
           <button type="button" onClick={() => void refresh(hostId)} disabled={busy}>
             {busy ? 'Refreshing…' : 'Refresh'}
           </button>
-          {host.kind === 'local' && (
-            <button type="button" onClick={() => void reprobe(hostId)} disabled={loading}>
-              {loading ? 'Checking…' : 'Check again'}
-            </button>
-          )}
+          <button type="button" onClick={() => void reprobe(hostId)} disabled={loading}>
+            {loading ? 'Checking…' : host.capabilities ? 'Check again' : 'Check what it can do'}
+          </button>
         </div>
       </header>
       {host.capabilities ? <Capabilities c={host.capabilities} /> : host.error ? <p className="problem">{host.error}</p> : null}
