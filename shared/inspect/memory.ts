@@ -21,9 +21,20 @@ export function num(v: unknown): number {
   return 0;
 }
 
-/** Page runs of one process from pagemap-PID.img, with the pages file they index. */
+const runsCache = new WeakMap<DecodedImage, { pagesFile?: string; runs: PageRun[] }>();
+
+/** Page runs of one process from pagemap-PID.img (in address order), with the pages file they index. */
 export function pageRuns(pagemap: DecodedImage | undefined): { pagesFile?: string; runs: PageRun[] } {
   if (!pagemap || pagemap.entries.length === 0) return { runs: [] };
+  let cached = runsCache.get(pagemap);
+  if (!cached) {
+    cached = computeRuns(pagemap);
+    runsCache.set(pagemap, cached);
+  }
+  return cached;
+}
+
+function computeRuns(pagemap: DecodedImage): { pagesFile?: string; runs: PageRun[] } {
   const [head, ...rest] = pagemap.entries as [Entry, ...Entry[]];
   const runs: PageRun[] = [];
   let offset = 0;
@@ -34,6 +45,8 @@ export function pageRuns(pagemap: DecodedImage | undefined): { pagesFile?: strin
     runs.push({ vaddr: num(e['vaddr']), length, fileOffset: inFile ? offset : -1 });
     if (inFile) offset += length;
   }
+  // CRIU writes them in address order; a hand-made or damaged image may not, and readers rely on the order.
+  if (runs.some((r, i) => i > 0 && r.vaddr < runs[i - 1]!.vaddr)) runs.sort((a, b) => a.vaddr - b.vaddr);
   return { pagesFile: `pages-${num(head['pages_id'])}.img`, runs };
 }
 

@@ -351,11 +351,20 @@ const VMA_STATUS: Array<[number, string]> = [
 ];
 
 function vmaViews(ix: Index, mm: Entry | undefined, runs: PageRun[]): VmaView[] {
+  // VMAs and page runs both come in address order: one merged walk instead of every run for every VMA.
+  let ri = 0;
+  let prevStart = -1;
   return ((mm?.['vmas'] as Entry[] | undefined) ?? []).map((v): VmaView => {
     const start = num(v['start']);
     const end = num(v['end']);
+    if (start < prevStart) ri = 0;
+    prevStart = start;
+    while (ri < runs.length && runs[ri]!.vaddr + runs[ri]!.length <= start) ri++;
     let rss = 0;
-    for (const r of runs) rss += Math.max(0, Math.min(end, r.vaddr + r.length) - Math.max(start, r.vaddr));
+    for (let j = ri; j < runs.length && runs[j]!.vaddr < end; j++) {
+      const r = runs[j]!;
+      rss += Math.max(0, Math.min(end, r.vaddr + r.length) - Math.max(start, r.vaddr));
+    }
     const status = num(v['status']);
     const kind = VMA_STATUS.filter(([bit]) => status & bit).map(([, n]) => n).join(',') || 'anon';
     const shmid = num(v['shmid']);

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { buildReport } from '../../../shared/inspect/report';
+import { buildReport, type InspectReport } from '../../../shared/inspect/report';
 import { renderReport } from '../../../shared/inspect/text';
 import { loadCheckpointFile } from '../../inspect/load';
 import { UsageError, type CliCommand } from '../command';
@@ -11,13 +11,18 @@ export const inspectCommand: CliCommand = {
   async run(argv, io) {
     const { values, positionals } = parseArgs({ args: argv, options: { json: { type: 'boolean' }, 'no-fds': { type: 'boolean' } }, allowPositionals: true, strict: true });
     if (positionals.length !== 1) throw new UsageError('expected exactly one checkpoint path');
-    const { checkpoint, handles } = await loadCheckpointFile(positionals[0]!);
-    try {
-      const report = await buildReport(checkpoint);
-      io.out(values.json ? JSON.stringify(report) : renderReport(report, { fds: !values['no-fds'] }));
-    } finally {
-      await handles.close();
-    }
+    const report = await reportOf(positionals[0]!);
+    io.out(values.json ? JSON.stringify(report) : renderReport(report, { fds: !values['no-fds'] }));
     return 0;
   },
 };
+
+/** The report alone: the decoded images are garbage by the time the output is written, which bounds peak memory. */
+async function reportOf(target: string): Promise<InspectReport> {
+  const { checkpoint, handles } = await loadCheckpointFile(target);
+  try {
+    return await buildReport(checkpoint);
+  } finally {
+    await handles.close();
+  }
+}
