@@ -47,19 +47,28 @@ function chunks(file: string): AsyncIterable<Uint8Array> {
 }
 
 /**
- * A whole archive read into one buffer, over and over: hundreds of megabytes of input cost no allocations. Each chunk
- * is valid until the next is asked for (the decompressor consumes it completely before that).
+ * A whole archive read through two buffers, over and over: hundreds of megabytes of input cost no allocations, and the
+ * next read is already under way while the decompressor works on the current chunk. Each chunk is valid until the
+ * next is asked for (the decompressor consumes it completely before that).
  */
 async function* reusedChunks(file: string): AsyncIterable<Uint8Array> {
   const h = await open(file, 'r');
+  const bufs = [new Uint8Array(ARCHIVE_CHUNK), new Uint8Array(ARCHIVE_CHUNK)];
+  let turn = 0;
+  let pending: Promise<{ bytesRead: number }> | undefined = h.read(bufs[0]!, 0, ARCHIVE_CHUNK, null);
   try {
-    const buf = new Uint8Array(ARCHIVE_CHUNK);
-    for (;;) {
-      const { bytesRead } = await h.read(buf, 0, buf.length, null);
+    while (pending) {
+      const { bytesRead } = await pending;
+      pending = undefined;
       if (bytesRead === 0) return;
-      yield buf.subarray(0, bytesRead);
+      const current = bufs[turn]!;
+      turn ^= 1;
+      pending = h.read(bufs[turn]!, 0, ARCHIVE_CHUNK, null);
+      yield current.subarray(0, bytesRead);
     }
   } finally {
+    // A read still in flight must finish before its file is closed.
+    await pending?.catch(() => undefined);
     await h.close();
   }
 }
@@ -103,6 +112,7 @@ function directorySource(dir: string, handles: FileHandles, limits: ReaderLimits
 export interface OpenOptions {
   limits?: Partial<ReaderLimits>;
 }
+
 
 /** Opens whatever the user pointed at: a directory, or a .tar / .tar.gz / .tar.zst archive (detected by magic). */
 export async function openCheckpointSource(target: string, options: OpenOptions = {}): Promise<{ source: CheckpointSource; handles: FileHandles; limits: ReaderLimits }> {

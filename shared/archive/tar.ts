@@ -59,14 +59,17 @@ function octal(h: Uint8Array, start: number, len: number, what: string): number 
 
 function checksumOk(h: Uint8Array): boolean {
   const stored = octal(h, 148, 8, 'checksum');
-  let unsigned = 0;
-  let signed = 0;
+  // The checksum field itself counts as eight spaces.
+  let unsigned = 8 * 0x20;
+  let high = 0;
   for (let i = 0; i < BLOCK; i++) {
-    const b = i >= 148 && i < 156 ? 0x20 : h[i]!;
+    if (i === 148) i = 156;
+    const b = h[i]!;
     unsigned += b;
-    signed += b > 127 ? b - 256 : b;
+    if (b > 127) high++;
   }
-  return stored === unsigned || stored === signed;
+  // Old tars summed signed bytes: each byte over 127 counts 256 less.
+  return stored === unsigned || stored === unsigned - 256 * high;
 }
 
 function isZeroBlock(h: Uint8Array): boolean {

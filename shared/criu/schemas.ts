@@ -196,6 +196,32 @@ message bpfmap_data_entry { optional uint32 map_id = 1; optional uint32 keys_byt
 // Parsed on first use: every `stasis` command loads this module, few of them decode images.
 let root: protobuf.Root | undefined;
 
+type LongLike = { low: number; high: number; unsigned: boolean; toString(radix?: number): string };
+
+/**
+ * 64-bit fields become decimal strings (TO_OBJECT). long.js converts by dividing digit groups in JS; BigInt does the
+ * same exactly and natively, which matters for the ~100k such fields (sigaction masks, rlimits, VMA bounds) of a
+ * checkpoint of hundreds of processes. protobufjs takes a replacement class through util.Long, its documented hook.
+ */
+function useDecimalLong(): void {
+  const Base = protobuf.util.Long as unknown as (new (low: number, high: number, unsigned?: boolean) => LongLike) | undefined;
+  if (!Base || Object.prototype.hasOwnProperty.call(Base, 'decimalStrings')) return;
+  class DecimalLong extends Base {
+    static readonly decimalStrings = true;
+    override toString(radix?: number): string {
+      if (radix !== undefined && radix !== 10) return super.toString(radix);
+      const lo = this.low >>> 0;
+      const hi = this.high >>> 0;
+      const negative = !this.unsigned && hi >= 0x80000000;
+      if (!negative && hi < 0x200000) return String(hi * 0x100000000 + lo);
+      const bits = (BigInt(hi) << 32n) | BigInt(lo);
+      return (negative ? BigInt.asIntN(64, bits) : bits).toString();
+    }
+  }
+  (protobuf.util as { Long: unknown }).Long = DecimalLong;
+  protobuf.configure();
+}
+
 export type MessageName =
   | 'inventory_entry' | 'core_entry' | 'task_kobj_ids_entry' | 'creds_entry' | 'utsns_entry' | 'timens_entry' | 'pidns_entry'
   | 'fs_entry' | 'ghost_file_entry' | 'ghost_chunk_entry' | 'mm_entry' | 'cgroup_entry' | 'tcp_stream_entry' | 'stats_entry'
@@ -213,7 +239,10 @@ const cache = new Map<string, protobuf.Type>();
 export function messageType(name: MessageName): protobuf.Type {
   let t = cache.get(name);
   if (!t) {
-    root ??= protobuf.parse(PROTO, { keepCase: true }).root;
+    if (!root) {
+      useDecimalLong();
+      root = protobuf.parse(PROTO, { keepCase: true }).root;
+    }
     t = root.lookupType(name);
     cache.set(name, t);
   }
