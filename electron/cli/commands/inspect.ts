@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { buildReport, type InspectReport } from '../../../shared/inspect/report';
 import { renderReport } from '../../../shared/inspect/text';
 import { loadCheckpointFile } from '../../inspect/load';
-import { UsageError, type CliCommand } from '../command';
+import { UsageError, type CliCommand, type CliIo } from '../command';
 
 export const inspectCommand: CliCommand = {
   name: 'inspect',
@@ -12,7 +12,8 @@ export const inspectCommand: CliCommand = {
     const { values, positionals } = parseArgs({ args: argv, options: { json: { type: 'boolean' }, 'no-fds': { type: 'boolean' } }, allowPositionals: true, strict: true });
     if (positionals.length !== 1) throw new UsageError('expected exactly one checkpoint path');
     const report = await reportOf(positionals[0]!);
-    io.out(values.json ? JSON.stringify(report) : renderReport(report, { fds: !values['no-fds'] }));
+    if (values.json) writeJson(report, io);
+    else io.out(renderReport(report, { fds: !values['no-fds'] }));
     return 0;
   },
 };
@@ -25,4 +26,16 @@ async function reportOf(target: string): Promise<InspectReport> {
   } finally {
     await handles.close();
   }
+}
+
+/**
+ * One JSON object, written a process at a time: a checkpoint of hundreds of processes makes megabytes of JSON, and
+ * holding it whole (plus its UTF-8 copy) would add to peak memory. Line breaks between values are valid JSON.
+ */
+function writeJson(report: InspectReport, io: CliIo): void {
+  const { source, processes, ...rest } = report;
+  io.out(`{"source":${JSON.stringify(source)},"processes":[`);
+  processes.forEach((p, i) => io.out(`${i ? ',' : ''}${JSON.stringify(p)}`));
+  const tail = JSON.stringify(rest);
+  io.out(`],${tail.slice(1)}`);
 }
