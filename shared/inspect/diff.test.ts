@@ -125,4 +125,13 @@ describe('diffReports', () => {
     expect(round.processes.changed[0]!.changes).toEqual([{ field: 'state', before: 'alive', after: 'zombie' }]);
     expect(round.same).toBe(false);
   });
+
+  it('warns when A and B are checkpoints of different containers', () => {
+    const a = { ...report('a', [proc(1)]), container: { id: 'aaaaaaaaaaaaaaaa', name: 'web' } };
+    const b = { ...report('b', [proc(1)]), container: { id: 'bbbbbbbbbbbbbbbb', name: 'db' } };
+    const d = diffReports(a, b);
+    expect(d.warnings).toEqual([expect.stringContaining('different containers (web and db)')]);
+    expect(renderDiff(d)).toMatch(/^warning: A and B are checkpoints of different containers/m);
+    expect(diffReports(a, { ...a }).warnings).toEqual([]);
+  });
 });

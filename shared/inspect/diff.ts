@@ -59,6 +59,8 @@ export interface ReportDiff {
   memory: Array<{ pid: number; comm: string } & Omit<MemoryChange, 'vmas'>>;
   /** True when nothing differs except the order of things. */
   same: boolean;
+  /** Reasons the comparison may mislead (two different containers, say). */
+  warnings: string[];
 }
 
 function brief(p: ProcessView): ProcessBrief {
@@ -171,7 +173,16 @@ export function diffReports(a: InspectReport, b: InspectReport): ReportDiff {
     removed: [...sa].filter(([k]) => !sb.has(k)).map(([, s]) => s),
   };
   const same = !processes.added.length && !processes.removed.length && !processes.changed.length && !sockets.added.length && !sockets.removed.length;
-  return { a: { path: a.source.path }, b: { path: b.source.path }, processes, sockets, memory, same };
+  const warnings: string[] = [];
+  const ca = a.container;
+  const cb = b.container;
+  // Pids are only comparable within one container (or one process tree); across two the diff is mostly noise.
+  if (ca?.id && cb?.id && ca.id !== cb.id) {
+    warnings.push(`A and B are checkpoints of different containers (${ca.name ?? ca.id.slice(0, 12)} and ${cb.name ?? cb.id.slice(0, 12)}): processes are matched by pid only`);
+  } else if (Boolean(ca) !== Boolean(cb)) {
+    warnings.push('one of A and B is a container checkpoint and the other is not: processes are matched by pid only');
+  }
+  return { a: { path: a.source.path }, b: { path: b.source.path }, processes, sockets, memory, same, warnings };
 }
 
 function size(n: number): string {
@@ -218,7 +229,7 @@ function vmaLine(v: VmaView): string {
 /** The readable form `stasis diff` prints: changes only, "+" added, "-" removed, "~" changed. */
 export function renderDiff(d: ReportDiff, opts: { maxVmas?: number } = {}): string {
   const maxVmas = opts.maxVmas ?? 8;
-  const lines: string[] = [`A: ${d.a.path}`, `B: ${d.b.path}`];
+  const lines: string[] = [`A: ${d.a.path}`, `B: ${d.b.path}`, ...d.warnings.map((w) => `warning: ${w}`)];
   if (d.same) {
     lines.push('no differences in processes, fds, sockets or memory');
     return lines.join('\n');
