@@ -1,33 +1,9 @@
 import { useMemo, useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { InspectReportData } from '../../../shared/domain/inspect-report';
+import { treeRows } from '../tree-rows';
 
 type Process = InspectReportData['processes'][number];
-interface Row {
-  p: Process;
-  depth: number;
-}
-
-/** Depth-first order of the process tree; orphans (parent not in the image) become roots. */
-export function treeRows(processes: Process[]): Row[] {
-  const byPid = new Map(processes.map((p) => [p.pid, p]));
-  const children = new Map<number, Process[]>();
-  const roots: Process[] = [];
-  for (const p of processes) {
-    if (p.ppid !== p.pid && byPid.has(p.ppid)) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p]);
-    else roots.push(p);
-  }
-  const rows: Row[] = [];
-  const seen = new Set<number>();
-  const walk = (p: Process, depth: number): void => {
-    if (seen.has(p.pid)) return;
-    seen.add(p.pid);
-    rows.push({ p, depth });
-    for (const c of (children.get(p.pid) ?? []).sort((a, b) => a.pid - b.pid)) walk(c, depth + 1);
-  };
-  for (const r of roots.sort((a, b) => a.pid - b.pid)) walk(r, 0);
-  return rows;
-}
 
 const ROW_HEIGHT = 28;
 
