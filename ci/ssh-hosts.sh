@@ -16,8 +16,12 @@
 # too, a fresh namespace is made.
 #
 # Logins (client config: ssh -F $BASE/ssh_config stasis-a | stasis-b | stasis-c | stasis-a-op):
-#   root      key $BASE/id_ed25519 only
-#   stasisop  same key, or password "stasis-test-pw"; may run only $HELPER as root via sudo (NOPASSWD)
+#   root         key $BASE/id_ed25519 only
+#   stasisop     same key, or password "stasis-test-pw"; may run only $HELPER as root via sudo (NOPASSWD)
+#   stasisadmin  same key, or password "stasis-admin-pw"; full sudo, but sudo asks for that password (the
+#                "Set up this host" tests install a NOPASSWD rule for the helper through it and remove it after).
+#                Its host entry stasis-c-admin is in $BASE/ssh_config_admin, not in ssh_config: tests that list
+#                every host of ssh_config expect each one to run the helper without a password.
 # `up` and `seed` give every host the CI images (podman save / podman load: identical image IDs everywhere).
 #
 # Env knobs: STASIS_HOSTS_BASE (/srv/stasis-hosts), STASIS_HOSTS_PORT (2222), STASIS_CI_CACHE (/var/cache/stasis-ci),
@@ -36,8 +40,11 @@ declare -A IP=([stasis-a]=127.0.0.2 [stasis-b]=127.0.0.3 [stasis-c]=127.0.0.4)
 PORT=${STASIS_HOSTS_PORT:-2222}
 OP_USER=stasisop
 OP_PASS=stasis-test-pw
+ADMIN_USER=stasisadmin
+ADMIN_PASS=stasis-admin-pw
 HELPER=/usr/local/libexec/stasis/stasis-helper
 SUDOERS=/etc/sudoers.d/stasis-test
+ADMIN_SUDOERS=/etc/sudoers.d/stasis-test-admin
 IMAGES=${STASIS_HOSTS_IMAGES-localhost/stasis-busybox:latest localhost/stasis-debian:latest}
 SSH=(ssh -F "$BASE/ssh_config" -o BatchMode=yes -o ConnectTimeout=10)
 
@@ -55,38 +62,52 @@ pid_matches() {
   echo "$pid"
 }
 
-ensure_user() {
-  if ! id "$OP_USER" >/dev/null 2>&1; then
-    useradd -m -s /bin/bash -c "Stasis CI operator" "$OP_USER"
-    log "created user $OP_USER"
+# ensure_login USER PASSWORD COMMENT: the user exists (one home for all hosts) and has exactly that password
+ensure_login() {
+  local user=$1 pass=$2 hash
+  if ! id "$user" >/dev/null 2>&1; then
+    useradd -m -s /bin/bash -c "$3" "$user"
+    log "created user $user"
   fi
   # set the known password unless it already matches (libcrypt via python3 verifies any hash scheme)
-  local hash
-  hash=$(getent shadow "$OP_USER" | cut -d: -f2)
-  if ! OP_HASH="$hash" OP_PASS="$OP_PASS" python3 -W ignore -c '
+  hash=$(getent shadow "$user" | cut -d: -f2)
+  if ! U_HASH="$hash" U_PASS="$pass" python3 -W ignore -c '
 import crypt, os, sys
-h = os.environ["OP_HASH"]
-sys.exit(0 if h and h[0] not in "!*" and crypt.crypt(os.environ["OP_PASS"], h) == h else 1)' 2>/dev/null; then
-    echo "$OP_USER:$OP_PASS" | chpasswd
-    log "set the password of $OP_USER"
+h = os.environ["U_HASH"]
+sys.exit(0 if h and h[0] not in "!*" and crypt.crypt(os.environ["U_PASS"], h) == h else 1)' 2>/dev/null; then
+    echo "$user:$pass" | chpasswd
+    log "set the password of $user"
   fi
-  # sudo: only the Stasis helper, as root, without a password
-  local tmp
+}
+
+# ensure_sudoers FILE CONTENT: the drop-in holds exactly CONTENT (checked with visudo before it goes live)
+ensure_sudoers() {
+  local f=$1 tmp
   tmp=$(mktemp /tmp/stasis-sudoers.XXXXXX)
-  cat >"$tmp" <<EOF
-# managed by stasis ci/ssh-hosts.sh: the test operator may run only the Stasis helper as root
-$OP_USER ALL=(root) NOPASSWD: $HELPER
-EOF
+  printf '%s\n' "$2" >"$tmp"
   chmod 440 "$tmp"
-  visudo -c -q -f "$tmp" >/dev/null || die "sudoers drop-in does not parse"
-  if [ -f "$SUDOERS" ] && cmp -s "$tmp" "$SUDOERS"; then
+  visudo -c -q -f "$tmp" >/dev/null || die "sudoers drop-in for $f does not parse"
+  if [ -f "$f" ] && cmp -s "$tmp" "$f"; then
     rm -f "$tmp"
   else
-    mv -f "$tmp" "$SUDOERS"
-    chown root:root "$SUDOERS"
-    log "wrote $SUDOERS"
+    mv -f "$tmp" "$f"
+    chown root:root "$f"
+    log "wrote $f"
   fi
-  visudo -c -q >/dev/null || die "visudo -c fails with $SUDOERS"
+}
+
+ensure_users() {
+  ensure_login "$OP_USER" "$OP_PASS" "Stasis CI operator"
+  # sudo: only the Stasis helper, as root, without a password
+  ensure_sudoers "$SUDOERS" "# managed by stasis ci/ssh-hosts.sh: the test operator may run only the Stasis helper as root
+$OP_USER ALL=(root) NOPASSWD: $HELPER"
+  ensure_login "$ADMIN_USER" "$ADMIN_PASS" "Stasis CI admin"
+  # sudo: anything, but only with the password - what "Set up this host" meets on a typical admin account.
+  # The rule lives in a drop-in (not group sudo) on purpose: a NOPASSWD rule that Stasis adds must still win
+  # over it, whichever of the two files sudo reads last.
+  ensure_sudoers "$ADMIN_SUDOERS" "# managed by stasis ci/ssh-hosts.sh: the test admin may run anything as anyone, with its password
+$ADMIN_USER ALL=(ALL) ALL"
+  visudo -c -q >/dev/null || die "visudo -c fails with $SUDOERS / $ADMIN_SUDOERS"
 }
 
 # start_host HOST: namespace holder (if needed) + sshd inside it (if needed)
@@ -206,7 +227,7 @@ up() {
   chmod 755 "$BASE"
   [ -f "$BASE/id_ed25519" ] || ssh-keygen -q -t ed25519 -N '' -C stasis-ci -f "$BASE/id_ed25519"
   write_if_changed "$BASE/authorized_keys" 644 "$(cat "$BASE/id_ed25519.pub")" || true
-  ensure_user
+  ensure_users
 
   local h D known="" cfg="# generated by stasis ci/ssh-hosts.sh - test hosts on this machine (ControlMaster off on purpose)"
   for h in "${HOSTS[@]}"; do
@@ -221,7 +242,7 @@ ${IP[$h]} $h" || true
 ListenAddress ${IP[$h]}:$PORT
 HostKey $D/ssh_host_ed25519_key
 PidFile $D/sshd.pid
-AllowUsers root $OP_USER
+AllowUsers root $OP_USER $ADMIN_USER
 PermitRootLogin prohibit-password
 PubkeyAuthentication yes
 AuthorizedKeysFile $BASE/authorized_keys
@@ -266,8 +287,22 @@ Host stasis-a-op
   ControlMaster no
   ControlPath none
   LogLevel ERROR"
+  local admin_cfg="# generated by stasis ci/ssh-hosts.sh - the admin login whose sudo wants a password (see the header)
+
+Host stasis-c-admin
+  HostName ${IP[stasis-c]}
+  Port $PORT
+  User $ADMIN_USER
+  IdentityFile $BASE/id_ed25519
+  IdentitiesOnly yes
+  UserKnownHostsFile $BASE/known_hosts
+  StrictHostKeyChecking yes
+  ControlMaster no
+  ControlPath none
+  LogLevel ERROR"
   write_if_changed "$BASE/known_hosts" 644 "${known%$'\n'}" || true
   write_if_changed "$BASE/ssh_config" 644 "$cfg" || true
+  write_if_changed "$BASE/ssh_config_admin" 644 "$admin_cfg" || true
 
   # password of the operator, for OpenSSH clients in tests: SSH_ASKPASS=$BASE/askpass SSH_ASKPASS_REQUIRE=force
   write_if_changed "$BASE/askpass" 700 "#!/bin/sh
@@ -283,6 +318,9 @@ echo '$OP_PASS'" || true
     pids+=($!)
   done
   ("${SSH[@]}" stasis-a-op true || die "stasis-a-op: key login as $OP_USER fails") &
+  pids+=($!)
+  (ssh -F "$BASE/ssh_config_admin" -o BatchMode=yes -o ConnectTimeout=10 stasis-c-admin true ||
+    die "stasis-c-admin: key login as $ADMIN_USER fails") &
   pids+=($!)
   for p in "${pids[@]}"; do wait "$p" || bad=1; done
   [ "$bad" = 0 ] || die "login checks failed"

@@ -31,6 +31,15 @@ interface SshEntry {
 
 const LOCAL = 'local';
 
+/**
+ * The sudoers drop-in "Set up this host" writes for a user. sudo applies the last matching rule and reads
+ * /etc/sudoers.d in name order, so the name sorts after the usual ones ("90-cloud-init-users", "admins"): a
+ * password-requiring "user ALL=(ALL) ALL" read later would otherwise cancel the NOPASSWD for the helper.
+ */
+export function sudoersDropInPath(user: string): string {
+  return `/etc/sudoers.d/zz-stasis-${user}`;
+}
+
 function manualTarget(m: ManualHost): SshTarget {
   return {
     alias: m.id,
@@ -238,16 +247,32 @@ export class HostRegistry {
         if (/password is required|terminal is required/i.test(r.stderr)) {
           throw new StasisError('sudo-needs-password', `Setting up ${id} needs root: give the password of ${user} (it stays in memory), or log in as root.`, r.stderr.trim());
         }
+        // Same code as above, so that the app and the CLI simply ask again.
+        if (input && /incorrect password|no password was provided|Sorry, try again/i.test(r.stderr)) {
+          throw new StasisError('sudo-needs-password', `sudo on ${id} refused the password given for ${user}. Enter the password of ${user} again.`, r.stderr.trim());
+        }
         throw new StasisError('permission-denied', `Could not ${what} on ${id}: ${r.stderr.trim().split('\n').pop() ?? 'failed'}.`, r.stderr.trim());
       }
     };
     const mk = await runner.run(['mktemp', '/tmp/stasis-setup.XXXXXXXX'], { timeoutMs: 20_000 });
     const tmp = mk.stdout.trim();
     if (mk.code !== 0 || !/^\/tmp\/stasis-setup\.[A-Za-z0-9]+$/.test(tmp)) throw new StasisError('operation-failed', `Could not create a temp file on ${id}.`, mk.stderr);
+    // install(1) unlinks and rewrites its target in place: a helper run (or sudo reading its rules) at that
+    // moment finds no file, a 0600 file or half a file. So each file is staged beside its target under a
+    // unique name and renamed over it. Staged sudoers names contain a dot, which sudo's includedir skips.
+    const unique = tmp.slice(tmp.lastIndexOf('.') + 1);
+    const staged: string[] = [];
+    const installAtomically = async (mode: string, target: string, what: string): Promise<void> => {
+      const stage = `${path.posix.dirname(target)}/.${path.posix.basename(target)}.${unique}`;
+      staged.push(stage);
+      // One elevation for both steps (one pkexec prompt, not two); the script is fixed, the paths are arguments.
+      await asRoot(['sh', '-c', 'install -D -m "$1" -o root -g root "$2" "$3" && exec mv -f -T "$3" "$4"', 'sh', mode, tmp, stage, target], what);
+      staged.pop();
+    };
     try {
       const w = await runner.run(['sh', '-c', 'cat > "$1"', 'sh', tmp], { input: text, timeoutMs: 60_000 });
       if (w.code !== 0) throw new StasisError('operation-failed', `Could not copy the helper to ${id}.`, w.stderr);
-      await asRoot(['install', '-D', '-m', '0755', '-o', 'root', '-g', 'root', tmp, INSTALLED_HELPER], 'install the helper');
+      await installAtomically('0755', INSTALLED_HELPER, 'install the helper');
       let drop = false;
       if (sudoers && uid !== 0) {
         if (!/^[a-z_][a-z0-9_-]{0,31}$/.test(user)) throw new StasisError('bad-request', `Cannot write a sudoers rule for the user name "${user}".`);
@@ -255,13 +280,25 @@ export class HostRegistry {
         const w2 = await runner.run(['sh', '-c', 'cat > "$1"', 'sh', tmp], { input: rule, timeoutMs: 30_000 });
         if (w2.code !== 0) throw new StasisError('operation-failed', `Could not write the sudoers rule on ${id}.`, w2.stderr);
         await asRoot(['visudo', '-c', '-q', '-f', tmp], 'check the sudoers rule');
-        await asRoot(['install', '-m', '0440', '-o', 'root', '-g', 'root', tmp, `/etc/sudoers.d/stasis-${user}`], 'install the sudoers rule');
+        const dropIn = sudoersDropInPath(user);
+        await installAtomically('0440', dropIn, 'install the sudoers rule');
+        // The rule only counts if no rule read after it takes it back: prove it the way the app will use it.
+        const check = await runner.run(['sudo', '-n', '--', INSTALLED_HELPER, 'version'], { timeoutMs: 30_000 });
+        if (check.code !== 0) {
+          throw new StasisError(
+            'permission-denied',
+            `The sudoers rule ${dropIn} was installed on ${id}, but sudo still will not run the helper for ${user} without a password: a rule read after it (later in /etc/sudoers.d or /etc/sudoers) overrides it. Move that rule before ${dropIn}, or add "${user} ALL=(root) NOPASSWD: ${INSTALLED_HELPER}" after it.`,
+            check.stderr.trim(),
+          );
+        }
         drop = true;
       }
       const helper = await this.helperFor(id);
       helper.reset();
       return { hostId: id, helperPath: INSTALLED_HELPER, version, sudoers: drop };
     } finally {
+      // A staged file left by a failed rename is removed; never the target itself.
+      for (const f of staged) await asRoot(['rm', '-f', '--', f], 'clean up').catch(() => undefined);
       await runner.run(['rm', '-f', tmp], { timeoutMs: 20_000 }).catch(() => undefined);
     }
   }

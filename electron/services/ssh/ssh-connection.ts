@@ -295,6 +295,15 @@ function authError(label: string, t: SshTarget, methods: AuthenticationType[], l
       locked.join(', '),
     );
   }
+  // A key the given passphrase did not open is the reason, not the password the server would also take:
+  // same code as above, so that the app and the CLI ask for the passphrase again.
+  if (locked.length) {
+    return new StasisError(
+      'passphrase-needed',
+      `The passphrase given for the key ${locked[0]} (${label}) is wrong: it does not unlock the key. Enter it again (CLI: set STASIS_SSH_PASSPHRASE or answer the prompt).`,
+      locked.join(', '),
+    );
+  }
   if (!hadPassword && (methods.includes('password') || methods.includes('keyboard-interactive'))) {
     return new StasisError(
       'password-needed',
