@@ -1,7 +1,7 @@
 // Builds every runnable part. `--node-only` (run by npm's prepare step) builds just the CLI and the
 // browser-mode server, so `stasis` works right after `npm install`.
 import { build } from 'esbuild';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -10,11 +10,17 @@ const pkg = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8'));
 const nodeOnly = process.argv.includes('--node-only');
 const define = { __STASIS_VERSION__: JSON.stringify(pkg.version) };
 
-const nodeEntry = (entry, outfile) =>
+// The CLI and the browser-mode server share one build with code splitting: each CLI command is a chunk loaded
+// when run, so `stasis inspect` starts without ssh2 and the services.
+const nodeBuild = () =>
   build({
-    entryPoints: [path.join(root, entry)],
-    outfile: path.join(root, outfile),
+    entryPoints: { cli: path.join(root, 'electron/cli/main.ts'), serve: path.join(root, 'electron/serve/main.ts') },
+    outdir: path.join(root, 'dist/node'),
+    entryNames: '[name]',
+    chunkNames: 'chunks/[name]-[hash]',
+    outExtension: { '.js': '.mjs' },
     bundle: true,
+    splitting: true,
     platform: 'node',
     format: 'esm',
     target: 'node20',
@@ -25,10 +31,8 @@ const nodeEntry = (entry, outfile) =>
   });
 
 const t0 = Date.now();
-const jobs = [
-  nodeEntry('electron/cli/main.ts', 'dist/node/cli.mjs'),
-  nodeEntry('electron/serve/main.ts', 'dist/node/serve.mjs'),
-];
+await rm(path.join(root, 'dist/node'), { recursive: true, force: true });
+const jobs = [nodeBuild()];
 if (!nodeOnly) {
   jobs.push(
     build({

@@ -1,7 +1,5 @@
-/** One `stasis` subcommand. `run` returns the exit code: 0 ok, 1 bad input or failure (reason on stderr). */
+/** One `stasis` subcommand (its name and summary live in commands/index.ts). `run` returns the exit code: 0 ok, 1 bad input or failure (reason on stderr). */
 export interface CliCommand {
-  name: string;
-  summary: string;
   usage: string;
   run(argv: string[], io: CliIo): Promise<number>;
 }

@@ -1,7 +1,7 @@
 import { COMMANDS } from './commands/index';
 import { UsageError, type CliIo } from './command';
 import { STASIS_VERSION } from '../services/version';
-import { StasisError } from '../../shared/api/errors';
+import { StasisError } from '../../shared/api/stasis-error';
 
 const io: CliIo = {
   out: (t) => process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
@@ -31,11 +31,12 @@ export async function runCli(argv: string[]): Promise<number> {
     io.out(STASIS_VERSION);
     return 0;
   }
-  const command = COMMANDS.find((c) => c.name === name);
-  if (!command) {
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (!entry) {
     io.err(`stasis: unknown command "${name}". Run "stasis --help" for the list.`);
     return 1;
   }
+  const command = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
     io.out(`usage: ${command.usage}`);
     return 0;
@@ -55,6 +56,12 @@ export async function runCli(argv: string[]): Promise<number> {
     return 2;
   }
 }
+
+// `stasis inspect X | head` closes our stdout early: that is the reader being done, not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
 
 void runCli(process.argv.slice(2)).then((code) => {
   process.exitCode = code;

@@ -1,30 +1,9 @@
 import { z } from 'zod';
+import { ERROR_CODES, type ApiErrorShape as ErrorShape } from './stasis-error';
 
-/** Machine-readable error codes. The message always tells the user what to do next. */
-export const ErrorCode = z.enum([
-  'bad-request',
-  'not-found',
-  'not-supported',
-  'permission-denied',
-  'helper-missing',
-  'helper-outdated',
-  'sudo-needs-password',
-  'criu-missing',
-  'criu-too-old',
-  'runtime-cannot-checkpoint',
-  'host-unreachable',
-  'host-key-unknown',
-  'host-key-changed',
-  'auth-failed',
-  'password-needed',
-  'passphrase-needed',
-  'busy',
-  'cancelled',
-  'timeout',
-  'corrupt-image',
-  'operation-failed',
-  'internal',
-]);
+export { StasisError, toErrorShape, ERROR_CODES } from './stasis-error';
+
+export const ErrorCode = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
 export const ApiErrorShape = z.object({
@@ -32,32 +11,8 @@ export const ApiErrorShape = z.object({
   message: z.string(),
   detail: z.string().optional(),
 });
-export type ApiErrorShape = z.infer<typeof ApiErrorShape>;
+export type ApiErrorShape = ErrorShape;
 
-/** The one error type that crosses layers; anything else becomes `internal`. */
-export class StasisError extends Error {
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-    readonly detail?: string,
-  ) {
-    super(message);
-    this.name = 'StasisError';
-  }
-
-  toShape(): ApiErrorShape {
-    return this.detail === undefined
-      ? { code: this.code, message: this.message }
-      : { code: this.code, message: this.message, detail: this.detail };
-  }
-}
-
-export function toErrorShape(err: unknown): ApiErrorShape {
-  if (err instanceof StasisError) return err.toShape();
-  const message = err instanceof Error ? err.message : String(err);
-  return {
-    code: 'internal',
-    message: 'Stasis hit an unexpected error. Please report it with the detail below.',
-    detail: message,
-  };
-}
+// Compile-time: the schema and the plain type describe the same shape.
+type Same<A extends B, B> = A;
+export type ShapeMatches = Same<z.infer<typeof ApiErrorShape>, ErrorShape> | Same<ErrorShape, z.infer<typeof ApiErrorShape>>;

@@ -14,8 +14,6 @@ export function describeCheckpoint(c: Checkpoint): string {
 }
 
 export const checkpointCommand: CliCommand = {
-  name: 'checkpoint',
-  summary: 'checkpoint a container or process tree',
   usage:
     'stasis checkpoint HOST CONTAINER [--runtime podman|docker|process] [--leave-running] [--tcp-established] [--file-locks] ' +
     '[--ignore-rootfs] [--ignore-volumes] [--keep] [--compress none|gzip|zstd] [--pre-checkpoint] [--with-previous ID] ' +

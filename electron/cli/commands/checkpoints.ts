@@ -3,8 +3,6 @@ import type { CliCommand } from '../command';
 import { HOST_OPTIONS, mib, table, withSession } from './cli-services';
 
 export const checkpointsCommand: CliCommand = {
-  name: 'checkpoints',
-  summary: 'list stored checkpoints on every host (or one)',
   usage: 'stasis checkpoints [--host H] [--json] [--ssh-config FILE]',
   async run(argv, io) {
     const { values } = parseArgs({ args: argv, options: { ...HOST_OPTIONS, host: { type: 'string' } }, strict: true });

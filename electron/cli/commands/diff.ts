@@ -14,8 +14,6 @@ async function reportOf(target: string): Promise<InspectReport> {
 }
 
 export const diffCommand: CliCommand = {
-  name: 'diff',
-  summary: 'compare two checkpoints: processes, fds, sockets and memory growth',
   usage: 'stasis diff A B [--json]   (A, B: checkpoint archives or image directories; A is the older one)',
   async run(argv, io) {
     const { values, positionals } = parseArgs({ args: argv, options: { json: { type: 'boolean' } }, allowPositionals: true, strict: true });

@@ -31,8 +31,6 @@ function print(io: CliIo, json: boolean | undefined, value: unknown, text: strin
 }
 
 export const hostsCommand: CliCommand = {
-  name: 'hosts',
-  summary: 'list, add, test and set up hosts',
   usage: SUB_USAGE,
   async run(argv, io) {
     const { values, positionals } = parseArgs({

@@ -1,13 +1,23 @@
 import type { CliCommand } from '../command';
-import { hostsCommand } from './hosts';
-import { inspectCommand } from './inspect';
-import { diffCommand } from './diff';
-import { memCommand } from './mem';
-import { psCommand } from './ps';
-import { checkpointCommand } from './checkpoint';
-import { checkpointsCommand } from './checkpoints';
-import { restoreCommand } from './restore';
-import { rmCommand } from './rm';
 
-/** Every `stasis` subcommand, in the order `stasis --help` lists them. */
-export const COMMANDS: CliCommand[] = [hostsCommand, inspectCommand, diffCommand, memCommand, psCommand, checkpointCommand, checkpointsCommand, restoreCommand, rmCommand];
+/**
+ * Every `stasis` subcommand, in the order `stasis --help` lists them. Each is loaded only when run, so
+ * `stasis inspect` never pays for ssh2 and the services, nor `stasis ps` for the image reader.
+ */
+export interface CommandEntry {
+  name: string;
+  summary: string;
+  load(): Promise<CliCommand>;
+}
+
+export const COMMANDS: CommandEntry[] = [
+  { name: 'hosts', summary: 'list, add, test and set up hosts', load: async () => (await import('./hosts')).hostsCommand },
+  { name: 'inspect', summary: 'show what a checkpoint holds: processes, fds, sockets, memory, mounts', load: async () => (await import('./inspect')).inspectCommand },
+  { name: 'diff', summary: 'compare two checkpoints: processes, fds, sockets and memory growth', load: async () => (await import('./diff')).diffCommand },
+  { name: 'mem', summary: "search or hexdump a process's memory in a checkpoint", load: async () => (await import('./mem')).memCommand },
+  { name: 'ps', summary: 'list containers on every host (or one)', load: async () => (await import('./ps')).psCommand },
+  { name: 'checkpoint', summary: 'checkpoint a container or process tree', load: async () => (await import('./checkpoint')).checkpointCommand },
+  { name: 'checkpoints', summary: 'list stored checkpoints on every host (or one)', load: async () => (await import('./checkpoints')).checkpointsCommand },
+  { name: 'restore', summary: 'restore a checkpoint (into the stopped original, or a new container with --name)', load: async () => (await import('./restore')).restoreCommand },
+  { name: 'rm', summary: 'delete a stored checkpoint', load: async () => (await import('./rm')).rmCommand },
+];

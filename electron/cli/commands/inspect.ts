@@ -5,8 +5,6 @@ import { loadCheckpointFile } from '../../inspect/load';
 import { UsageError, type CliCommand, type CliIo } from '../command';
 
 export const inspectCommand: CliCommand = {
-  name: 'inspect',
-  summary: 'show what a checkpoint holds: processes, fds, sockets, memory, mounts',
   usage: 'stasis inspect PATH [--json] [--no-fds]   (PATH: a .tar/.tar.gz/.tar.zst archive or an image directory)',
   async run(argv, io) {
     const { values, positionals } = parseArgs({ args: argv, options: { json: { type: 'boolean' }, 'no-fds': { type: 'boolean' } }, allowPositionals: true, strict: true });

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { StasisError } from '../../../shared/api/errors';
+import { StasisError } from '../../../shared/api/stasis-error';
 import { ProcessMemory } from '../../../shared/inspect/memory';
 import {
   compileQuery, dumpPlan, matchJson, MEM_LIMITS, MemorySearcher, memTarget, parseRange, readRange, renderDump, renderMatches,
@@ -17,8 +17,6 @@ function bounded(value: string | undefined, name: string, fallback: number, min:
 }
 
 export const memCommand: CliCommand = {
-  name: 'mem',
-  summary: "search or hexdump a process's memory in a checkpoint",
   usage:
     'stasis mem PATH --pid N (--search TEXT | --regex RE | --hex HEX | --dump ADDR:LEN) [--max N] [--context BYTES] [--json]',
   async run(argv, io) {

@@ -3,8 +3,6 @@ import type { CliCommand } from '../command';
 import { HOST_OPTIONS, table, withSession } from './cli-services';
 
 export const psCommand: CliCommand = {
-  name: 'ps',
-  summary: 'list containers on every host (or one)',
   usage: 'stasis ps [--host H] [--json] [--ssh-config FILE]',
   async run(argv, io) {
     const { values } = parseArgs({ args: argv, options: { ...HOST_OPTIONS, host: { type: 'string' } }, strict: true });

@@ -4,8 +4,6 @@ import { UsageError, type CliCommand } from '../command';
 import { HOST_OPTIONS, progressPrinter, withSession } from './cli-services';
 
 export const restoreCommand: CliCommand = {
-  name: 'restore',
-  summary: 'restore a checkpoint (into the stopped original, or a new container with --name)',
   usage:
     'stasis restore HOST CHECKPOINT_ID [--name NEW] [--keep] [--tcp-established] [--ignore-static-ip] [--ignore-static-mac] ' +
     '[--ignore-rootfs] [--ignore-volumes] [--publish PORTS]... [--pod POD] [--json] [--ssh-config FILE]',

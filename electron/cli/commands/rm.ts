@@ -3,8 +3,6 @@ import { UsageError, type CliCommand } from '../command';
 import { HOST_OPTIONS, withSession } from './cli-services';
 
 export const rmCommand: CliCommand = {
-  name: 'rm',
-  summary: 'delete a stored checkpoint',
   usage: 'stasis rm HOST CHECKPOINT_ID [--json] [--ssh-config FILE]',
   async run(argv, io) {
     const { values, positionals } = parseArgs({ args: argv, options: HOST_OPTIONS, allowPositionals: true, strict: true });
