@@ -4,7 +4,7 @@ import path from 'node:path';
 import { StreamByteReader, type RandomAccess } from '../../shared/archive/byte-reader';
 import { CorruptImageError, withLimits, type ReaderLimits } from '../../shared/archive/errors';
 import { archiveSource, type CheckpointSource, type SourceFile } from '../../shared/archive/source';
-import { StasisError } from '../../shared/api/errors';
+import { StasisError } from '../../shared/api/stasis-error';
 import { unzstdNative } from './zstd-native';
 
 const CHUNK = 1024 * 1024;

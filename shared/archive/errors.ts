@@ -1,4 +1,4 @@
-import { StasisError } from '../api/errors';
+import { StasisError } from '../api/stasis-error';
 
 /** Bad checkpoint input: a truncated, corrupt, hostile or oversized archive or image. */
 export class CorruptImageError extends StasisError {

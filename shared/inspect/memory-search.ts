@@ -1,4 +1,4 @@
-import { StasisError } from '../api/errors';
+import { StasisError } from '../api/stasis-error';
 import type { DecodedImage } from '../criu/image';
 import type { PageStream } from './checkpoint';
 import { fileRanges, pageRuns, ProcessMemory, type PageRun } from './memory';
