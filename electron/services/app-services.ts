@@ -8,7 +8,7 @@ import { localExec } from './exec';
 import { probeHost } from './host-probe';
 import { HostRegistry } from './host-registry';
 import { HostStore, defaultHostsFile } from './host-store';
-import { inspectPath } from './image-service';
+import { diffPaths, inspectPath } from './image-service';
 import type { SecretVault } from './secret-vault';
 import { defaultSshConfigPath, listSshConfigHosts } from './ssh-config';
 import { STASIS_VERSION } from './version';
@@ -100,6 +100,7 @@ export function createAppServices(options: AppServicesOptions) {
     },
     images: {
       inspectFile: async ({ path }) => inspectPath(path),
+      diffFiles: async ({ a, b }) => diffPaths(a, b),
     },
   };
 

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { StasisError } from '../../shared/api/errors';
+import { diffReports, type ReportDiff } from '../../shared/inspect/diff';
 import { buildReport, type InspectReport } from '../../shared/inspect/report';
 import { loadCheckpointFile } from '../inspect/load';
 
@@ -9,13 +10,24 @@ import { loadCheckpointFile } from '../inspect/load';
  * file's contents as untrusted.
  */
 export async function inspectPath(p: string): Promise<InspectReport> {
-  if (!path.isAbsolute(p) || p.includes('\0')) {
-    throw new StasisError('bad-request', `"${p.slice(0, 200)}" is not an absolute path. Give the full path of a checkpoint archive or image directory.`);
-  }
-  const { checkpoint, handles } = await loadCheckpointFile(path.normalize(p));
+  const { checkpoint, handles } = await loadCheckpointFile(checkedPath(p));
   try {
     return await buildReport(checkpoint);
   } finally {
     await handles.close();
   }
+}
+
+function checkedPath(p: string): string {
+  if (!path.isAbsolute(p) || p.includes('\0')) {
+    throw new StasisError('bad-request', `"${p.slice(0, 200)}" is not an absolute path. Give the full path of a checkpoint archive or image directory.`);
+  }
+  return path.normalize(p);
+}
+
+/** What changed from checkpoint A (the older) to B. Both are read one after the other, to bound memory. */
+export async function diffPaths(a: string, b: string): Promise<ReportDiff> {
+  const before = await inspectPath(a);
+  const after = await inspectPath(b);
+  return diffReports(before, after);
 }

@@ -4,6 +4,7 @@ import { Sidebar } from './components/sidebar';
 import { HostView } from './components/host-view';
 import { SshConfigView } from './components/ssh-config-view';
 import { ImageView } from './components/image-view';
+import { DiffView } from './components/diff-view';
 import { OperationsBar } from './components/operations-bar';
 import { HostPrompt } from './components/host-prompt';
 import { useWorkspace } from './store/workspace-store';
@@ -36,6 +37,7 @@ export function App() {
         {view.kind === 'host' && <HostView hostId={view.hostId} />}
         {view.kind === 'ssh-config' && <SshConfigView />}
         {view.kind === 'image' && <ImageView key={view.path ?? ''} path={view.path} />}
+        {view.kind === 'diff' && <DiffView key={`${view.a ?? ''}|${view.b ?? ''}`} a={view.a} b={view.b} />}
         <HostPrompt />
       </main>
     </div>

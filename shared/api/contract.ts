@@ -17,6 +17,7 @@ import {
   RestoreResult,
 } from '../domain/checkpoint';
 import { InspectReportSchema } from '../domain/inspect-report';
+import { ReportDiffSchema } from '../domain/report-diff';
 import { HostId, HostKeyInfo, HostTestResult, ManualHost, SecretKind, SetUpResult } from '../domain/ssh-host';
 
 const Empty = z.object({}).strict();
@@ -88,6 +89,8 @@ export const requests = {
   images: {
     /** Opens a checkpoint archive (.tar, .tar.gz, .tar.zst) or image directory on the machine Stasis runs on. */
     inspectFile: request(z.object({ path: z.string().min(1).max(4096) }).strict(), InspectReportSchema),
+    /** What changed from checkpoint `a` (the older) to `b`: processes, fds, sockets, memory growth. */
+    diffFiles: request(z.object({ a: z.string().min(1).max(4096), b: z.string().min(1).max(4096) }).strict(), ReportDiffSchema),
   },
 } as const;
 

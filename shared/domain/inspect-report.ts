@@ -5,10 +5,10 @@ import type { InspectReport } from '../inspect/report';
  * The runtime schema of the reader's report (shared/inspect/report.ts), so a report crosses the API boundary
  * validated like every other reply. The type check at the bottom keeps the two from drifting apart.
  */
-const Holder = z.object({ pid: z.number(), fd: z.number() });
+export const HolderSchema = z.object({ pid: z.number(), fd: z.number() });
 const ListedFile = z.object({ path: z.string(), type: z.string(), size: z.number() });
 
-const FdView = z.object({
+export const FdViewSchema = z.object({
   fd: z.number(),
   type: z.string(),
   path: z.string().optional(),
@@ -16,7 +16,7 @@ const FdView = z.object({
   unlinked: z.boolean().optional(),
 });
 
-const VmaView = z.object({
+export const VmaViewSchema = z.object({
   start: z.string(),
   end: z.string(),
   sizeBytes: z.number(),
@@ -45,11 +45,11 @@ const ProcessView = z.object({
   seccomp: z.string().optional(),
   personality: z.number().optional(),
   namespaces: z.record(z.string(), z.number()),
-  fds: z.array(FdView),
-  memory: z.object({ vmas: z.number(), sizeBytes: z.number(), rssBytes: z.number(), map: z.array(VmaView) }),
+  fds: z.array(FdViewSchema),
+  memory: z.object({ vmas: z.number(), sizeBytes: z.number(), rssBytes: z.number(), map: z.array(VmaViewSchema) }),
 });
 
-const SocketView = z.object({
+export const SocketViewSchema = z.object({
   id: z.number(),
   kind: z.enum(['unix', 'inet', 'inet6', 'netlink', 'packet']),
   type: z.string(),
@@ -57,8 +57,8 @@ const SocketView = z.object({
   local: z.string().optional(),
   remote: z.string().optional(),
   ino: z.number().optional(),
-  peer: z.object({ ino: z.number(), holders: z.array(Holder) }).optional(),
-  holders: z.array(Holder),
+  peer: z.object({ ino: z.number(), holders: z.array(HolderSchema) }).optional(),
+  holders: z.array(HolderSchema),
   queuedBytes: z.number().optional(),
 });
 
@@ -91,11 +91,11 @@ const ContainerView = z.object({
 export const InspectReportSchema = z.object({
   source: z.object({ path: z.string(), format: z.string(), layout: z.string(), imageVersion: z.number().optional() }),
   processes: z.array(ProcessView),
-  sockets: z.array(SocketView),
+  sockets: z.array(SocketViewSchema),
   mounts: z.array(MountView),
   stats: z.record(z.string(), z.number()).nullable(),
   container: ContainerView.nullable(),
-  unlinkedFiles: z.array(z.object({ path: z.string(), holders: z.array(Holder) })),
+  unlinkedFiles: z.array(z.object({ path: z.string(), holders: z.array(HolderSchema) })),
   undecoded: z.array(z.object({ file: z.string(), reason: z.string() })),
 });
 export type InspectReportData = z.infer<typeof InspectReportSchema>;

@@ -63,6 +63,8 @@ export function CheckpointsPanel({ hostId }: { hostId: string }) {
   const [deleting, setDeleting] = useState<Checkpoint>();
   const select = useHosts((s) => s.select);
   const mine = checkpoints.filter((k) => k.hostId === hostId).sort((a, b) => b.created.localeCompare(a.created));
+  // The checkpoint taken before this one of the same workload (lineage), to compare with.
+  const previous = (k: Checkpoint): Checkpoint | undefined => mine.find((o) => o.lineage === k.lineage && o.created < k.created);
   return (
     <section className="panel" aria-labelledby={`checkpoints-${hostId}`}>
       <h2 id={`checkpoints-${hostId}`}>Checkpoints</h2>
@@ -99,6 +101,11 @@ export function CheckpointsPanel({ hostId }: { hostId: string }) {
                   {k.hostId === 'local' && (
                     <button type="button" onClick={() => select({ kind: 'image', path: k.archive })} aria-label={`Look inside ${k.id}`}>
                       Look inside
+                    </button>
+                  )}
+                  {k.hostId === 'local' && previous(k) && (
+                    <button type="button" onClick={() => select({ kind: 'diff', a: previous(k)!.archive, b: k.archive })} aria-label={`Compare ${k.id} with the one before`}>
+                      Compare
                     </button>
                   )}
                   <button type="button" onClick={() => setRestoring(k)} aria-label={`Restore ${k.id}`}>

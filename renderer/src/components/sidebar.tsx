@@ -41,6 +41,9 @@ export function Sidebar() {
       >
         Look inside a checkpoint…
       </button>
+      <button type="button" className={view.kind === 'diff' ? 'host-item active' : 'host-item'} onClick={() => select({ kind: 'diff' })}>
+        Compare two checkpoints…
+      </button>
       <button type="button" className="add-host" onClick={() => setAdding(true)}>
         + Add host…
       </button>

@@ -1,0 +1,48 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { test, expect } from './fixtures';
+
+// Two real checkpoints of one container with a change between them, compared in the UI.
+const name = `stasis-test-diff-${process.pid}`;
+const dir = mkdtempSync(path.join(tmpdir(), 'stasis-e2e-diff-'));
+const a = path.join(dir, 'a.tar.zst');
+const b = path.join(dir, 'b.tar');
+const podman = (...args: string[]): string => execFileSync('podman', args, { encoding: 'utf8', timeout: 120_000 }).trim();
+
+test.beforeAll(() => {
+  // The change comes from inside the container's own process tree (CRIU dumps that tree, not exec sessions):
+  // when /tmp/go appears, the shell opens a file and starts a long-lived child.
+  const script = 'while true; do if [ -f /tmp/go ]; then rm /tmp/go; exec 5>/tmp/added-later; sleep 1000 & fi; sleep 0.2; done';
+  podman('run', '-d', '--name', name, '--network', 'none', 'localhost/stasis-busybox:latest', 'sh', '-c', script);
+  podman('container', 'checkpoint', name, '--leave-running', '--export', a, '--compress', 'zstd');
+  podman('exec', name, 'touch', '/tmp/go');
+  execFileSync('sleep', ['1']);
+  podman('container', 'checkpoint', name, '--leave-running', '--export', b, '--compress', 'none');
+});
+
+test.afterAll(() => {
+  try {
+    podman('rm', '-f', '-t', '0', name);
+  } catch {
+    // already gone
+  }
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('compares two checkpoints: the added process and its file show up', async ({ page, stasis }) => {
+  await page.goto(stasis.url);
+  await page.getByRole('button', { name: 'Compare two checkpoints…' }).click();
+  await page.getByLabel('Older checkpoint').fill(a);
+  await page.getByLabel('Newer checkpoint').fill(b);
+  await page.getByRole('button', { name: 'Compare', exact: true }).click();
+  await expect(page.getByLabel('Diff summary')).toContainText('processes added', { timeout: 30_000 });
+  const changes = page.getByRole('table', { name: 'Process changes' });
+  await expect(changes.getByRole('row').filter({ hasText: 'sleep 1000' })).toBeVisible();
+  // The shell itself changed: it holds the new file on fd 5.
+  await expect(changes.getByRole('row').filter({ hasText: /fd 5: .*\/tmp\/added-later/ })).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Memory growth' })).toContainText('sh');
+  mkdirSync('e2e/artifacts', { recursive: true });
+  await page.screenshot({ path: 'e2e/artifacts/diff.png', fullPage: true });
+});

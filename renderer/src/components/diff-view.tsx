@@ -1,0 +1,170 @@
+import { useEffect, useState } from 'react';
+import type { ReportDiffData } from '../../../shared/domain/report-diff';
+import { api } from '../api';
+import { formatBytes } from '../store/workspace-store';
+
+const signed = (n: number): string => (n > 0 ? `+${formatBytes(n)}` : n < 0 ? `−${formatBytes(-n)}` : '±0');
+const show = (v: unknown): string => (Array.isArray(v) ? v.join(' ') : String(v ?? '—'));
+
+function Processes({ d }: { d: ReportDiffData }) {
+  const { added, removed, changed } = d.processes;
+  if (!added.length && !removed.length && !changed.length) return <p className="muted">The same processes, unchanged.</p>;
+  return (
+    <table className="table compact" aria-label="Process changes">
+      <tbody>
+        {added.map((p) => (
+          <tr key={`a${p.pid}`}>
+            <td className="good">+</td>
+            <td className="mono">{p.pid}</td>
+            <td>
+              {p.comm} <span className="muted mono">{p.cmdline.join(' ')}</span>
+            </td>
+            <td>
+              {p.fds} fds · {formatBytes(p.rssBytes)}
+            </td>
+          </tr>
+        ))}
+        {removed.map((p) => (
+          <tr key={`r${p.pid}`}>
+            <td className="bad">−</td>
+            <td className="mono">{p.pid}</td>
+            <td>
+              {p.comm} <span className="muted mono">{p.cmdline.join(' ')}</span>
+            </td>
+            <td>
+              {p.fds} fds · {formatBytes(p.rssBytes)}
+            </td>
+          </tr>
+        ))}
+        {changed.map((p) => (
+          <tr key={`c${p.pid}`}>
+            <td>~</td>
+            <td className="mono">{p.pid}</td>
+            <td>
+              {p.comm}
+              <ul className="changes">
+                {p.changes.map((c) => (
+                  <li key={c.field}>
+                    {c.field}: <span className="mono">{show(c.before)}</span> → <span className="mono">{show(c.after)}</span>
+                  </li>
+                ))}
+                {p.fds.added.map((f) => (
+                  <li key={`fa${f.fd}`} className="good">
+                    + fd {f.fd}: {f.description}
+                  </li>
+                ))}
+                {p.fds.removed.map((f) => (
+                  <li key={`fr${f.fd}`} className="bad">
+                    − fd {f.fd}: {f.description}
+                  </li>
+                ))}
+                {p.fds.changed.map((f) => (
+                  <li key={`fc${f.fd}`}>
+                    ~ fd {f.fd}: {f.before.description} → {f.after.description}
+                  </li>
+                ))}
+              </ul>
+            </td>
+            <td>{signed(p.memory.rssDelta)} resident</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function Memory({ d }: { d: ReportDiffData }) {
+  return (
+    <table className="table compact" aria-label="Memory growth">
+      <thead>
+        <tr>
+          <th>pid</th>
+          <th>process</th>
+          <th>resident before</th>
+          <th>after</th>
+          <th>change</th>
+          <th>mapped change</th>
+        </tr>
+      </thead>
+      <tbody>
+        {d.memory.map((m) => (
+          <tr key={m.pid}>
+            <td className="mono">{m.pid}</td>
+            <td>{m.comm}</td>
+            <td>{formatBytes(m.rssBefore)}</td>
+            <td>{formatBytes(m.rssAfter)}</td>
+            <td className={m.rssDelta > 0 ? 'bad' : m.rssDelta < 0 ? 'good' : ''}>{signed(m.rssDelta)}</td>
+            <td>{signed(m.sizeDelta)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** Two checkpoints side by side: what appeared, went away, or grew from A (older) to B. */
+export function DiffView({ a: initialA, b: initialB }: { a?: string | undefined; b?: string | undefined }) {
+  const [a, setA] = useState(initialA ?? '');
+  const [b, setB] = useState(initialB ?? '');
+  const [diff, setDiff] = useState<ReportDiffData>();
+  const [error, setError] = useState<string>();
+  const [loading, setLoading] = useState(false);
+  const run = async (x: string, y: string): Promise<void> => {
+    setLoading(true);
+    setError(undefined);
+    try {
+      setDiff(await api.images.diffFiles({ a: x, b: y }));
+    } catch (err) {
+      setDiff(undefined);
+      setError(err instanceof Error ? err.message : String(err));
+    } finally {
+      setLoading(false);
+    }
+  };
+  useEffect(() => {
+    if (initialA && initialB) void run(initialA, initialB);
+  }, [initialA, initialB]);
+  return (
+    <section aria-labelledby="diff-title">
+      <header className="view-header">
+        <h1 id="diff-title">Compare two checkpoints</h1>
+      </header>
+      <form
+        className="form compare"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (a.trim() && b.trim()) void run(a.trim(), b.trim());
+        }}
+      >
+        <input className="path-input mono" value={a} onChange={(e) => setA(e.target.value)} aria-label="Older checkpoint" placeholder="older checkpoint (archive or image directory)" />
+        <input className="path-input mono" value={b} onChange={(e) => setB(e.target.value)} aria-label="Newer checkpoint" placeholder="newer checkpoint" />
+        <button type="submit" className="primary" disabled={loading || !a.trim() || !b.trim()}>
+          {loading ? 'Comparing…' : 'Compare'}
+        </button>
+      </form>
+      {error && (
+        <div className="banner error" role="alert">
+          {error}
+        </div>
+      )}
+      {diff && (
+        <>
+          {diff.warnings.map((w) => (
+            <div key={w} className="banner error" role="note">
+              {w}
+            </div>
+          ))}
+          <p className="summary" aria-label="Diff summary">
+            {diff.same
+              ? 'No differences.'
+              : `${diff.processes.added.length} processes added, ${diff.processes.removed.length} removed, ${diff.processes.changed.length} changed; ${diff.sockets.added.length} sockets added, ${diff.sockets.removed.length} removed.`}
+          </p>
+          <h2>Processes</h2>
+          <Processes d={diff} />
+          <h2>Memory</h2>
+          <Memory d={diff} />
+        </>
+      )}
+    </section>
+  );
+}
