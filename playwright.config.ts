@@ -3,6 +3,7 @@ import { defineConfig } from '@playwright/test';
 // Browser mode is driven in Debian's Chromium; Playwright never downloads a browser here.
 export default defineConfig({
   testDir: 'e2e',
+  globalSetup: './test-support/install-helper.ts',
   outputDir: 'test-results/e2e',
   timeout: 60_000,
   workers: 1,

@@ -23,6 +23,7 @@ export default defineConfig({
         define,
         test: {
           name: 'system',
+          globalSetup: ['test-support/install-helper.ts'],
           include: ['{shared,electron,test-support}/**/*.system.test.ts'],
           fileParallelism: false,
           testTimeout: 180_000,

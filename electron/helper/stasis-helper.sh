@@ -17,7 +17,7 @@
 
 set -u
 umask 077
-STASIS_HELPER_VERSION='1.0.0'
+STASIS_HELPER_VERSION='1.0.1'
 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 LC_ALL=C
 export PATH LC_ALL
@@ -186,7 +186,9 @@ run_watched() { # phase watchfile stdout stderr cmd...
   (
     trap - INT TERM HUP
     while :; do
-      sleep 0.25
+      # Killing this loop leaves its current sleep running for up to 0.25 s; it must not hold our stdout,
+      # or the caller, who waits for stdout to close, waits for it too.
+      sleep 0.25 >/dev/null 2>&1
       progress "$phase" "$(file_size "$watch")"
     done
   ) 9>&- &
