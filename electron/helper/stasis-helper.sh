@@ -309,18 +309,22 @@ sweep() {
   done
 }
 
-retention() { # runtime cid keep
+retention() { # runtime cid keep [id-to-keep]
   [ "$3" -gt 0 ] || return 0
-  # Ids start with a UTC timestamp, so glob order is oldest first: drop the first (total - N).
   total=0
   for m in "$HS"/checkpoints/ck-*; do
     if ident_is "$m" "$1" "$2"; then total=$((total + 1)); fi
   done
   drop=$((total - $3))
-  for m in "$HS"/checkpoints/ck-*; do
+  # Oldest first by the time each entered the store (ids name only the second, so two checkpoints made in one
+  # second would sort by their random part); the one just made is never dropped. Ids match ck-[a-z0-9-]+,
+  # so ls output is safe to split.
+  # shellcheck disable=SC2045
+  for m in $(ls -1dtr "$HS"/checkpoints/ck-* 2>/dev/null); do
     [ "$drop" -gt 0 ] || break
-    ident_is "$m" "$1" "$2" || continue
     b=$(basename "$m")
+    [ "$b" != "${4:-}" ] || continue
+    ident_is "$m" "$1" "$2" || continue
     mv "$m" "$HS/tmp/del-$b" && rm -rf "$HS/tmp/del-$b"
     drop=$((drop - 1))
   done
@@ -414,7 +418,7 @@ end_checkpoint() {
   wait "$VERJOB" 2>/dev/null
   finalize "$TMPDIR_OP" false || fail operation-failed "The checkpoint was taken but could not be stored." "$TMPDIR_OP"
   TMPDIR_OP=''
-  retention "$RT" "$CID" "$KEEP_LAST"
+  retention "$RT" "$CID" "$KEEP_LAST" "$CK"
   progress "done" "$(file_size "$(archive_of "$HS/checkpoints/$CK")")"
   if [ -n "$OPFILE" ]; then rm -f "$OPFILE"; OPFILE=''; fi
   result "$(cat "$HS/checkpoints/$CK/meta.json")"
