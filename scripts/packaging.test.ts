@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { INSTALLED_HELPER, PACKAGED_HELPER } from '../electron/services/helper-source';
 
 // Packages cannot be built here (no Electron binary download), so check what can be: the config parses and
 // every file it names exists.
@@ -48,5 +49,15 @@ describe('electron-builder.yml', () => {
     const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { main: string; bin: Record<string, string> };
     expect(pkg.main).toBe('dist/electron/main.cjs');
     expect(existsSync(pkg.bin['stasis']!)).toBe(true);
+  });
+
+  it('installs the helper where the app and the polkit policy look for it', () => {
+    const policy = readFileSync('assets/polkit/org.stasis.helper.policy', 'utf8');
+    const paths = [...policy.matchAll(/<annotate key="org\.freedesktop\.policykit\.exec\.path">([^<]+)<\/annotate>/g)].map((m) => m[1]);
+    expect(paths.sort()).toEqual([INSTALLED_HELPER, PACKAGED_HELPER].sort());
+    for (const mappings of [config.deb.fpm, config.rpm.fpm]) {
+      expect(mappings).toContain(`electron/helper/stasis-helper.sh=${PACKAGED_HELPER}`);
+      expect(mappings.some((m) => m.endsWith('=/usr/share/polkit-1/actions/org.stasis.helper.policy'))).toBe(true);
+    }
   });
 });
