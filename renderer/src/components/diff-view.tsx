@@ -6,6 +6,24 @@ import { formatBytes } from '../store/workspace-store';
 const signed = (n: number): string => (n > 0 ? `+${formatBytes(n)}` : n < 0 ? `−${formatBytes(-n)}` : '±0');
 const show = (v: unknown): string => (Array.isArray(v) ? v.join(' ') : String(v ?? '—'));
 
+type Brief = ReportDiffData['processes']['added'][number];
+
+/** A process that is only in one of the two checkpoints. */
+function BriefRow({ p, sign }: { p: Brief; sign: '+' | '−' }) {
+  return (
+    <tr>
+      <td className={sign === '+' ? 'good' : 'bad'}>{sign}</td>
+      <td className="mono">{p.pid}</td>
+      <td>
+        {p.comm} <span className="muted mono">{p.cmdline.join(' ')}</span>
+      </td>
+      <td>
+        {p.fds} fds · {formatBytes(p.rssBytes)}
+      </td>
+    </tr>
+  );
+}
+
 function Processes({ d }: { d: ReportDiffData }) {
   const { added, removed, changed } = d.processes;
   if (!added.length && !removed.length && !changed.length) return <p className="muted">The same processes, unchanged.</p>;
@@ -13,28 +31,10 @@ function Processes({ d }: { d: ReportDiffData }) {
     <table className="table compact" aria-label="Process changes">
       <tbody>
         {added.map((p) => (
-          <tr key={`a${p.pid}`}>
-            <td className="good">+</td>
-            <td className="mono">{p.pid}</td>
-            <td>
-              {p.comm} <span className="muted mono">{p.cmdline.join(' ')}</span>
-            </td>
-            <td>
-              {p.fds} fds · {formatBytes(p.rssBytes)}
-            </td>
-          </tr>
+          <BriefRow key={`a${p.pid}`} p={p} sign="+" />
         ))}
         {removed.map((p) => (
-          <tr key={`r${p.pid}`}>
-            <td className="bad">−</td>
-            <td className="mono">{p.pid}</td>
-            <td>
-              {p.comm} <span className="muted mono">{p.cmdline.join(' ')}</span>
-            </td>
-            <td>
-              {p.fds} fds · {formatBytes(p.rssBytes)}
-            </td>
-          </tr>
+          <BriefRow key={`r${p.pid}`} p={p} sign="−" />
         ))}
         {changed.map((p) => (
           <tr key={`c${p.pid}`}>
