@@ -1,9 +1,9 @@
 import { CorruptImageError, type ReaderLimits } from '../archive/errors';
 import { IMG_COMMON_MAGIC, IMG_SERVICE_MAGIC, INVENTORY_MAGIC, KIND_BY_MAGIC, isRawImageName, type ImageKind } from './magic';
-import { messageType, TO_OBJECT, type MessageName } from './schemas';
+import { decodeEntry, type Entry } from './decode';
+import type { MessageName } from './proto';
 
-/** A decoded entry: protobuf fields by CRIU's names; 64-bit numbers are decimal strings, enums are names. */
-export type Entry = Record<string, unknown>;
+export type { Entry };
 
 export interface DecodedImage {
   /** File name inside the checkpoint, e.g. "core-1.img". */
@@ -33,9 +33,8 @@ export function readMagic(bytes: Uint8Array): { kind?: ImageKind; magic: number;
 }
 
 function decodeMessage(file: string, name: MessageName, payload: Uint8Array): Entry {
-  const type = messageType(name);
   try {
-    return type.toObject(type.decode(payload), TO_OBJECT) as Entry;
+    return decodeEntry(name, payload);
   } catch (err) {
     throw new CorruptImageError(`${file}: a ${name} record is not valid protobuf`, (err as Error).message);
   }
