@@ -6,6 +6,7 @@ import { CorruptImageError, withLimits, type ReaderLimits } from '../../shared/a
 import { archiveSource, type CheckpointSource, type SourceFile } from '../../shared/archive/source';
 import { StasisError } from '../../shared/api/stasis-error';
 import { unzstdNative } from './zstd-native';
+import { unzstdFileInWorker } from './zstd-worker';
 
 const CHUNK = 1024 * 1024;
 const ARCHIVE_CHUNK = 2 * 1024 * 1024;
@@ -111,8 +112,12 @@ function directorySource(dir: string, handles: FileHandles, limits: ReaderLimits
 
 export interface OpenOptions {
   limits?: Partial<ReaderLimits>;
+  /**
+   * The resolved path of zstd-napi's binding.js: a .tar.zst archive is then decompressed in a worker thread, in
+   * parallel with the parsing on this one. Without it zstd runs on this thread.
+   */
+  zstdWorkerBinding?: string;
 }
-
 
 /** Opens whatever the user pointed at: a directory, or a .tar / .tar.gz / .tar.zst archive (detected by magic). */
 export async function openCheckpointSource(target: string, options: OpenOptions = {}): Promise<{ source: CheckpointSource; handles: FileHandles; limits: ReaderLimits }> {
@@ -127,7 +132,13 @@ export async function openCheckpointSource(target: string, options: OpenOptions 
   if (info.isDirectory()) return { source: directorySource(target, handles, limits), handles, limits };
   if (!info.isFile()) throw new CorruptImageError(`${target} is neither a file nor a directory`);
   const source = await archiveSource(
-    { label: target, open: () => reusedChunks(target), reusesBuffer: true, random: handles.access(target, info.size) },
+    {
+      label: target,
+      open: () => reusedChunks(target),
+      reusesBuffer: true,
+      random: handles.access(target, info.size),
+      ...(options.zstdWorkerBinding ? { decompressed: (c: 'gzip' | 'zstd') => (c === 'zstd' ? unzstdFileInWorker(target, options.zstdWorkerBinding!) : undefined) } : {}),
+    },
     limits,
     { zstd: unzstdNative },
   );

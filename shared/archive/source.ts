@@ -35,6 +35,12 @@ export interface ArchiveInput {
   random?: RandomAccess;
   /** open() yields every chunk in the same buffer (valid until the next is asked for). */
   reusesBuffer?: boolean;
+  /**
+   * The archive's decompressed bytes, when the input can produce them itself (Node: a worker thread reading and
+   * decompressing the file, so decompression overlaps the parsing here); undefined to decompress open()'s chunks.
+   * Chunks are valid until the next is asked for.
+   */
+  decompressed?(compression: Exclude<Compression, 'none'>): AsyncIterable<Uint8Array> | undefined;
 }
 
 /** Detects gzip / zstd / plain tar by magic bytes and reads the archive as a stream. */
@@ -57,8 +63,15 @@ export async function archiveSource(input: ArchiveInput, limits: ReaderLimits, d
         if (compression === 'none') {
           reader = input.random ? new RandomAccessByteReader(input.random) : probe;
         } else {
-          const decompress = compression === 'gzip' ? (decompressors.gzip ?? gunzip) : (decompressors.zstd ?? unzstdPure);
-          reader = inflated = new StreamByteReader(decompress(probe.rest()), limits.maxTotalBytes, decompress.reusesBuffer === true);
+          const own = input.decompressed?.(compression);
+          if (own) {
+            // The probe's file is not needed any more: the decompressed bytes come from elsewhere.
+            await probe.close();
+            reader = inflated = new StreamByteReader(own, limits.maxTotalBytes, true);
+          } else {
+            const decompress = compression === 'gzip' ? (decompressors.gzip ?? gunzip) : (decompressors.zstd ?? unzstdPure);
+            reader = inflated = new StreamByteReader(decompress(probe.rest()), limits.maxTotalBytes, decompress.reusesBuffer === true);
+          }
           const first = await reader.peek(512);
           if (!looksLikeTar(first)) throw new CorruptImageError(`${input.label}: the ${compression} data inside is not a tar archive`);
         }

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 import { buildReport, type InspectReport } from '../../../shared/inspect/report';
 import { renderReport } from '../../../shared/inspect/text';
@@ -18,11 +19,25 @@ export const inspectCommand: CliCommand = {
 
 /** The report alone: the decoded images are garbage by the time the output is written, which bounds peak memory. */
 async function reportOf(target: string): Promise<InspectReport> {
-  const { checkpoint, handles } = await loadCheckpointFile(target);
+  const binding = zstdBinding();
+  const { checkpoint, handles } = await loadCheckpointFile(target, binding ? { zstdWorkerBinding: binding } : {});
   try {
     return await buildReport(checkpoint);
   } finally {
     await handles.close();
+  }
+}
+
+/**
+ * zstd-napi's binding, resolved from this (ESM) chunk for the decompression worker, so decompression runs on another
+ * core than the parsing (the Electron main process, a CommonJS bundle, keeps zstd on its own thread). Unresolvable →
+ * zstd stays on this thread.
+ */
+function zstdBinding(): string | undefined {
+  try {
+    return createRequire(import.meta.url).resolve('zstd-napi/binding.js');
+  } catch {
+    return undefined;
   }
 }
 

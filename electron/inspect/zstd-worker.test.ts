@@ -1,0 +1,81 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { compress } from 'zstd-napi';
+import { CorruptImageError } from '../../shared/archive/errors';
+import { unzstdFileInWorker } from './zstd-worker';
+
+const binding = createRequire(import.meta.url).resolve('zstd-napi/binding.js');
+const dir = mkdtempSync(path.join(tmpdir(), 'stasis-zstd-worker-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+// 24 MiB: several times the worker's ring, half of it compressible and half not (raw blocks), in two frames.
+function sample(): Uint8Array {
+  const out = new Uint8Array(24 * 1024 * 1024);
+  let x = 12345;
+  for (let i = 12 * 1024 * 1024; i < out.length; i++) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    out[i] = x >>> 24;
+  }
+  for (let i = 0; i < 12 * 1024 * 1024; i += 4096) out[i] = i & 255;
+  return out;
+}
+
+function file(name: string, bytes: Uint8Array): string {
+  const p = path.join(dir, name);
+  writeFileSync(p, bytes);
+  return p;
+}
+
+async function all(chunks: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  // Copies: each chunk is a view of the ring, reused after the next is asked for.
+  for await (const c of chunks) parts.push(c.slice());
+  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+describe('unzstdFileInWorker', () => {
+  const data = sample();
+  const half = data.length / 2;
+  const zst = Buffer.concat([compress(data.subarray(0, half)), compress(data.subarray(half))]);
+
+  it('yields exactly the decompressed bytes, across frames', async () => {
+    const out = await all(unzstdFileInWorker(file('ok.zst', zst), binding));
+    expect(out.length).toBe(data.length);
+    expect(Buffer.compare(out, data)).toBe(0);
+  });
+
+  it('says a truncated file is truncated', async () => {
+    const err = await all(unzstdFileInWorker(file('cut.zst', zst.subarray(0, zst.length - 1000)), binding)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CorruptImageError);
+    expect((err as Error).message).toMatch(/truncated/);
+  });
+
+  it('says corrupt data is corrupt', async () => {
+    const bad = Uint8Array.from(zst);
+    for (let i = 100; i < 400; i++) bad[i] = 0xff;
+    const err = await all(unzstdFileInWorker(file('bad.zst', bad), binding)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CorruptImageError);
+  });
+
+  it('stops the worker when the reader stops early', async () => {
+    let n = 0;
+    for await (const c of unzstdFileInWorker(file('early.zst', zst), binding)) {
+      n += c.length;
+      if (n > 3 * 1024 * 1024) break;
+    }
+    expect(n).toBeGreaterThan(3 * 1024 * 1024);
+  });
+
+  it('fails cleanly on a missing file', async () => {
+    await expect(all(unzstdFileInWorker(path.join(dir, 'missing.zst'), binding))).rejects.toThrow(/missing\.zst/);
+  });
+});

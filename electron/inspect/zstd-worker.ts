@@ -1,0 +1,189 @@
+import { Worker } from 'node:worker_threads';
+import { CorruptImageError } from '../../shared/archive/errors';
+
+// zstd decompression of a whole archive file in a worker thread, so decompressing (about half of `stasis inspect`'s
+// CPU on a checkpoint of hundreds of processes) runs on one core while the main thread decodes images on another.
+// Output goes through a ring of slots in one SharedArrayBuffer: no copies, no allocation per chunk, and the worker
+// stops when the ring is full, so memory stays bounded however far ahead it could run.
+
+const SLOT = 1024 * 1024;
+const SLOTS = 4;
+const IN_CHUNK = 2 * 1024 * 1024;
+const ERROR_BYTES = 1024;
+
+// Int32 words of the control block.
+const WRITTEN = 0; // slots filled so far (worker)
+const RELEASED = 1; // slots handed back so far (main); also bumped to wake the worker on stop
+const EVENTS = 2; // bumped by the worker on every chunk and on finishing: what the main thread waits on
+const STATE = 3; // RUNNING, DONE, or an error kind
+const STOP = 4; // main: stop early (the tar ended, or reading failed)
+const ERROR_LEN = 5;
+const LENGTHS = 8; // SLOTS words: bytes in each slot
+const CONTROL_WORDS = LENGTHS + SLOTS;
+
+const RUNNING = 0;
+const DONE = 1;
+const CORRUPT = 2;
+const TRUNCATED = 3;
+const FAILED = 4;
+
+// The worker's code, as a CommonJS script (eval: true): the CLI is a bundle of chunks and the Electron main process a
+// single file, and neither has a worker file of its own to point at. It gets the binding's resolved path, not its
+// name, because an eval'd script resolves packages from the working directory.
+const WORKER_SOURCE = `
+'use strict';
+const { workerData } = require('node:worker_threads');
+const fs = require('node:fs');
+const { file, binding, shared, constants: K } = workerData;
+const ctrl = new Int32Array(shared, 0, K.CONTROL_WORDS);
+const data = new Uint8Array(shared, K.CONTROL_WORDS * 4 + K.ERROR_BYTES);
+const errorBytes = new Uint8Array(shared, K.CONTROL_WORDS * 4, K.ERROR_BYTES);
+function finish(state, message) {
+  if (message) {
+    const bytes = Buffer.from(String(message)).subarray(0, K.ERROR_BYTES);
+    errorBytes.set(bytes);
+    Atomics.store(ctrl, K.ERROR_LEN, bytes.length);
+  }
+  Atomics.store(ctrl, K.STATE, state);
+  Atomics.add(ctrl, K.EVENTS, 1);
+  Atomics.notify(ctrl, K.EVENTS);
+}
+let written = 0;
+// Waits for a free slot; false when the main thread asked to stop.
+function slotFree() {
+  for (;;) {
+    if (Atomics.load(ctrl, K.STOP)) return false;
+    const released = Atomics.load(ctrl, K.RELEASED);
+    if (written - released < K.SLOTS) return true;
+    Atomics.wait(ctrl, K.RELEASED, released);
+  }
+}
+function publish(produced) {
+  Atomics.store(ctrl, K.LENGTHS + (written % K.SLOTS), produced);
+  written++;
+  Atomics.store(ctrl, K.WRITTEN, written);
+  Atomics.add(ctrl, K.EVENTS, 1);
+  Atomics.notify(ctrl, K.EVENTS);
+}
+function slot() {
+  const at = (written % K.SLOTS) * K.SLOT;
+  return data.subarray(at, at + K.SLOT);
+}
+function run() {
+  let fd;
+  let dctx;
+  try {
+    fd = fs.openSync(file, 'r');
+    dctx = new (require(binding).DCtx)();
+    dctx.setParameter(100 /* ZSTD_d_windowLogMax */, 27);
+  } catch (err) {
+    if (fd !== undefined) fs.closeSync(fd);
+    return finish(K.FAILED, err && err.message);
+  }
+  const input = new Uint8Array(K.IN_CHUNK);
+  const none = new Uint8Array(0);
+  let lastRet = 0;
+  try {
+    for (;;) {
+      const n = fs.readSync(fd, input, 0, K.IN_CHUNK, null);
+      if (n === 0) break;
+      let src = input.subarray(0, n);
+      while (src.length > 0) {
+        if (!slotFree()) return finish(K.DONE);
+        let r;
+        try {
+          r = dctx.decompressStream(slot(), src);
+        } catch (err) {
+          return finish(K.CORRUPT, err && err.message);
+        }
+        lastRet = r[0];
+        src = src.subarray(r[2]);
+        if (r[1] > 0) publish(r[1]);
+        if (r[1] === 0 && r[2] === 0) break;
+      }
+      // Flush what the decoder still holds for input already given.
+      for (;;) {
+        if (!slotFree()) return finish(K.DONE);
+        let r;
+        try {
+          r = dctx.decompressStream(slot(), none);
+        } catch (err) {
+          return finish(K.CORRUPT, err && err.message);
+        }
+        // With no input at a frame boundary zstd returns the next frame's header size, not "done": ignore that.
+        if (r[1] === 0) break;
+        lastRet = r[0];
+        publish(r[1]);
+        if (r[1] < K.SLOT) break;
+      }
+    }
+  } catch (err) {
+    return finish(K.FAILED, err && err.message);
+  } finally {
+    fs.closeSync(fd);
+  }
+  finish(lastRet !== 0 ? K.TRUNCATED : K.DONE);
+}
+run();
+`;
+
+// In Node since 16; the project's TypeScript lib (ES2022) does not declare it yet.
+type WaitAsync = (view: Int32Array, index: number, value: number) => { async: false; value: string } | { async: true; value: Promise<string> };
+const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
+
+/**
+ * The decompressed bytes of a zstd-compressed file, read and decompressed by a worker thread. Each chunk is a view of
+ * the shared ring and valid until the next is asked for (the reader copies what it keeps, as with unzstdNative).
+ * `binding` is the resolved path of zstd-napi's binding.js.
+ */
+export async function* unzstdFileInWorker(file: string, binding: string): AsyncIterable<Uint8Array> {
+  const shared = new SharedArrayBuffer(CONTROL_WORDS * 4 + ERROR_BYTES + SLOTS * SLOT);
+  const ctrl = new Int32Array(shared, 0, CONTROL_WORDS);
+  const data = new Uint8Array(shared, CONTROL_WORDS * 4 + ERROR_BYTES);
+  const constants = { SLOT, SLOTS, IN_CHUNK, ERROR_BYTES, WRITTEN, RELEASED, EVENTS, STATE, STOP, ERROR_LEN, LENGTHS, CONTROL_WORDS, RUNNING, DONE, CORRUPT, TRUNCATED, FAILED };
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, binding, shared, constants } });
+  let exited = false;
+  let crash: Error | undefined;
+  const exit = new Promise<void>((resolve) => {
+    worker.once('error', (err) => {
+      crash = err;
+    });
+    worker.once('exit', () => {
+      exited = true;
+      // Wake a wait below: a worker that died without saying so must not leave the reader hanging.
+      Atomics.add(ctrl, EVENTS, 1);
+      Atomics.notify(ctrl, EVENTS);
+      resolve();
+    });
+  });
+  let read = 0;
+  try {
+    for (;;) {
+      const events = Atomics.load(ctrl, EVENTS);
+      if (Atomics.load(ctrl, WRITTEN) > read) {
+        const at = (read % SLOTS) * SLOT;
+        yield data.subarray(at, at + Atomics.load(ctrl, LENGTHS + (read % SLOTS)));
+        read++;
+        Atomics.store(ctrl, RELEASED, read);
+        Atomics.notify(ctrl, RELEASED);
+        continue;
+      }
+      const state = Atomics.load(ctrl, STATE);
+      if (state === DONE) return;
+      if (state !== RUNNING) {
+        const message = new TextDecoder().decode(new Uint8Array(shared, CONTROL_WORDS * 4, Atomics.load(ctrl, ERROR_LEN)));
+        if (state === CORRUPT) throw new CorruptImageError('the zstd stream is corrupt', message);
+        if (state === TRUNCATED) throw new CorruptImageError('the zstd stream ends in the middle of a frame (truncated archive)');
+        throw new Error(`reading ${file} failed: ${message}`);
+      }
+      if (exited) throw crash ?? new Error(`the zstd worker for ${file} stopped unexpectedly`);
+      const wait = waitAsync(ctrl, EVENTS, events);
+      if (wait.async) await wait.value;
+    }
+  } finally {
+    Atomics.store(ctrl, STOP, 1);
+    Atomics.add(ctrl, RELEASED, 1);
+    Atomics.notify(ctrl, RELEASED);
+    await exit;
+  }
+}
