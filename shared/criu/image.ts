@@ -1,9 +1,9 @@
 import { CorruptImageError, type ReaderLimits } from '../archive/errors';
 import { IMG_COMMON_MAGIC, IMG_SERVICE_MAGIC, INVENTORY_MAGIC, KIND_BY_MAGIC, isRawImageName, type ImageKind } from './magic';
-import { decodeEntry, type Entry } from './decode';
-import type { MessageName } from './proto';
+import { messageType, TO_OBJECT, type MessageName } from './schemas';
 
-export type { Entry };
+/** A decoded entry: protobuf fields by CRIU's names; 64-bit numbers are decimal strings, enums are names. */
+export type Entry = Record<string, unknown>;
 
 export interface DecodedImage {
   /** File name inside the checkpoint, e.g. "core-1.img". */
@@ -33,8 +33,9 @@ export function readMagic(bytes: Uint8Array): { kind?: ImageKind; magic: number;
 }
 
 function decodeMessage(file: string, name: MessageName, payload: Uint8Array): Entry {
+  const type = messageType(name);
   try {
-    return decodeEntry(name, payload);
+    return type.toObject(type.decode(payload), TO_OBJECT) as Entry;
   } catch (err) {
     throw new CorruptImageError(`${file}: a ${name} record is not valid protobuf`, (err as Error).message);
   }

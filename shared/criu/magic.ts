@@ -1,4 +1,4 @@
-import type { MessageName } from './proto';
+import type { MessageName } from './schemas';
 
 /** Image files carry this first (except inventory.img, whose own magic comes first). */
 export const IMG_COMMON_MAGIC = 0x54564319;
