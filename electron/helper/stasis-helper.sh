@@ -213,7 +213,16 @@ extract_images() { # dir archive
   esac
 }
 
-pages_bytes() { # archive -> bytes of memory pages in it
+pages_bytes() { # archive [stats.json] -> bytes of memory pages in it
+  # CRIU's own count (podman --print-stats) saves reading the whole archive again, which for a compressed one
+  # means decompressing it a second time.
+  if [ -s "${2:-}" ]; then
+    pw=$(sed -n 's/.*"pages_written": *\([0-9][0-9]*\).*/\1/p' "$2" | head -n 1)
+    if [ -n "$pw" ]; then
+      printf '%d' "$((pw * 4096))"
+      return 0
+    fi
+  fi
   tar -tvf "$1" 2>/dev/null | awk '$NF ~ /pages-[0-9]+\.img$/ { s += $3 } END { printf "%d", s }'
 }
 
@@ -268,7 +277,7 @@ finalize() { # tmpdir recovered(true|false)
   printf '{"id":"%s","kind":"%s","host":"%s","created":"%s","container":{"runtime":"%s","id":"%s","name":"%s","image":"%s"},"lineage":"%s","parent":%s,"versions":{"runtime":"%s","criu":"%s","kernel":"%s","helper":"%s"},"options":[%s],"sizes":{"archive":%s,"pages":%s,"images":%s},"archive":"%s","hasStats":%s,"recovered":%s,"note":"%s"}\n' \
     "$ck" "$kind" "$HOSTNAME_S" "$created" "$RT" "$CID" "$CNAME" "$(json_esc "$IMAGE")" "$lineage" "$parent_json" \
     "$(json_esc "$rtv")" "$(json_esc "$criuv")" "$(uname -r)" "$STASIS_HELPER_VERSION" "$opts" \
-    "$(file_size "$arch")" "$(pages_bytes "$arch")" "$(dir_bytes "$d/images")" "$(basename "$arch")" "$stats" "$2" "$note" \
+    "$(file_size "$arch")" "$(pages_bytes "$arch" "$d/stats.json")" "$(dir_bytes "$d/images")" "$(basename "$arch")" "$stats" "$2" "$note" \
     >"$d/meta.json.tmp" || return 1
   mv "$d/meta.json.tmp" "$d/meta.json" || return 1
   rm -f "$d/owner"
