@@ -19,7 +19,7 @@ test.afterAll(() => {
   onB('podman', 'rm', '-f', '-t', '0', name);
 });
 
-test('an SSH host: test the connection, see its containers, checkpoint one and delete the checkpoint', async ({ page, stasis }) => {
+test('an SSH host: test the connection, see its containers, checkpoint, compare, look inside and delete', async ({ page, stasis }) => {
   test.setTimeout(180_000);
   await page.goto(stasis.url);
   for (const h of ['stasis-a', 'stasis-b', 'stasis-c']) await expect(page.getByRole('button', { name: new RegExp(`^${h} `) })).toBeVisible();
@@ -49,6 +49,29 @@ test('an SSH host: test the connection, see its containers, checkpoint one and d
   const checkpointId = (await row.locator('.mono').first().textContent())!.trim();
   mkdirSync('e2e/artifacts', { recursive: true });
   await page.screenshot({ path: 'e2e/artifacts/ssh-host.png', fullPage: true });
+
+  // A second checkpoint of the same container, then: compare it with the first, and look inside it — both read
+  // through the host's helper, from the images kept beside the archives (never the memory pages).
+  await page.getByRole('button', { name: `Checkpoint ${name}` }).click();
+  await page.getByRole('dialog', { name: `Checkpoint ${name}` }).getByLabel('Note').fill('second');
+  await page.getByRole('dialog', { name: `Checkpoint ${name}` }).getByRole('button', { name: 'Checkpoint' }).click();
+  const second = page.getByRole('table', { name: 'Checkpoints' }).getByRole('row').filter({ hasText: 'second' });
+  await expect(second).toBeVisible({ timeout: 120_000 });
+  const secondId = (await second.locator('.mono').first().textContent())!.trim();
+  await second.getByRole('button', { name: `Compare ${secondId} with the one before` }).click();
+  await expect(page.getByLabel('Diff summary')).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByRole('table', { name: 'Memory growth' })).toContainText('sh');
+
+  await page.getByRole('button', { name: /^stasis-b / }).click();
+  await page.getByRole('table', { name: 'Checkpoints' }).getByRole('button', { name: `Look inside ${secondId}` }).click();
+  const tree = page.getByRole('tree', { name: 'Process tree' });
+  await expect(tree.getByRole('treeitem').filter({ has: page.locator('.comm', { hasText: /^sh$/ }) })).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByRole('tab', { name: /Mounts/ })).toBeVisible();
+  await page.screenshot({ path: 'e2e/artifacts/ssh-look-inside.png', fullPage: true });
+  await page.getByRole('button', { name: /^stasis-b / }).click();
+  await page.getByRole('table', { name: 'Checkpoints' }).getByRole('button', { name: `Delete ${secondId}` }).click();
+  await page.getByRole('dialog', { name: 'Delete checkpoint' }).getByRole('button', { name: 'Delete' }).click();
+  await expect(page.getByRole('table', { name: 'Checkpoints' }).getByText(secondId)).toHaveCount(0);
 
   await row.getByRole('button', { name: `Delete ${checkpointId}` }).click();
   await page.getByRole('dialog', { name: 'Delete checkpoint' }).getByRole('button', { name: 'Delete' }).click();

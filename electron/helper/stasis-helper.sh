@@ -1,7 +1,8 @@
 #!/bin/sh
 # stasis-helper — the one program Stasis runs as root (directly, through pkexec, or `sudo -n`).
 #
-# Contract: `stasis-helper VERB [ARG...]`. Every argument is checked against a strict pattern before anything
+# Contract: `stasis-helper VERB [ARG...]` (verbs: version info ps checkpoint restore list inspect delete retain
+# images send receive cancel). Every argument is checked against a strict pattern before anything
 # runs; there is no eval and every tool gets an argument list. Output is JSON lines: zero or more
 # {"event":"progress",...} lines, then exactly one {"result":...} or {"error":{"code":...,"message":...}}.
 # (`send` is the exception: its stdout is a raw tar stream.)
@@ -17,7 +18,7 @@
 
 set -u
 umask 077
-STASIS_HELPER_VERSION='1.0.1'
+STASIS_HELPER_VERSION='1.0.2'
 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 LC_ALL=C
 export PATH LC_ALL
@@ -782,6 +783,20 @@ verb_retain() {
   result '{"ok":true}'
 }
 
+verb_images() {
+  [ $# -eq 1 ] || fail bad-request "usage: images CHECKPOINT_ID"
+  need "$1" is_ckid "checkpoint id"
+  store_init
+  D=$HS/checkpoints/$1
+  [ -f "$D/meta.json" ] || fail not-found "No checkpoint $1 on this host."
+  [ -d "$D/images" ] || fail not-found "Checkpoint $1 has no stored images to browse."
+  # The CRIU images without their memory pages: what the image browser reads. Sent inside the one JSON result
+  # (base64), so the caller's line protocol needs no binary mode; large image sets are refused, not truncated.
+  size=$(dir_bytes "$D/images")
+  [ "$size" -le 25165824 ] || fail not-supported "The images of $1 are $size bytes, more than Stasis browses remotely (24 MiB). Copy the archive and open it locally."
+  result "{\"tar\":\"$(tar -C "$D/images" -cf - . | base64 | tr -d '\n')\"}"
+}
+
 verb_send() {
   [ $# -eq 1 ] || fail bad-request "usage: send CHECKPOINT_ID"
   need "$1" is_ckid "checkpoint id"
@@ -836,6 +851,7 @@ main() {
     inspect | meta) verb_inspect "$@" ;;
     delete) verb_delete "$@" ;;
     retain) verb_retain "$@" ;;
+    images) verb_images "$@" ;;
     send) verb_send "$@" ;;
     receive) verb_receive "$@" ;;
     cancel) verb_cancel "$@" ;;

@@ -8,7 +8,7 @@ import { localExec } from './exec';
 import { probeHost } from './host-probe';
 import { HostRegistry } from './host-registry';
 import { HostStore, defaultHostsFile } from './host-store';
-import { diffPaths, inspectPath } from './image-service';
+import { diffPaths, diffStored, inspectPath, inspectStored } from './image-service';
 import type { SecretVault } from './secret-vault';
 import { defaultSshConfigPath, listSshConfigHosts } from './ssh-config';
 import { STASIS_VERSION } from './version';
@@ -96,6 +96,8 @@ export function createAppServices(options: AppServicesOptions) {
       list: async ({ hostId }) => checkpoints.list(hostId),
       delete: async ({ hostId, checkpointId }) => checkpoints.delete(hostId, checkpointId),
       inspect: async ({ hostId, checkpointId }) => checkpoints.inspect(hostId, checkpointId),
+      report: async ({ hostId, checkpointId }) => inspectStored(await hosts.helperFor(hostId), hostId, checkpointId),
+      diff: async ({ hostId, before, after }) => diffStored(await hosts.helperFor(hostId), hostId, before, after),
       cancel: async ({ operationId }) => checkpoints.cancel(operationId),
     },
     images: {

@@ -1,8 +1,12 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { z } from 'zod';
 import { StasisError } from '../../shared/api/errors';
 import { diffReports, type ReportDiff } from '../../shared/inspect/diff';
 import { buildReport, type InspectReport } from '../../shared/inspect/report';
 import { loadCheckpointFile } from '../inspect/load';
+import type { HelperClient } from './helper-client';
 
 /**
  * Opens a checkpoint archive or image directory on the machine Stasis runs on and builds the report the image
@@ -30,4 +34,31 @@ export async function diffPaths(a: string, b: string): Promise<ReportDiff> {
   const before = await inspectPath(a);
   const after = await inspectPath(b);
   return diffReports(before, after);
+}
+
+const HelperImages = z.object({ tar: z.string().max(40 * 1024 * 1024) });
+
+/**
+ * A stored checkpoint on any host, as the image browser shows it: the helper sends the CRIU images kept beside
+ * the archive (never the memory pages), and they are read like any archive. They land in a private temp file
+ * for the reader's random access, and are removed whatever happens.
+ */
+export async function inspectStored(helper: HelperClient, hostId: string, checkpointId: string): Promise<InspectReport> {
+  const { tar } = HelperImages.parse(await helper.call('images', [checkpointId], { timeoutMs: 120_000 }));
+  const dir = await mkdtemp(path.join(tmpdir(), 'stasis-images-'));
+  try {
+    const file = path.join(dir, 'images.tar');
+    await writeFile(file, Buffer.from(tar, 'base64'), { mode: 0o600 });
+    const report = await inspectPath(file);
+    return { ...report, source: { ...report.source, path: `${hostId}:${checkpointId}` } };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** What changed between two stored checkpoints of one host (the older first). */
+export async function diffStored(helper: HelperClient, hostId: string, before: string, after: string): Promise<ReportDiff> {
+  const a = await inspectStored(helper, hostId, before);
+  const b = await inspectStored(helper, hostId, after);
+  return diffReports(a, b);
 }

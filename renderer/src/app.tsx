@@ -36,8 +36,8 @@ export function App() {
         <OperationsBar />
         {view.kind === 'host' && <HostView hostId={view.hostId} />}
         {view.kind === 'ssh-config' && <SshConfigView />}
-        {view.kind === 'image' && <ImageView key={view.path ?? ''} path={view.path} />}
-        {view.kind === 'diff' && <DiffView key={`${view.a ?? ''}|${view.b ?? ''}`} a={view.a} b={view.b} />}
+        {view.kind === 'image' && <ImageView key={view.stored ? `${view.stored.hostId}:${view.stored.checkpointId}` : (view.path ?? '')} path={view.path} stored={view.stored} />}
+        {view.kind === 'diff' && <DiffView key={view.stored ? `${view.stored.before}|${view.stored.after}` : `${view.a ?? ''}|${view.b ?? ''}`} a={view.a} b={view.b} stored={view.stored} />}
         <HostPrompt />
       </main>
     </div>

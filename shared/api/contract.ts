@@ -84,6 +84,13 @@ export const requests = {
     list: request(AnyHost, z.object({ checkpoints: z.array(Checkpoint), errors: ContainerList.shape.errors })),
     delete: request(OnCheckpoint, z.object({ deleted: z.string() })),
     inspect: request(OnCheckpoint, CheckpointDetail),
+    /** What a stored checkpoint holds (processes, fds, sockets, memory map…), read from its images without its pages. */
+    report: request(OnCheckpoint, InspectReportSchema),
+    /** What changed from one stored checkpoint to a later one on the same host. */
+    diff: request(
+      z.object({ hostId: z.string().min(1).max(256), before: CheckpointId, after: CheckpointId }).strict(),
+      ReportDiffSchema,
+    ),
     cancel: request(z.object({ operationId: OperationId }).strict(), z.object({ cancelled: z.boolean() })),
   },
   images: {

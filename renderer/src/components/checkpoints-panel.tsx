@@ -98,13 +98,15 @@ export function CheckpointsPanel({ hostId }: { hostId: string }) {
                 </td>
                 <td>{k.note || <span className="muted">—</span>}</td>
                 <td className="row-actions">
-                  {k.hostId === 'local' && (
-                    <button type="button" onClick={() => select({ kind: 'image', path: k.archive })} aria-label={`Look inside ${k.id}`}>
-                      Look inside
-                    </button>
-                  )}
-                  {k.hostId === 'local' && previous(k) && (
-                    <button type="button" onClick={() => select({ kind: 'diff', a: previous(k)!.archive, b: k.archive })} aria-label={`Compare ${k.id} with the one before`}>
+                  <button type="button" onClick={() => select({ kind: 'image', stored: { hostId: k.hostId, checkpointId: k.id } })} aria-label={`Look inside ${k.id}`}>
+                    Look inside
+                  </button>
+                  {previous(k) && (
+                    <button
+                      type="button"
+                      onClick={() => select({ kind: 'diff', stored: { hostId: k.hostId, before: previous(k)!.id, after: k.id } })}
+                      aria-label={`Compare ${k.id} with the one before`}
+                    >
                       Compare
                     </button>
                   )}

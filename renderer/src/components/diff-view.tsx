@@ -103,17 +103,17 @@ function Memory({ d }: { d: ReportDiffData }) {
 }
 
 /** Two checkpoints side by side: what appeared, went away, or grew from A (older) to B. */
-export function DiffView({ a: initialA, b: initialB }: { a?: string | undefined; b?: string | undefined }) {
+export function DiffView({ a: initialA, b: initialB, stored }: { a?: string | undefined; b?: string | undefined; stored?: { hostId: string; before: string; after: string } | undefined }) {
   const [a, setA] = useState(initialA ?? '');
   const [b, setB] = useState(initialB ?? '');
   const [diff, setDiff] = useState<ReportDiffData>();
   const [error, setError] = useState<string>();
   const [loading, setLoading] = useState(false);
-  const run = async (x: string, y: string): Promise<void> => {
+  const run = async (compare: () => Promise<ReportDiffData>): Promise<void> => {
     setLoading(true);
     setError(undefined);
     try {
-      setDiff(await api.images.diffFiles({ a: x, b: y }));
+      setDiff(await compare());
     } catch (err) {
       setDiff(undefined);
       setError(err instanceof Error ? err.message : String(err));
@@ -122,18 +122,24 @@ export function DiffView({ a: initialA, b: initialB }: { a?: string | undefined;
     }
   };
   useEffect(() => {
-    if (initialA && initialB) void run(initialA, initialB);
-  }, [initialA, initialB]);
+    if (stored) void run(() => api.checkpoints.diff(stored));
+    else if (initialA && initialB) void run(() => api.images.diffFiles({ a: initialA, b: initialB }));
+  }, [initialA, initialB, stored]);
   return (
     <section aria-labelledby="diff-title">
       <header className="view-header">
         <h1 id="diff-title">Compare two checkpoints</h1>
+        {stored && (
+          <span className="muted mono">
+            {stored.before} → {stored.after} on {stored.hostId === 'local' ? 'this computer' : stored.hostId}
+          </span>
+        )}
       </header>
       <form
         className="form compare"
         onSubmit={(e) => {
           e.preventDefault();
-          if (a.trim() && b.trim()) void run(a.trim(), b.trim());
+          if (a.trim() && b.trim()) void run(() => api.images.diffFiles({ a: a.trim(), b: b.trim() }));
         }}
       >
         <input className="path-input mono" value={a} onChange={(e) => setA(e.target.value)} aria-label="Older checkpoint" placeholder="older checkpoint (archive or image directory)" />

@@ -25,7 +25,11 @@ function ProcessDetail({ p }: { p: Process }) {
       </h2>
       <dl className="caps">
         <Field label="Command line">
-          <code className="mono">{p.cmdline.length ? p.cmdline.join(' ') : '—'}</code>
+          {p.cmdline.length ? (
+            <code className="mono">{p.cmdline.join(' ')}</code>
+          ) : (
+            <span className="muted">not available: it is read from the memory pages, which stored checkpoints do not send for browsing</span>
+          )}
         </Field>
         <Field label="State">
           {p.state}
@@ -260,23 +264,30 @@ function Report({ r }: { r: InspectReportData }) {
   );
 }
 
-export function ImageView({ path: initial }: { path: string | undefined }) {
+export function ImageView({ path: initial, stored }: { path: string | undefined; stored?: { hostId: string; checkpointId: string } | undefined }) {
   const open = useImages((s) => s.open);
+  const openStored = useImages((s) => s.openStored);
   const recent = useImages((s) => s.recent);
   const [path, setPath] = useState(initial ?? '');
-  const [shown, setShown] = useState(initial);
+  const [shown, setShown] = useState(stored ? `${stored.hostId}:${stored.checkpointId}` : initial);
   const image = useImages((s) => (shown ? s.images[shown] : undefined));
   const submit = (p: string): void => {
     setShown(p);
     void open(p);
   };
   useEffect(() => {
-    if (initial) void open(initial);
-  }, [initial, open]);
+    if (stored) void openStored(stored.hostId, stored.checkpointId);
+    else if (initial) void open(initial);
+  }, [initial, stored, open, openStored]);
   return (
     <section aria-labelledby="image-title">
       <header className="view-header">
         <h1 id="image-title">Look inside a checkpoint</h1>
+        {stored && (
+          <span className="muted mono">
+            {stored.checkpointId} on {stored.hostId === 'local' ? 'this computer' : stored.hostId}
+          </span>
+        )}
       </header>
       <form
         className="toolbar"

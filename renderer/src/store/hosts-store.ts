@@ -2,7 +2,7 @@ import { create } from 'zustand';
 import type { HostSummary, SshConfigHost } from '../../../shared/domain/host';
 import { api, subscribe } from '../api';
 
-export type View = { kind: 'host'; hostId: string } | { kind: 'ssh-config' } | { kind: 'image'; path?: string } | { kind: 'diff'; a?: string; b?: string };
+export type View = { kind: 'host'; hostId: string } | { kind: 'ssh-config' } | { kind: 'image'; path?: string; stored?: { hostId: string; checkpointId: string } } | { kind: 'diff'; a?: string; b?: string; stored?: { hostId: string; before: string; after: string } };
 
 interface HostsState {
   hosts: HostSummary[];

@@ -13,19 +13,28 @@ interface ImageState {
   images: Record<string, OpenImage>;
   recent: string[];
   open(path: string): Promise<void>;
+  /** A checkpoint in a host's store, read through its helper (shown under the key "host:id"). */
+  openStored(hostId: string, checkpointId: string): Promise<void>;
 }
 
 /** Reports of the checkpoints the user opened, by path; reopening a path reads it again. */
-export const useImages = create<ImageState>()((set) => ({
-  images: {},
-  recent: [],
-  async open(path) {
-    set((s) => ({ images: { ...s.images, [path]: { path, loading: true } }, recent: [path, ...s.recent.filter((p) => p !== path)].slice(0, 8) }));
+export const useImages = create<ImageState>()((set) => {
+  const load = async (key: string, read: () => Promise<InspectReportData>): Promise<void> => {
+    set((s) => ({ images: { ...s.images, [key]: { path: key, loading: true } } }));
     try {
-      const report = await api.images.inspectFile({ path });
-      set((s) => ({ images: { ...s.images, [path]: { path, report, loading: false } } }));
+      const report = await read();
+      set((s) => ({ images: { ...s.images, [key]: { path: key, report, loading: false } } }));
     } catch (err) {
-      set((s) => ({ images: { ...s.images, [path]: { path, loading: false, error: err instanceof Error ? err.message : String(err) } } }));
+      set((s) => ({ images: { ...s.images, [key]: { path: key, loading: false, error: err instanceof Error ? err.message : String(err) } } }));
     }
-  },
-}));
+  };
+  return {
+    images: {},
+    recent: [],
+    async open(path) {
+      set((s) => ({ recent: [path, ...s.recent.filter((p) => p !== path)].slice(0, 8) }));
+      await load(path, () => api.images.inspectFile({ path }));
+    },
+    openStored: (hostId, checkpointId) => load(`${hostId}:${checkpointId}`, () => api.checkpoints.report({ hostId, checkpointId })),
+  };
+});
