@@ -2,7 +2,8 @@ import protobuf from 'protobufjs';
 
 // Stasis's own schemas for CRIU's image entries, written from CRIU's published field numbers. Every field is
 // optional on purpose: a corrupt or newer image should decode to "field absent", never abort the whole read.
-// Fields Stasis does not show (register sets, FPU state, timers' internals) are left out; protobuf skips them.
+// Fields Stasis does not show (register sets, FPU state, timers' internals) are left out, but their numbers are listed
+// as `reserved`: the unknown-field check (unknownFieldsOf) then flags only numbers CRIU added after these schemas.
 const PROTO = `
 syntax = "proto2";
 
@@ -21,21 +22,23 @@ enum march { UNKNOWN_ARCH = 0; X86_64 = 1; ARM = 2; AARCH64 = 3; PPC64 = 4; S390
 message fown_entry { optional uint32 uid = 1; optional uint32 euid = 2; optional uint32 signum = 3;
   optional uint32 pid_type = 4; optional uint32 pid = 5; }
 message sk_opts_entry { optional uint32 so_sndbuf = 1; optional uint32 so_rcvbuf = 2; optional bool reuseaddr = 7;
-  optional bool so_passcred = 11; optional string so_bound_dev = 15; optional bool so_keepalive = 19; }
+  optional bool so_passcred = 11; optional string so_bound_dev = 15; optional bool so_keepalive = 19;
+  reserved 3 to 6, 8 to 10, 12 to 14, 16 to 18, 20 to 25; }
 message rlimit_entry { optional uint64 cur = 1; optional uint64 max = 2; }
 message task_rlimits_entry { repeated rlimit_entry rlimits = 1; }
 message sa_entry { optional uint64 sigaction = 1; optional uint64 flags = 2; optional uint64 restorer = 3;
-  optional uint64 mask = 4; optional bool compat_sigaction = 5; }
+  optional uint64 mask = 4; optional bool compat_sigaction = 5; reserved 6; }
 message creds_entry { optional uint32 uid = 1; optional uint32 gid = 2; optional uint32 euid = 3; optional uint32 egid = 4;
   optional uint32 suid = 5; optional uint32 sgid = 6; optional uint32 fsuid = 7; optional uint32 fsgid = 8;
   repeated uint32 cap_inh = 9; repeated uint32 cap_prm = 10; repeated uint32 cap_eff = 11; repeated uint32 cap_bnd = 12;
-  optional uint32 secbits = 13; repeated uint32 groups = 14; optional string lsm_profile = 15; optional string lsm_sockcreate = 16; }
+  optional uint32 secbits = 13; repeated uint32 groups = 14; optional string lsm_profile = 15; optional string lsm_sockcreate = 16;
+  reserved 17 to 19; }
 
 message task_core_entry { optional uint32 task_state = 1; optional uint32 exit_code = 2; optional uint32 personality = 3;
   optional uint32 flags = 4; optional uint64 blk_sigset = 5; optional string comm = 6; optional task_rlimits_entry rlimits = 8;
   optional uint32 cg_set = 9; optional seccomp_mode old_seccomp_mode = 11; optional uint32 old_seccomp_filter = 12;
   optional uint32 loginuid = 13; optional int32 oom_score_adj = 14; repeated sa_entry sigactions = 15;
-  optional bool child_subreaper = 18; optional uint32 stop_signo = 21; }
+  optional bool child_subreaper = 18; optional uint32 stop_signo = 21; reserved 7, 10, 20, 22; }
 message task_kobj_ids_entry { optional uint32 vm_id = 1; optional uint32 files_id = 2; optional uint32 fs_id = 3;
   optional uint32 sighand_id = 4; optional uint32 pid_ns_id = 5; optional uint32 net_ns_id = 6; optional uint32 ipc_ns_id = 7;
   optional uint32 uts_ns_id = 8; optional uint32 mnt_ns_id = 9; optional uint32 user_ns_id = 10; optional uint32 cgroup_ns_id = 11;
@@ -43,14 +46,14 @@ message task_kobj_ids_entry { optional uint32 vm_id = 1; optional uint32 files_i
 message thread_core_entry { optional uint64 futex_rla = 1; optional uint32 futex_rla_len = 2; optional sint32 sched_nice = 3;
   optional uint32 sched_policy = 4; optional uint32 sched_prio = 5; optional uint64 blk_sigset = 6; optional uint32 pdeath_sig = 8;
   optional creds_entry creds = 10; optional seccomp_mode seccomp_mode = 11; optional uint32 seccomp_filter = 12;
-  optional string comm = 13; optional uint32 cg_set = 16; }
+  optional string comm = 13; optional uint32 cg_set = 16; reserved 7, 9, 14, 15; }
 message core_entry { optional march mtype = 1; optional task_core_entry tc = 3; optional task_kobj_ids_entry ids = 4;
-  optional thread_core_entry thread_core = 5; }
+  optional thread_core_entry thread_core = 5; reserved 2, 6 to 13; }
 
 message inventory_entry { optional uint32 img_version = 1; optional bool fdinfo_per_id = 2; optional task_kobj_ids_entry root_ids = 3;
   optional bool ns_per_id = 4; optional uint32 root_cg_set = 5; optional lsmtype lsmtype = 6; optional uint64 dump_uptime = 8;
   optional uint32 pre_dump_mode = 9; optional bool tcp_close = 10; optional uint32 network_lock_method = 11;
-  optional string dump_criu_run_id = 13; }
+  optional string dump_criu_run_id = 13; reserved 12; }
 message pstree_entry { optional uint32 pid = 1; optional uint32 ppid = 2; optional uint32 pgid = 3; optional uint32 sid = 4;
   repeated uint32 threads = 5; }
 message fs_entry { optional uint32 cwd_id = 1; optional uint32 root_id = 2; optional uint32 umask = 3; }
@@ -58,15 +61,17 @@ message fdinfo_entry { optional uint32 id = 1; optional uint32 flags = 2; option
   optional string xattr_security_selinux = 5; }
 
 message reg_file_entry { optional uint32 id = 1; optional uint32 flags = 2; optional uint64 pos = 3; optional fown_entry fown = 5;
-  optional string name = 6; optional sint32 mnt_id = 7; optional uint64 size = 8; optional bool ext = 9; optional uint32 mode = 10; }
+  optional string name = 6; optional sint32 mnt_id = 7; optional uint64 size = 8; optional bool ext = 9; optional uint32 mode = 10;
+  reserved 11 to 14; }
 message inet_sk_entry { optional uint32 id = 1; optional uint32 ino = 2; optional uint32 family = 3; optional uint32 type = 4;
   optional uint32 proto = 5; optional uint32 state = 6; optional uint32 src_port = 7; optional uint32 dst_port = 8;
   optional uint32 flags = 9; optional uint32 backlog = 10; repeated uint32 src_addr = 11; repeated uint32 dst_addr = 12;
   optional fown_entry fown = 13; optional sk_opts_entry opts = 14; optional bool v6only = 15; optional string ifname = 17;
-  optional uint32 ns_id = 18; }
+  optional uint32 ns_id = 18; reserved 16, 19, 20; }
 message ns_file_entry { optional uint32 id = 1; optional uint32 ns_id = 2; optional uint32 ns_cflag = 3; optional uint32 flags = 4; }
 message packet_sock_entry { optional uint32 id = 1; optional uint32 type = 2; optional uint32 protocol = 3; optional uint32 flags = 4;
-  optional uint32 ifindex = 5; optional fown_entry fown = 6; optional sk_opts_entry opts = 7; optional uint32 version = 8; }
+  optional uint32 ifindex = 5; optional fown_entry fown = 6; optional sk_opts_entry opts = 7; optional uint32 version = 8;
+  reserved 9 to 20; }
 message netlink_sk_entry { optional uint32 id = 1; optional uint32 ino = 2; optional uint32 protocol = 3; optional uint32 state = 4;
   optional uint32 flags = 6; optional uint32 portid = 7; repeated uint32 groups = 8; optional uint32 dst_portid = 9;
   optional uint32 dst_group = 10; optional fown_entry fown = 11; optional sk_opts_entry opts = 12; optional uint32 ns_id = 13; }
@@ -76,7 +81,7 @@ message eventpoll_tfd_entry { optional uint32 id = 1; optional uint32 tfd = 2; o
 message eventpoll_file_entry { optional uint32 id = 1; optional uint32 flags = 2; optional fown_entry fown = 3;
   repeated eventpoll_tfd_entry tfd = 4; }
 message signalfd_entry { optional uint32 id = 1; optional uint32 flags = 2; optional fown_entry fown = 3; optional uint64 sigmask = 4; }
-message tunfile_entry { optional uint32 id = 1; optional string netdev = 2; optional bool detached = 3; }
+message tunfile_entry { optional uint32 id = 1; optional string netdev = 2; optional bool detached = 3; reserved 4; }
 message timerfd_entry { optional uint32 id = 1; optional uint32 flags = 2; optional fown_entry fown = 3; optional uint32 clockid = 4;
   optional uint64 ticks = 5; optional uint32 settime_flags = 6; optional uint64 vsec = 7; optional uint64 vnsec = 8;
   optional uint64 isec = 9; optional uint64 insec = 10; }
@@ -96,16 +101,17 @@ message ext_file_entry { optional uint32 id = 1; optional fown_entry fown = 5; }
 message unix_sk_entry { optional uint32 id = 1; optional uint32 ino = 2; optional uint32 type = 3; optional uint32 state = 4;
   optional uint32 flags = 5; optional uint32 uflags = 6; optional uint32 backlog = 7; optional uint32 peer = 8;
   optional fown_entry fown = 9; optional sk_opts_entry opts = 10; optional bytes name = 11; optional sk_shutdown shutdown = 12;
-  optional string name_dir = 14; optional bool deleted = 15; optional uint32 ns_id = 16; optional sint32 mnt_id = 17; }
+  optional string name_dir = 14; optional bool deleted = 15; optional uint32 ns_id = 16; optional sint32 mnt_id = 17; reserved 13; }
 message fifo_entry { optional uint32 id = 1; optional uint32 pipe_id = 2; optional uint32 regf_id = 3; }
 message pipe_entry { optional uint32 id = 1; optional uint32 pipe_id = 2; optional uint32 flags = 3; optional fown_entry fown = 4; }
-message tty_file_entry { optional uint32 id = 1; optional uint32 tty_info_id = 2; optional uint32 flags = 3; optional fown_entry fown = 4; }
+message tty_file_entry { optional uint32 id = 1; optional uint32 tty_info_id = 2; optional uint32 flags = 3; optional fown_entry fown = 4;
+  reserved 6; }
 message memfd_file_entry { optional uint32 id = 1; optional uint32 flags = 2; optional uint64 pos = 3; optional fown_entry fown = 4;
   optional uint32 inode_id = 5; }
 message bpfmap_file_entry { optional uint32 id = 1; optional uint32 flags = 2; optional uint64 pos = 3; optional fown_entry fown = 5;
   optional uint32 map_type = 6; optional uint32 key_size = 7; optional uint32 value_size = 8; optional uint32 map_id = 9;
   optional uint32 max_entries = 10; optional sint32 mnt_id = 11; optional uint64 map_flags = 12; optional uint64 memlock = 13;
-  optional bool frozen = 14; }
+  optional bool frozen = 14; reserved 4, 15, 16; }
 message pidfd_entry { optional uint32 id = 1; optional uint32 ino = 2; optional uint32 flags = 3; optional int32 nspid = 4;
   optional fown_entry fown = 5; }
 message file_entry { optional fd_types type = 1; optional uint32 id = 2; optional reg_file_entry reg = 3; optional inet_sk_entry isk = 4;
@@ -154,14 +160,14 @@ message sk_ucred_entry { optional uint32 uid = 1; optional uint32 gid = 2; optio
 message sk_packet_entry { optional uint32 id_for = 1; optional uint32 length = 2; repeated scm_entry scm = 4; optional sk_ucred_entry ucred = 128; }
 message tcp_stream_entry { optional uint32 inq_len = 1; optional uint32 inq_seq = 2; optional uint32 outq_len = 3; optional uint32 outq_seq = 4;
   optional uint32 opt_mask = 5; optional uint32 snd_wscale = 6; optional uint32 mss_clamp = 7; optional uint32 rcv_wscale = 8;
-  optional uint32 timestamp = 9; optional uint32 unsq_len = 12; }
+  optional uint32 timestamp = 9; optional uint32 unsq_len = 12; reserved 10, 11, 13 to 17; }
 message memfd_inode_entry { optional string name = 1; optional uint32 uid = 2; optional uint32 gid = 3; optional uint64 size = 4;
   optional uint32 shmid = 5; optional uint32 seals = 6; optional uint64 inode_id = 7; optional uint32 hugetlb_flag = 8; optional uint32 mode = 9; }
 message winsize_entry { optional uint32 ws_row = 1; optional uint32 ws_col = 2; optional uint32 ws_xpixel = 3; optional uint32 ws_ypixel = 4; }
 message tty_pty_entry { optional uint32 index = 1; }
 message tty_info_entry { optional uint32 id = 1; optional TtyType type = 2; optional bool locked = 3; optional bool exclusive = 4;
   optional bool packet_mode = 5; optional uint32 sid = 6; optional uint32 pgrp = 7; optional uint32 rdev = 8;
-  optional winsize_entry winsize = 11; optional tty_pty_entry pty = 12; optional uint32 dev = 13; }
+  optional winsize_entry winsize = 11; optional tty_pty_entry pty = 12; optional uint32 dev = 13; reserved 9, 10, 14, 15; }
 message tty_data_entry { optional uint32 tty_id = 1; optional bytes data = 2; }
 message ns_entry_uid_gid_extent { optional uint32 first = 1; optional uint32 lower_first = 2; optional uint32 count = 3; }
 message userns_entry { repeated ns_entry_uid_gid_extent uid_map = 1; repeated ns_entry_uid_gid_extent gid_map = 2; }
@@ -182,14 +188,34 @@ message seccomp_entry { repeated seccomp_filter seccomp_filters = 1; }
 message tun_link_entry { optional uint32 flags = 1; optional int32 owner = 2; optional int32 group = 3; optional uint32 vnethdr = 4;
   optional uint32 sndbuf = 5; }
 message net_device_entry { optional nd_type type = 1; optional uint32 ifindex = 2; optional uint32 mtu = 3; optional uint32 flags = 4;
-  optional string name = 5; optional tun_link_entry tun = 6; optional bytes address = 7; }
-message netns_entry { repeated int32 def_conf = 1; repeated int32 all_conf = 2; }
+  optional string name = 5; optional tun_link_entry tun = 6; optional bytes address = 7; reserved 8 to 15; }
+message netns_entry { repeated int32 def_conf = 1; repeated int32 all_conf = 2; reserved 3 to 10; }
 message itimer_entry { optional uint64 isec = 1; optional uint64 iusec = 2; optional uint64 vsec = 3; optional uint64 vusec = 4; }
 message posix_timer_entry { optional uint32 it_id = 1; optional uint32 clock_id = 2; optional uint32 si_signo = 3;
   optional uint32 it_sigev_notify = 4; optional uint64 sival_ptr = 5; optional uint32 overrun = 6; optional uint64 isec = 7;
   optional uint64 insec = 8; optional uint64 vsec = 9; optional uint64 vnsec = 10; optional int32 notify_thread_id = 11; }
-message file_lock_entry { optional uint32 type = 1; optional int32 pid = 2; optional int32 fd = 3; optional int64 start = 4;
-  optional int64 len = 5; }
+message file_lock_entry { optional uint32 flag = 1; optional uint32 type = 2; optional int32 pid = 3; optional int32 fd = 4;
+  optional int64 start = 5; optional int64 len = 6; }
+message ipc_desc_entry { optional uint32 key = 1; optional uint32 uid = 2; optional uint32 gid = 3; optional uint32 cuid = 4;
+  optional uint32 cgid = 5; optional uint32 mode = 6; optional uint32 id = 7; }
+message ipc_var_entry { repeated uint32 sem_ctls = 1; optional uint32 msg_ctlmax = 2; optional uint32 msg_ctlmnb = 3;
+  optional uint32 msg_ctlmni = 4; optional uint32 auto_msgmni = 5; optional uint64 shm_ctlmax = 6; optional uint64 shm_ctlall = 7;
+  optional uint32 shm_ctlmni = 8; optional uint32 shm_rmid_forced = 9; optional uint32 mq_queues_max = 10; optional uint32 mq_msg_max = 11;
+  optional uint32 mq_msgsize_max = 12; optional uint32 mq_msg_default = 13; optional uint32 mq_msgsize_default = 14;
+  optional uint32 msg_next_id = 15; optional uint32 sem_next_id = 16; optional uint32 shm_next_id = 17; }
+message ipc_shm_entry { optional ipc_desc_entry desc = 1; optional uint64 size = 2; optional bool in_pagemaps = 3; optional uint32 hugetlb_flag = 4; }
+message ipc_sem_entry { optional ipc_desc_entry desc = 1; optional uint32 nsems = 2; }
+message ipc_msg_entry { optional ipc_desc_entry desc = 1; optional uint32 qbytes = 2; optional uint32 qnum = 3; }
+message ipc_msg { optional uint64 mtype = 1; optional uint32 msize = 2; }
+message cpuinfo_x86_entry { enum vendor { UNKNOWN = 0; INTEL = 1; AMD = 2; } optional vendor vendor_id = 1; optional uint32 cpu_family = 2; optional uint32 model = 3;
+  optional uint32 stepping = 4; optional uint32 capability_ver = 5; repeated uint32 capability = 6; optional string model_id = 7;
+  optional uint64 xfeatures_mask = 8; optional uint32 xsave_size = 9; optional uint32 xsave_size_max = 10; }
+message cpuinfo_ppc64_entry { enum endianness { BIGENDIAN = 0; LITTLEENDIAN = 1; } optional endianness endian = 1; repeated uint64 hwcap = 2; }
+message cpuinfo_s390_entry { repeated uint64 hwcap = 2; }
+message cpuinfo_entry { repeated cpuinfo_x86_entry x86_entry = 1; repeated cpuinfo_ppc64_entry ppc64_entry = 2;
+  repeated cpuinfo_s390_entry s390_entry = 3; }
+message autofs_entry { optional int32 fd = 1; optional int32 pgrp = 2; optional int32 timeout = 3; optional int32 minproto = 4;
+  optional int32 maxproto = 5; optional int32 mode = 6; optional int32 uid = 7; optional int32 gid = 8; optional int32 read_fd = 9; }
 message bpfmap_data_entry { optional uint32 map_id = 1; optional uint32 keys_bytes = 2; optional uint32 values_bytes = 3; optional uint32 count = 4; }
 `;
 
@@ -232,18 +258,136 @@ export type MessageName =
   | 'tunfile_entry' | 'ext_file_entry' | 'file_lock_entry' | 'fdinfo_entry' | 'unix_sk_entry' | 'inet_sk_entry'
   | 'packet_sock_entry' | 'itimer_entry' | 'posix_timer_entry' | 'net_device_entry' | 'pipe_data_entry' | 'sk_packet_entry'
   | 'netns_entry' | 'userns_entry' | 'seccomp_entry' | 'file_entry' | 'memfd_file_entry' | 'memfd_inode_entry'
-  | 'bpfmap_file_entry' | 'bpfmap_data_entry';
+  | 'bpfmap_file_entry' | 'bpfmap_data_entry' | 'ipc_var_entry' | 'ipc_shm_entry' | 'ipc_sem_entry' | 'ipc_msg_entry' | 'ipc_msg'
+  | 'cpuinfo_entry' | 'autofs_entry';
 
 const cache = new Map<string, protobuf.Type>();
+
+/** Fields a record carried that its schema neither declares nor reserves: numbers CRIU added after these schemas. */
+export interface UnknownFields {
+  /** The (possibly nested) message type that carried them, e.g. "task_core_entry". */
+  message: string;
+  fields: number[];
+}
+
+const UNKNOWN = Symbol('stasis.unknownFields');
+
+/** The unknown fields a decoded entry carried, if any (kept off the entry's enumerable keys, so JSON and crit comparisons ignore it). */
+export function unknownFieldsOf(entry: object): UnknownFields[] | undefined {
+  return (entry as { [UNKNOWN]?: UnknownFields[] })[UNKNOWN];
+}
+
+// protobufjs skips any field its schema lacks, through Reader.skipType, and calls skipType for nothing else in a
+// message without groups or maps. A reader that notes the call costs nothing on records that have no skipped fields;
+// only records that do are walked again (below) to name the field numbers.
+let skipped = false;
+type ReaderClass = new (buffer: Uint8Array) => protobuf.Reader;
+const noting = new Map<ReaderClass, ReaderClass>();
+function notingReader(bytes: Uint8Array): protobuf.Reader {
+  const nodeBuffer = (protobuf.util as unknown as { Buffer?: { isBuffer(v: unknown): boolean } | null }).Buffer;
+  // The same reader class protobufjs would pick (BufferReader decodes strings natively), with skipType noted.
+  const Base: ReaderClass = nodeBuffer?.isBuffer(bytes) ? protobuf.BufferReader : protobuf.Reader;
+  let Noting = noting.get(Base);
+  if (!Noting) {
+    Noting = class extends Base {
+      override skipType(wireType: number, depth?: number): protobuf.Reader {
+        skipped = true;
+        return super.skipType(wireType, depth);
+      }
+    };
+    noting.set(Base, Noting);
+  }
+  return new Noting(bytes);
+}
+
+function varint(bytes: Uint8Array, at: { pos: number }): number {
+  let value = 0;
+  for (let shift = 0; shift < 35; shift += 7) {
+    const b = bytes[at.pos++];
+    if (b === undefined) throw new RangeError('truncated varint');
+    value += (b & 0x7f) * 2 ** shift;
+    if (b < 0x80) return value;
+  }
+  // 64-bit varints: skip the high bytes, the value itself is not needed.
+  while ((bytes[at.pos++] ?? 0) >= 0x80) if (at.pos > bytes.length) throw new RangeError('truncated varint');
+  return value;
+}
+
+// `reserved A to B` is inclusive in protobuf; protobufjs's own isReservedId treats the end as exclusive.
+function reserved(type: protobuf.Type, id: number): boolean {
+  return (type.reserved ?? []).some((r) => typeof r !== 'string' && r[0]! <= id && id <= r[1]!);
+}
+
+/** Walks a record's tags against its schema, recursing into nested messages, and collects undeclared field numbers. */
+function scanUnknown(type: protobuf.Type, bytes: Uint8Array, start: number, end: number, out: Map<string, Set<number>>): void {
+  const at = { pos: start };
+  while (at.pos < end) {
+    const tag = varint(bytes, at);
+    const id = Math.floor(tag / 8);
+    const wire = tag & 7;
+    const field = type.fieldsById[id];
+    if (!field && !reserved(type, id)) {
+      const set = out.get(type.name) ?? new Set<number>();
+      set.add(id);
+      out.set(type.name, set);
+    }
+    if (wire === 0) varint(bytes, at);
+    else if (wire === 1) at.pos += 8;
+    else if (wire === 5) at.pos += 4;
+    else if (wire === 2) {
+      const len = varint(bytes, at);
+      const nested = field?.resolvedType;
+      if (nested instanceof protobuf.Type) scanUnknown(nested, bytes, at.pos, Math.min(end, at.pos + len), out);
+      at.pos += len;
+    } else return; // groups: CRIU never writes them; the decoder has already dealt with the bytes
+  }
+}
+
+/**
+ * Wraps a type so that decoding a whole record (bytes, as the image reader passes) notes fields the schema does not
+ * know; the note rides on the decoded message and then on its plain-object form. Nested and Reader-based decodes go
+ * straight to protobufjs.
+ */
+function noteUnknownFields(t: protobuf.Type): protobuf.Type {
+  t.setup();
+  const decode = t.decode.bind(t);
+  const toObject = t.toObject.bind(t);
+  const view = Object.create(t) as protobuf.Type;
+  view.decode = (input: protobuf.Reader | Uint8Array, length?: number): protobuf.Message => {
+    if (!(input instanceof Uint8Array)) return decode(input, length);
+    skipped = false;
+    const message = decode(notingReader(input));
+    if (skipped) {
+      const found = new Map<string, Set<number>>();
+      try {
+        scanUnknown(t, input, 0, input.length, found);
+      } catch {
+        // The decoder accepted these bytes; a scan that disagrees names what it found so far.
+      }
+      if (found.size) {
+        const list = [...found].map(([name, ids]) => ({ message: name, fields: [...ids].sort((a, b) => a - b) }));
+        Object.defineProperty(message, UNKNOWN, { value: list });
+      }
+    }
+    return message;
+  };
+  view.toObject = (message: protobuf.Message, options?: protobuf.IConversionOptions): Record<string, unknown> => {
+    const object = toObject(message, options);
+    const unknown = (message as { [UNKNOWN]?: UnknownFields[] })[UNKNOWN];
+    if (unknown) Object.defineProperty(object, UNKNOWN, { value: unknown });
+    return object;
+  };
+  return view;
+}
 
 export function messageType(name: MessageName): protobuf.Type {
   let t = cache.get(name);
   if (!t) {
     if (!root) {
       useDecimalLong();
-      root = protobuf.parse(PROTO, { keepCase: true }).root;
+      root = protobuf.parse(PROTO, { keepCase: true }).root.resolveAll() as protobuf.Root;
     }
-    t = root.lookupType(name);
+    t = noteUnknownFields(root.lookupType(name));
     cache.set(name, t);
   }
   return t;

@@ -35,6 +35,7 @@ const ProcessView = z.object({
   threads: z.array(z.number()),
   state: z.enum(['alive', 'zombie', 'stopped', 'dead']),
   exitCode: z.number().optional(),
+  exitSignal: z.number().optional(),
   cmdline: z.array(z.string()),
   environ: z.array(z.string()).optional(),
   cwd: z.string().optional(),
@@ -96,7 +97,9 @@ export const InspectReportSchema = z.object({
   stats: z.record(z.string(), z.number()).nullable(),
   container: ContainerView.nullable(),
   unlinkedFiles: z.array(z.object({ path: z.string(), holders: z.array(HolderSchema) })),
-  undecoded: z.array(z.object({ file: z.string(), reason: z.string() })),
+  undecoded: z.array(
+    z.object({ file: z.string(), reason: z.string(), message: z.string().optional(), fields: z.array(z.number()).optional() }),
+  ),
 });
 export type InspectReportData = z.infer<typeof InspectReportSchema>;
 

@@ -1,4 +1,5 @@
 import type { Entry } from '../criu/image';
+import { unknownFieldsOf } from '../criu/schemas';
 import type { Checkpoint, ListedFile } from './checkpoint';
 import { num, pageRuns, ProcessMemory, readArgsEnv, PAGE_SIZE, type PageRun } from './memory';
 
@@ -31,7 +32,10 @@ export interface ProcessView {
   comm: string;
   threads: number[];
   state: ProcessState;
+  /** A zombie's (or dead task's) exit status, as waitpid's WEXITSTATUS; absent when a signal ended it. */
   exitCode?: number;
+  /** The signal that ended a zombie (or dead task), as waitpid's WTERMSIG. */
+  exitSignal?: number;
   cmdline: string[];
   environ?: string[];
   cwd?: string;
@@ -93,7 +97,16 @@ export interface InspectReport {
   stats: Record<string, number> | null;
   container: ContainerView | null;
   unlinkedFiles: Array<{ path: string; holders: Array<{ pid: number; fd: number }> }>;
-  undecoded: Array<{ file: string; reason: string }>;
+  undecoded: UndecodedView[];
+}
+
+/** A file, or fields within its records, that Stasis recognised but did not decode. */
+export interface UndecodedView {
+  file: string;
+  reason: string;
+  /** For fields the schema lacks: the message type that carried them and their field numbers. */
+  message?: string;
+  fields?: number[];
 }
 
 const SOCK_TYPES: Record<number, string> = { 1: 'stream', 2: 'dgram', 3: 'raw', 5: 'seqpacket', 10: 'packet' };
@@ -435,7 +448,7 @@ export async function buildReport(cp: Checkpoint, options: ReportOptions = {}): 
       fds: (fdsOf.get(pid) ?? []).map((f) => describeFd(ix, num(f['fd']), f)),
       memory: { vmas: vmas.length, sizeBytes: vmas.reduce((s, v) => s + v.sizeBytes, 0), rssBytes: runs.reduce((s, r) => s + r.length, 0), map: vmas },
     };
-    if (st === 'zombie' || st === 'dead') view.exitCode = num(tc['exit_code']);
+    if ((st === 'zombie' || st === 'dead') && tc['exit_code'] !== undefined) Object.assign(view, exitOf(num(tc['exit_code'])));
     if (fsEntry) {
       const cwd = ix.path(num(fsEntry['cwd_id']));
       const root = ix.path(num(fsEntry['root_id']));
@@ -519,8 +532,46 @@ export async function buildReport(cp: Checkpoint, options: ReportOptions = {}): 
     stats,
     container: containerView(cp),
     unlinkedFiles: [...unlinked].map(([path, holders]) => ({ path, holders })),
-    undecoded: cp.undecoded,
+    undecoded: [...cp.undecoded, ...unknownFields(cp)],
   };
+}
+
+/** CRIU keeps a zombie's raw wait status (/proc/PID/stat's exit_code); split it the way waitpid's macros do. */
+export function exitOf(status: number): { exitCode: number } | { exitSignal: number } {
+  const signal = status & 0x7f;
+  return signal ? { exitSignal: signal } : { exitCode: (status >> 8) & 0xff };
+}
+
+/** Records that carried field numbers the schemas lack, one entry per file and message type. */
+function unknownFields(cp: Checkpoint): UndecodedView[] {
+  const out: UndecodedView[] = [];
+  for (const image of cp.images.values()) {
+    let byMessage: Map<string, Set<number>> | undefined;
+    for (const entry of image.entries) {
+      const unknown = unknownFieldsOf(entry);
+      if (!unknown) continue;
+      byMessage ??= new Map();
+      for (const u of unknown) {
+        const set = byMessage.get(u.message) ?? new Set<number>();
+        for (const f of u.fields) set.add(f);
+        byMessage.set(u.message, set);
+      }
+    }
+    for (const [message, ids] of byMessage ?? []) {
+      const fields = [...ids].sort((a, b) => a - b);
+      out.push({ file: image.file, reason: `${message} fields not in Stasis's schema: ${fields.join(', ')}`, message, fields });
+    }
+  }
+  return out;
+}
+
+/** Podman stores CRIU's version as one number, major*10000 + minor*100 + patch (e.g. 40101). */
+function criuVersionText(v: unknown): string | undefined {
+  const text = typeof v === 'number' ? String(v) : str(v);
+  if (!text) return undefined;
+  if (!/^\d{5,}$/.test(text)) return text;
+  const n = Number(text);
+  return `${Math.floor(n / 10000)}.${Math.floor(n / 100) % 100}.${n % 100}`;
 }
 
 function str(v: unknown): string | undefined {
@@ -545,6 +596,7 @@ function containerView(cp: Checkpoint): ContainerView | null {
   set('created', str(config['createdTime']) ?? str(annotations['io.kubernetes.cri-o.Created']));
   set('checkpointed', str(config['checkpointedTime']));
   set('runtime', str(config['runtime']) ?? str(config['ociRuntime']));
+  set('criuVersion', criuVersionText(config['criuVersion'] ?? annotations['io.podman.annotations.checkpoint.criu.version'] ?? obj(config['annotations'])['io.podman.annotations.checkpoint.criu.version']));
   set('engine', str(annotations['io.container.manager']) ?? (str(config['runtime']) ? 'podman' : undefined));
   const args = process['args'];
   if (Array.isArray(args)) view.command = args.map(String);

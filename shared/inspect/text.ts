@@ -6,8 +6,20 @@ function oneLine(text: string): string {
   return flat.length > 160 ? `${flat.slice(0, 159)}\u2026` : flat;
 }
 
-function exitText(code: number): string {
-  return code & 0x7f ? `killed by signal ${code & 0x7f}` : `exit ${code >> 8}`;
+// Linux's numbering on x86, arm and the other generic-ABI architectures CRIU supports.
+const SIGNALS = [
+  '', 'SIGHUP', 'SIGINT', 'SIGQUIT', 'SIGILL', 'SIGTRAP', 'SIGABRT', 'SIGBUS', 'SIGFPE', 'SIGKILL', 'SIGUSR1', 'SIGSEGV', 'SIGUSR2',
+  'SIGPIPE', 'SIGALRM', 'SIGTERM', 'SIGSTKFLT', 'SIGCHLD', 'SIGCONT', 'SIGSTOP', 'SIGTSTP', 'SIGTTIN', 'SIGTTOU', 'SIGURG', 'SIGXCPU',
+  'SIGXFSZ', 'SIGVTALRM', 'SIGPROF', 'SIGWINCH', 'SIGIO', 'SIGPWR', 'SIGSYS',
+];
+
+export function signalName(n: number): string {
+  return SIGNALS[n] || (n >= 34 && n <= 64 ? `SIGRTMIN+${n - 34}` : `signal ${n}`);
+}
+
+function exitText(p: ProcessView): string {
+  if (p.exitSignal !== undefined) return `, killed by ${signalName(p.exitSignal)}`;
+  return p.exitCode !== undefined ? `, exit ${p.exitCode}` : '';
 }
 
 function mib(n: number): string {
@@ -35,7 +47,7 @@ export function renderReport(r: InspectReport, opts: { fds?: boolean } = {}): st
     for (const p of byParent.get(parent) ?? []) {
       const cmd = oneLine(p.cmdline.length ? p.cmdline.join(' ') : `[${p.comm}]`);
       const extra = [
-        p.state !== 'alive' ? `${p.state}${p.exitCode !== undefined ? `, ${exitText(p.exitCode)}` : ''}` : '',
+        p.state !== 'alive' ? `${p.state}${exitText(p)}` : '',
         p.threads.length > 1 ? `${p.threads.length} threads` : '',
         `pgid ${p.pgid} sid ${p.sid}`,
         p.memory.rssBytes ? `rss ${mib(p.memory.rssBytes)}` : '',
@@ -52,6 +64,10 @@ export function renderReport(r: InspectReport, opts: { fds?: boolean } = {}): st
   if (r.unlinkedFiles.length) lines.push(`unlinked files: ${r.unlinkedFiles.map((u) => u.path).join(', ')}`);
   if (r.mounts.length) lines.push(`mounts: ${r.mounts.length}`);
   if (r.stats) lines.push(`CRIU: frozen ${(r.stats['frozen_time'] ?? 0) / 1000} ms, ${r.stats['pages_written'] ?? 0} pages written`);
-  if (r.undecoded.length) lines.push(`not decoded: ${r.undecoded.map((u) => u.file).join(', ')}`);
+  const raw = r.undecoded.filter((u) => !u.fields && /^raw\b/.test(u.reason));
+  const other = r.undecoded.filter((u) => !u.fields && !raw.includes(u));
+  if (raw.length) lines.push(`raw, not protobuf: ${raw.map((u) => u.file).join(', ')}`);
+  if (other.length) lines.push(`not decoded: ${other.map((u) => `${u.file} (${u.reason})`).join(', ')}`);
+  for (const u of r.undecoded) if (u.fields) lines.push(`unknown fields: ${u.file} ${u.message ?? '?'} ${u.fields.join(', ')}`);
   return lines.join('\n');
 }
