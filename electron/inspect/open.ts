@@ -137,7 +137,9 @@ export async function openCheckpointSource(target: string, options: OpenOptions 
       open: () => reusedChunks(target),
       reusesBuffer: true,
       random: handles.access(target, info.size),
-      ...(options.zstdWorkerBinding ? { decompressed: (c: 'gzip' | 'zstd') => (c === 'zstd' ? unzstdFileInWorker(target, options.zstdWorkerBinding!) : undefined) } : {}),
+      ...(options.zstdWorkerBinding
+        ? { decompressed: (c: 'gzip' | 'zstd', idle?: () => boolean) => (c === 'zstd' ? unzstdFileInWorker(target, options.zstdWorkerBinding!, idle) : undefined) }
+        : {}),
     },
     limits,
     { zstd: unzstdNative },

@@ -131,31 +131,83 @@ run();
 type WaitAsync = (view: Int32Array, index: number, value: number) => { async: false; value: string } | { async: true; value: Promise<string> };
 const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
 
-/**
- * The decompressed bytes of a zstd-compressed file, read and decompressed by a worker thread. Each chunk is a view of
- * the shared ring and valid until the next is asked for (the reader copies what it keeps, as with unzstdNative).
- * `binding` is the resolved path of zstd-napi's binding.js.
- */
-export async function* unzstdFileInWorker(file: string, binding: string): AsyncIterable<Uint8Array> {
+interface WorkerRun {
+  file: string;
+  binding: string;
+  shared: SharedArrayBuffer;
+  ctrl: Int32Array;
+  worker: Worker;
+  exited: boolean;
+  crash?: Error;
+  exit: Promise<void>;
+}
+
+function startWorker(file: string, binding: string): WorkerRun {
   const shared = new SharedArrayBuffer(CONTROL_WORDS * 4 + ERROR_BYTES + SLOTS * SLOT);
   const ctrl = new Int32Array(shared, 0, CONTROL_WORDS);
-  const data = new Uint8Array(shared, CONTROL_WORDS * 4 + ERROR_BYTES);
   const constants = { SLOT, SLOTS, IN_CHUNK, ERROR_BYTES, WRITTEN, RELEASED, EVENTS, STATE, STOP, ERROR_LEN, LENGTHS, CONTROL_WORDS, RUNNING, DONE, CORRUPT, TRUNCATED, FAILED };
   const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, binding, shared, constants } });
-  let exited = false;
-  let crash: Error | undefined;
-  const exit = new Promise<void>((resolve) => {
+  const run: WorkerRun = { file, binding, shared, ctrl, worker, exited: false, exit: Promise.resolve() };
+  run.exit = new Promise<void>((resolve) => {
     worker.once('error', (err) => {
-      crash = err;
+      run.crash = err;
     });
     worker.once('exit', () => {
-      exited = true;
+      run.exited = true;
       // Wake a wait below: a worker that died without saying so must not leave the reader hanging.
       Atomics.add(ctrl, EVENTS, 1);
       Atomics.notify(ctrl, EVENTS);
       resolve();
     });
   });
+  return run;
+}
+
+async function stopWorker(run: WorkerRun): Promise<void> {
+  Atomics.store(run.ctrl, STOP, 1);
+  Atomics.add(run.ctrl, RELEASED, 1);
+  Atomics.notify(run.ctrl, RELEASED);
+  await run.exit;
+}
+
+let prestarted: WorkerRun | undefined;
+
+/**
+ * Starts the worker on `file` ahead of the reader (the CLI does while the reader's modules load: a worker thread takes
+ * tens of milliseconds to boot); unzstdFileInWorker on the same file and binding takes it over. Until then the worker
+ * does not keep the process alive, and it stops when the ring is full.
+ */
+export function prestartZstdWorker(file: string, binding: string): void {
+  if (prestarted) return;
+  prestarted = startWorker(file, binding);
+  prestarted.worker.unref();
+}
+
+/** Stops a prestarted worker that nothing took over (the file was not zstd after all, or opening it failed first). */
+export async function discardPrestartedZstdWorker(): Promise<void> {
+  const run = prestarted;
+  prestarted = undefined;
+  if (run) await stopWorker(run);
+}
+
+/**
+ * The decompressed bytes of a zstd-compressed file, read and decompressed by a worker thread. Each chunk is a view of
+ * the shared ring and valid until the next is asked for (the reader copies what it keeps, as with unzstdNative).
+ * `binding` is the resolved path of zstd-napi's binding.js. `idle`, when given, is called instead of waiting while no
+ * chunk is ready (the worker is busy filling the ring): the caller's deferred work runs then, in slices short enough that
+ * the ring does not fill meanwhile; it returns false when it has nothing left to do.
+ */
+export async function* unzstdFileInWorker(file: string, binding: string, idle?: () => boolean): AsyncIterable<Uint8Array> {
+  let run: WorkerRun;
+  if (prestarted && prestarted.file === file && prestarted.binding === binding) {
+    run = prestarted;
+    prestarted = undefined;
+    run.worker.ref();
+  } else {
+    run = startWorker(file, binding);
+  }
+  const { shared, ctrl } = run;
+  const data = new Uint8Array(shared, CONTROL_WORDS * 4 + ERROR_BYTES);
   let read = 0;
   try {
     for (;;) {
@@ -176,14 +228,12 @@ export async function* unzstdFileInWorker(file: string, binding: string): AsyncI
         if (state === TRUNCATED) throw new CorruptImageError('the zstd stream ends in the middle of a frame (truncated archive)');
         throw new Error(`reading ${file} failed: ${message}`);
       }
-      if (exited) throw crash ?? new Error(`the zstd worker for ${file} stopped unexpectedly`);
+      if (run.exited) throw run.crash ?? new Error(`the zstd worker for ${file} stopped unexpectedly`);
+      if (idle?.()) continue;
       const wait = waitAsync(ctrl, EVENTS, events);
       if (wait.async) await wait.value;
     }
   } finally {
-    Atomics.store(ctrl, STOP, 1);
-    Atomics.add(ctrl, RELEASED, 1);
-    Atomics.notify(ctrl, RELEASED);
-    await exit;
+    await stopWorker(run);
   }
 }

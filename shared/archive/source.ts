@@ -19,7 +19,15 @@ export interface SourceFile {
 export interface CheckpointSource {
   readonly label: string;
   readonly format: 'directory' | `tar${'' | '+gzip' | '+zstd'}`;
-  walk(visit: (file: SourceFile) => Promise<void>): Promise<void>;
+  walk(visit: (file: SourceFile) => Promise<void>, options?: WalkOptions): Promise<void>;
+}
+
+export interface WalkOptions {
+  /**
+   * Called, again and again, while the walk waits for its input (a decompressor running ahead in another thread): does a
+   * short slice of the caller's deferred work and says whether any is left. What it throws ends the walk.
+   */
+  idle?: () => boolean;
 }
 
 export interface Decompressors {
@@ -38,9 +46,9 @@ export interface ArchiveInput {
   /**
    * The archive's decompressed bytes, when the input can produce them itself (Node: a worker thread reading and
    * decompressing the file, so decompression overlaps the parsing here); undefined to decompress open()'s chunks.
-   * Chunks are valid until the next is asked for.
+   * Chunks are valid until the next is asked for. `idle` is the walk's (WalkOptions.idle), for the waits.
    */
-  decompressed?(compression: Exclude<Compression, 'none'>): AsyncIterable<Uint8Array> | undefined;
+  decompressed?(compression: Exclude<Compression, 'none'>, idle?: () => boolean): AsyncIterable<Uint8Array> | undefined;
 }
 
 /** Detects gzip / zstd / plain tar by magic bytes and reads the archive as a stream. */
@@ -56,14 +64,14 @@ export async function archiveSource(input: ArchiveInput, limits: ReaderLimits, d
   return {
     label: input.label,
     format,
-    async walk(visit) {
+    async walk(visit, options = {}) {
       let reader: ByteReader;
       let inflated: StreamByteReader | undefined;
       try {
         if (compression === 'none') {
           reader = input.random ? new RandomAccessByteReader(input.random) : probe;
         } else {
-          const own = input.decompressed?.(compression);
+          const own = input.decompressed?.(compression, options.idle);
           if (own) {
             // The probe's file is not needed any more: the decompressed bytes come from elsewhere.
             await probe.close();

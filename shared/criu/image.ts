@@ -68,40 +68,89 @@ function extraAfter(layout: ImageKind['layout'], entry: Entry): number {
  * files carry whole file contents after their first record; Stasis reads just the record).
  */
 export function decodeImage(file: string, bytes: Uint8Array, limits: ReaderLimits, totalSize = bytes.length): DecodedImage {
-  if (isRawImageName(file)) return { file, kind: 'RAW', entries: [], extraBytes: totalSize, undecoded: 'raw data, not protobuf' };
-  const head = readMagic(bytes);
-  if (!head) {
-    if (bytes.length < 8) throw new CorruptImageError(`${file}: too short to be a CRIU image (${bytes.length} bytes)`);
-    throw new CorruptImageError(`${file}: not a CRIU image (magic 0x${u32(bytes, 0).toString(16)})`);
+  const decoder = new ImageDecoder(file, bytes, limits, totalSize);
+  for (;;) {
+    const image = decoder.step(Infinity);
+    if (image) return image;
   }
-  const kind = head.kind;
-  if (!kind) {
-    return { file, kind: 'UNKNOWN', entries: [], extraBytes: 0, undecoded: `unknown image magic 0x${head.magic.toString(16)}` };
-  }
-  if (!kind.message) return { file, kind: kind.name, entries: [], extraBytes: 0, undecoded: 'no schema for this image kind' };
+}
 
-  const entries: Entry[] = [];
-  let extraBytes = 0;
-  let at = head.headerBytes;
-  while (at < bytes.length) {
-    if (bytes.length - at < 4) throw new CorruptImageError(`${file}: truncated record header at byte ${at}`);
-    const size = u32(bytes, at);
-    at += 4;
-    if (size > limits.maxEntryBytes) throw new CorruptImageError(`${file}: a record claims ${size} bytes, more than the ${limits.maxEntryBytes}-byte cap`);
-    if (size > bytes.length - at) throw new CorruptImageError(`${file}: truncated record at byte ${at - 4} (needs ${size} bytes, ${bytes.length - at} left)`);
-    const message: MessageName = kind.layout === 'pagemap' && entries.length === 0 ? 'pagemap_head' : kind.message;
-    const entry = decodeMessage(file, message, bytes.subarray(at, at + size));
-    at += size;
-    entries.push(entry);
-    if (kind.layout === 'ghost') {
-      // The rest is the file's contents (or chunk records with contents); only the header matters to a viewer.
-      extraBytes = totalSize - at;
-      break;
+/**
+ * decodeImage a few records at a time, so a reader can spread decoding over the moments it would otherwise wait for
+ * input (a checkpoint's page data streaming past) instead of doing it all while the input waits. The header is
+ * checked at once; errors of a record surface from the step that reaches it, as the same CorruptImageErrors.
+ */
+export class ImageDecoder {
+  private result: DecodedImage | undefined;
+  private readonly kind: ImageKind | undefined;
+  private readonly entries: Entry[] = [];
+  private extraBytes = 0;
+  private at = 0;
+  // Dropped once decoded: the raw bytes are garbage from then on.
+  private bytes: Uint8Array;
+
+  constructor(
+    readonly file: string,
+    bytes: Uint8Array,
+    private readonly limits: ReaderLimits,
+    private readonly totalSize = bytes.length,
+  ) {
+    this.bytes = bytes;
+    if (isRawImageName(file)) {
+      this.result = { file, kind: 'RAW', entries: [], extraBytes: totalSize, undecoded: 'raw data, not protobuf' };
+      return;
     }
-    const extra = extraAfter(kind.layout, entry);
-    if (extra > bytes.length - at) throw new CorruptImageError(`${file}: record payload of ${extra} bytes runs past the end of the image`);
-    at += extra;
-    extraBytes += extra;
+    const head = readMagic(bytes);
+    if (!head) {
+      if (bytes.length < 8) throw new CorruptImageError(`${file}: too short to be a CRIU image (${bytes.length} bytes)`);
+      throw new CorruptImageError(`${file}: not a CRIU image (magic 0x${u32(bytes, 0).toString(16)})`);
+    }
+    const kind = head.kind;
+    if (!kind) {
+      this.result = { file, kind: 'UNKNOWN', entries: [], extraBytes: 0, undecoded: `unknown image magic 0x${head.magic.toString(16)}` };
+      return;
+    }
+    if (!kind.message) {
+      this.result = { file, kind: kind.name, entries: [], extraBytes: 0, undecoded: 'no schema for this image kind' };
+      return;
+    }
+    this.kind = kind;
+    this.at = head.headerBytes;
   }
-  return { file, kind: kind.name, entries, extraBytes };
+
+  /** The image once complete (now or earlier), else undefined after decoding up to `records` more records. */
+  step(records: number): DecodedImage | undefined {
+    if (this.result) return this.result;
+    const { file, bytes, limits, entries } = this;
+    const kind = this.kind!;
+    let at = this.at;
+    for (let n = 0; n < records && at < bytes.length; n++) {
+      if (bytes.length - at < 4) throw new CorruptImageError(`${file}: truncated record header at byte ${at}`);
+      const size = u32(bytes, at);
+      at += 4;
+      if (size > limits.maxEntryBytes) throw new CorruptImageError(`${file}: a record claims ${size} bytes, more than the ${limits.maxEntryBytes}-byte cap`);
+      if (size > bytes.length - at) throw new CorruptImageError(`${file}: truncated record at byte ${at - 4} (needs ${size} bytes, ${bytes.length - at} left)`);
+      const message: MessageName = kind.layout === 'pagemap' && entries.length === 0 ? 'pagemap_head' : kind.message!;
+      const entry = decodeMessage(file, message, bytes.subarray(at, at + size));
+      at += size;
+      entries.push(entry);
+      if (kind.layout === 'ghost') {
+        // The rest is the file's contents (or chunk records with contents); only the header matters to a viewer.
+        this.extraBytes = this.totalSize - at;
+        return this.finish();
+      }
+      const extra = extraAfter(kind.layout, entry);
+      if (extra > bytes.length - at) throw new CorruptImageError(`${file}: record payload of ${extra} bytes runs past the end of the image`);
+      at += extra;
+      this.extraBytes += extra;
+    }
+    this.at = at;
+    return at < bytes.length ? undefined : this.finish();
+  }
+
+  private finish(): DecodedImage {
+    this.result = { file: this.file, kind: this.kind!.name, entries: this.entries, extraBytes: this.extraBytes };
+    this.bytes = new Uint8Array(0);
+    return this.result;
+  }
 }

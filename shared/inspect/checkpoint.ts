@@ -2,7 +2,7 @@ import type { RandomAccess } from '../archive/byte-reader';
 import { CorruptImageError, type ReaderLimits } from '../archive/errors';
 import type { CheckpointSource, SourceFile } from '../archive/source';
 import { readTar, type TarMemberType } from '../archive/tar';
-import { decodeImage, type DecodedImage } from '../criu/image';
+import { ImageDecoder, type DecodedImage } from '../criu/image';
 
 /** Where one pages-N.img lives: random access when the source seeks, else only ranges captured while streaming. */
 export interface PagesFile {
@@ -104,6 +104,7 @@ export async function loadCheckpoint(source: CheckpointSource, options: LoadOpti
     return file.reader().readExact(file.size);
   };
 
+  const deferred = new DeferredImages();
   await source.walk(async (file) => {
     if (file.type !== 'file') return;
     const inCheckpointDir = file.path.startsWith('checkpoint/');
@@ -117,8 +118,8 @@ export async function loadCheckpoint(source: CheckpointSource, options: LoadOpti
         const access = file.window();
         if (access) pages.access = access;
         else {
-          const ranges = options.capture?.(name, cp.images) ?? [];
-          const stream = options.stream?.(name, cp.images);
+          const ranges = options.capture?.(name, deferred) ?? [];
+          const stream = options.stream?.(name, deferred);
           if (ranges.length || stream) await capture(file, pages, ranges, stream, limits);
         }
         cp.pages.set(name, pages);
@@ -132,9 +133,11 @@ export async function loadCheckpoint(source: CheckpointSource, options: LoadOpti
       const bytes = ghost
         ? await file.reader().readExact(Math.min(file.size, GHOST_HEAD_BYTES))
         : await readWhole(file, limits.maxImageBytes);
-      const image = decodeImage(name, bytes, limits, file.size);
-      if (image.undecoded) cp.undecoded.push({ file: name, reason: image.undecoded });
-      cp.images.set(name, image);
+      // Kept raw and decoded later (while the source waits for input, or at the end): decoding as members arrive would
+      // keep the reader from draining a decompressor that could meanwhile be working on the page data that follows.
+      const slot = { file: name, reason: '' };
+      cp.undecoded.push(slot);
+      deferred.add(name, new ImageDecoder(name, bytes, limits, file.size), slot);
       return;
     }
     if (inCheckpointDir) {
@@ -163,11 +166,104 @@ export async function loadCheckpoint(source: CheckpointSource, options: LoadOpti
       return;
     }
     cp.container.other.push({ path: file.path, type: file.type, size: file.size });
-  });
+  }, { idle: () => deferred.work(IDLE_SLICE_MS) });
 
+  cp.images = deferred.all();
+  // Images decoded completely leave their placeholder empty.
+  cp.undecoded = cp.undecoded.filter((u) => u.reason !== '');
   if (!cp.images.has('inventory.img')) throw new CorruptImageError(`${source.label} is not a CRIU checkpoint (no inventory.img found)`);
   if (!cp.images.has('pstree.img')) throw new CorruptImageError(`${source.label} has no pstree.img (an incomplete checkpoint)`);
   return cp;
+}
+
+// Short enough that a decompressor working ahead never fills its output ring during one slice (4 MiB takes ~2 ms).
+const IDLE_SLICE_MS = 1;
+// Records decoded between looks at the clock (a record takes a few microseconds).
+const RECORDS_PER_CHECK = 16;
+// In browsers and Node alike; shared/'s TypeScript libs (no DOM, no Node types) do not declare it.
+const clock = (globalThis as unknown as { performance: { now(): number } }).performance;
+
+/**
+ * The images read so far, in archive order, decoded lazily: a step at a time by work(), or at once when asked for
+ * (a capture plan looking at pagemaps before a pages file streams by). As a map it is what the images will be.
+ */
+class DeferredImages implements ReadonlyMap<string, DecodedImage> {
+  private readonly list: Array<{ name: string; decoder: ImageDecoder; slot: { reason: string }; image?: DecodedImage }> = [];
+  private readonly byName = new Map<string, number>();
+  // The first image not known to be decoded: work() goes through them in order.
+  private next = 0;
+
+  add(name: string, decoder: ImageDecoder, slot: { reason: string }): void {
+    this.byName.set(name, this.list.length);
+    this.list.push({ name, decoder, slot });
+  }
+
+  private complete(i: number, records: number): boolean {
+    const item = this.list[i]!;
+    if (item.image) return true;
+    const image = item.decoder.step(records);
+    if (!image) return false;
+    item.image = image;
+    if (image.undecoded) item.slot.reason = image.undecoded;
+    return true;
+  }
+
+  /** Decodes for about `ms` milliseconds; whether any work is left. */
+  work(ms: number): boolean {
+    const until = clock.now() + ms;
+    while (this.next < this.list.length) {
+      if (this.complete(this.next, RECORDS_PER_CHECK)) this.next++;
+      if (clock.now() >= until) break;
+    }
+    return this.next < this.list.length;
+  }
+
+  /** Every image decoded, as the map a Checkpoint holds (archive order; a repeated name keeps the last image). */
+  all(): Map<string, DecodedImage> {
+    const out = new Map<string, DecodedImage>();
+    for (let i = 0; i < this.list.length; i++) {
+      this.complete(i, Infinity);
+      const item = this.list[i]!;
+      out.set(item.name, item.image!);
+    }
+    this.next = this.list.length;
+    return out;
+  }
+
+  get size(): number {
+    return this.byName.size;
+  }
+
+  has(name: string): boolean {
+    return this.byName.has(name);
+  }
+
+  get(name: string): DecodedImage | undefined {
+    const i = this.byName.get(name);
+    if (i === undefined) return undefined;
+    this.complete(i, Infinity);
+    return this.list[i]!.image;
+  }
+
+  *keys(): MapIterator<string> {
+    yield* this.byName.keys();
+  }
+
+  *entries(): MapIterator<[string, DecodedImage]> {
+    for (const name of this.byName.keys()) yield [name, this.get(name)!];
+  }
+
+  *values(): MapIterator<DecodedImage> {
+    for (const name of this.byName.keys()) yield this.get(name)!;
+  }
+
+  [Symbol.iterator](): MapIterator<[string, DecodedImage]> {
+    return this.entries();
+  }
+
+  forEach(fn: (value: DecodedImage, key: string, map: ReadonlyMap<string, DecodedImage>) => void): void {
+    for (const [name, image] of this.entries()) fn(image, name, this);
+  }
 }
 
 type Range = { offset: number; length: number };

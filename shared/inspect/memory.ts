@@ -116,11 +116,12 @@ function pagemapsByPagesFile(images: ReadonlyMap<string, DecodedImage>): Map<str
   const cached = pagemapIndex.get(images);
   if (cached && cached.size === images.size) return cached.byPagesFile;
   const byPagesFile = new Map<string, Array<{ pid: string; runs: PageRun[] }>>();
-  for (const [name, image] of images) {
+  // By name first: the loader's map decodes an image when its value is asked for, and only pagemaps matter here.
+  for (const name of images.keys()) {
     if (!name.startsWith('pagemap-')) continue;
     const m = /^pagemap-(\d+)\.img$/.exec(name);
     if (!m) continue;
-    const { pagesFile, runs } = pageRuns(image);
+    const { pagesFile, runs } = pageRuns(images.get(name));
     if (!pagesFile) continue;
     const list = byPagesFile.get(pagesFile) ?? [];
     list.push({ pid: m[1]!, runs });
