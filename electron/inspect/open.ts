@@ -3,7 +3,7 @@ import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { StreamByteReader, type RandomAccess } from '../../shared/archive/byte-reader';
 import { CorruptImageError, withLimits, type ReaderLimits } from '../../shared/archive/errors';
-import { archiveSource, type CheckpointSource, type SourceFile } from '../../shared/archive/source';
+import { archiveSource, type CheckpointSource, type Idle, type SourceFile } from '../../shared/archive/source';
 import { StasisError } from '../../shared/api/stasis-error';
 import { unzstdNative } from './zstd-native';
 import { unzstdFileInWorker } from './zstd-worker';
@@ -138,7 +138,7 @@ export async function openCheckpointSource(target: string, options: OpenOptions 
       reusesBuffer: true,
       random: handles.access(target, info.size),
       ...(options.zstdWorkerBinding
-        ? { decompressed: (c: 'gzip' | 'zstd', idle?: () => boolean) => (c === 'zstd' ? unzstdFileInWorker(target, options.zstdWorkerBinding!, idle) : undefined) }
+        ? { decompressed: (c: 'gzip' | 'zstd', idle?: Idle) => (c === 'zstd' ? unzstdFileInWorker(target, options.zstdWorkerBinding!, idle) : undefined) }
         : {}),
     },
     limits,

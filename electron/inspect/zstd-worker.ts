@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { CorruptImageError } from '../../shared/archive/errors';
+import type { Idle } from '../../shared/archive/source';
 
 // zstd decompression of a whole archive file in a worker thread, so decompressing (about half of `stasis inspect`'s
 // CPU on a checkpoint of hundreds of processes) runs on one core while the main thread decodes images on another.
@@ -194,10 +195,11 @@ export async function discardPrestartedZstdWorker(): Promise<void> {
  * The decompressed bytes of a zstd-compressed file, read and decompressed by a worker thread. Each chunk is a view of
  * the shared ring and valid until the next is asked for (the reader copies what it keeps, as with unzstdNative).
  * `binding` is the resolved path of zstd-napi's binding.js. `idle`, when given, is called instead of waiting while no
- * chunk is ready (the worker is busy filling the ring): the caller's deferred work runs then, in slices short enough that
- * the ring does not fill meanwhile; it returns false when it has nothing left to do.
+ * chunk is ready (the worker is busy filling the ring): the caller's deferred work runs then, until a chunk is ready, so
+ * the ring is drained as soon as it has something and the worker never waits for room; it returns false when it has
+ * nothing left to do.
  */
-export async function* unzstdFileInWorker(file: string, binding: string, idle?: () => boolean): AsyncIterable<Uint8Array> {
+export async function* unzstdFileInWorker(file: string, binding: string, idle?: Idle): AsyncIterable<Uint8Array> {
   let run: WorkerRun;
   if (prestarted && prestarted.file === file && prestarted.binding === binding) {
     run = prestarted;
@@ -209,6 +211,7 @@ export async function* unzstdFileInWorker(file: string, binding: string, idle?: 
   const { shared, ctrl } = run;
   const data = new Uint8Array(shared, CONTROL_WORDS * 4 + ERROR_BYTES);
   let read = 0;
+  const chunkReady = (): boolean => Atomics.load(ctrl, WRITTEN) > read || Atomics.load(ctrl, STATE) !== RUNNING;
   try {
     for (;;) {
       const events = Atomics.load(ctrl, EVENTS);
@@ -229,7 +232,7 @@ export async function* unzstdFileInWorker(file: string, binding: string, idle?: 
         throw new Error(`reading ${file} failed: ${message}`);
       }
       if (run.exited) throw run.crash ?? new Error(`the zstd worker for ${file} stopped unexpectedly`);
-      if (idle?.()) continue;
+      if (idle?.(chunkReady)) continue;
       const wait = waitAsync(ctrl, EVENTS, events);
       if (wait.async) await wait.value;
     }

@@ -22,12 +22,15 @@ export interface CheckpointSource {
   walk(visit: (file: SourceFile) => Promise<void>, options?: WalkOptions): Promise<void>;
 }
 
+export type Idle = (inputReady: () => boolean) => boolean;
+
 export interface WalkOptions {
   /**
-   * Called, again and again, while the walk waits for its input (a decompressor running ahead in another thread): does a
-   * short slice of the caller's deferred work and says whether any is left. What it throws ends the walk.
+   * Called while the walk waits for its input (a decompressor running ahead in another thread): does the caller's
+   * deferred work until `inputReady()` says input has arrived, and says whether any work is left. What it throws ends
+   * the walk.
    */
-  idle?: () => boolean;
+  idle?: Idle;
 }
 
 export interface Decompressors {
@@ -48,7 +51,7 @@ export interface ArchiveInput {
    * decompressing the file, so decompression overlaps the parsing here); undefined to decompress open()'s chunks.
    * Chunks are valid until the next is asked for. `idle` is the walk's (WalkOptions.idle), for the waits.
    */
-  decompressed?(compression: Exclude<Compression, 'none'>, idle?: () => boolean): AsyncIterable<Uint8Array> | undefined;
+  decompressed?(compression: Exclude<Compression, 'none'>, idle?: Idle): AsyncIterable<Uint8Array> | undefined;
 }
 
 /** Detects gzip / zstd / plain tar by magic bytes and reads the archive as a stream. */

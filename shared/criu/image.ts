@@ -148,6 +148,12 @@ export class ImageDecoder {
     return at < bytes.length ? undefined : this.finish();
   }
 
+  /** The first record, decoding only as far as it (an image without records: undefined). */
+  first(): Entry | undefined {
+    if (!this.result && this.entries.length === 0) this.step(1);
+    return (this.result?.entries ?? this.entries)[0];
+  }
+
   private finish(): DecodedImage {
     this.result = { file: this.file, kind: this.kind!.name, entries: this.entries, extraBytes: this.extraBytes };
     this.bytes = new Uint8Array(0);

@@ -2,7 +2,7 @@ import type { RandomAccess } from '../archive/byte-reader';
 import { CorruptImageError, type ReaderLimits } from '../archive/errors';
 import type { CheckpointSource, SourceFile } from '../archive/source';
 import { readTar, type TarMemberType } from '../archive/tar';
-import { ImageDecoder, type DecodedImage } from '../criu/image';
+import { ImageDecoder, type DecodedImage, type Entry } from '../criu/image';
 
 /** Where one pages-N.img lives: random access when the source seeks, else only ranges captured while streaming. */
 export interface PagesFile {
@@ -166,7 +166,7 @@ export async function loadCheckpoint(source: CheckpointSource, options: LoadOpti
       return;
     }
     cp.container.other.push({ path: file.path, type: file.type, size: file.size });
-  }, { idle: () => deferred.work(IDLE_SLICE_MS) });
+  }, { idle: (inputReady) => deferred.work(inputReady) });
 
   cp.images = deferred.all();
   // Images decoded completely leave their placeholder empty.
@@ -176,12 +176,6 @@ export async function loadCheckpoint(source: CheckpointSource, options: LoadOpti
   return cp;
 }
 
-// Short enough that a decompressor working ahead never fills its output ring during one slice (4 MiB takes ~2 ms).
-const IDLE_SLICE_MS = 1;
-// Records decoded between looks at the clock (a record takes a few microseconds).
-const RECORDS_PER_CHECK = 16;
-// In browsers and Node alike; shared/'s TypeScript libs (no DOM, no Node types) do not declare it.
-const clock = (globalThis as unknown as { performance: { now(): number } }).performance;
 
 /**
  * The images read so far, in archive order, decoded lazily: a step at a time by work(), or at once when asked for
@@ -208,12 +202,11 @@ class DeferredImages implements ReadonlyMap<string, DecodedImage> {
     return true;
   }
 
-  /** Decodes for about `ms` milliseconds; whether any work is left. */
-  work(ms: number): boolean {
-    const until = clock.now() + ms;
+  /** Decodes a record at a time until `stop()` says so (input has arrived) or all is done; whether work is left. */
+  work(stop: () => boolean): boolean {
     while (this.next < this.list.length) {
-      if (this.complete(this.next, RECORDS_PER_CHECK)) this.next++;
-      if (clock.now() >= until) break;
+      if (this.complete(this.next, 1)) this.next++;
+      if (stop()) break;
     }
     return this.next < this.list.length;
   }
@@ -236,6 +229,12 @@ class DeferredImages implements ReadonlyMap<string, DecodedImage> {
 
   has(name: string): boolean {
     return this.byName.has(name);
+  }
+
+  /** An image's first record alone (see ImagesSoFar); the decoder carries on from there later. */
+  firstEntry(name: string): Entry | undefined {
+    const i = this.byName.get(name);
+    return i === undefined ? undefined : this.list[i]!.decoder.first();
   }
 
   get(name: string): DecodedImage | undefined {

@@ -108,23 +108,36 @@ export class ProcessMemory {
 
 const MAX_ARGS_BYTES = 256 * 1024;
 
+/**
+ * The images a capture plan sees. The loader's map also offers an image's first record alone: a pagemap's head names
+ * its pages file, and decoding only heads lets the plan for one pages file decode just the pagemaps that point at it
+ * (the rest are decoded later, while the loader waits for input).
+ */
+export type ImagesSoFar = ReadonlyMap<string, DecodedImage> & { firstEntry?(name: string): Entry | undefined };
+
+function firstEntry(images: ImagesSoFar, name: string): Entry | undefined {
+  return images.firstEntry ? images.firstEntry(name) : images.get(name)?.entries[0];
+}
+
 // Which processes' pages each pages file holds. The capture plan asks once per pages file, and a checkpoint of
 // hundreds of processes has hundreds of them: scanning every pagemap on each call would be quadratic.
-const pagemapIndex = new WeakMap<ReadonlyMap<string, DecodedImage>, { size: number; byPagesFile: Map<string, Array<{ pid: string; runs: PageRun[] }>> }>();
+const pagemapIndex = new WeakMap<ImagesSoFar, { size: number; byPagesFile: Map<string, string[]> }>();
 
-function pagemapsByPagesFile(images: ReadonlyMap<string, DecodedImage>): Map<string, Array<{ pid: string; runs: PageRun[] }>> {
+function pagemapsByPagesFile(images: ImagesSoFar): Map<string, string[]> {
   const cached = pagemapIndex.get(images);
   if (cached && cached.size === images.size) return cached.byPagesFile;
-  const byPagesFile = new Map<string, Array<{ pid: string; runs: PageRun[] }>>();
+  const byPagesFile = new Map<string, string[]>();
   // By name first: the loader's map decodes an image when its value is asked for, and only pagemaps matter here.
   for (const name of images.keys()) {
     if (!name.startsWith('pagemap-')) continue;
     const m = /^pagemap-(\d+)\.img$/.exec(name);
     if (!m) continue;
-    const { pagesFile, runs } = pageRuns(images.get(name));
-    if (!pagesFile) continue;
+    const head = firstEntry(images, name);
+    if (!head) continue;
+    // As pageRuns names it.
+    const pagesFile = `pages-${num(head['pages_id'])}.img`;
     const list = byPagesFile.get(pagesFile) ?? [];
-    list.push({ pid: m[1]!, runs });
+    list.push(m[1]!);
     byPagesFile.set(pagesFile, list);
   }
   pagemapIndex.set(images, { size: images.size, byPagesFile });
@@ -132,10 +145,11 @@ function pagemapsByPagesFile(images: ReadonlyMap<string, DecodedImage>): Map<str
 }
 
 /** The arg and env ranges of every process, for capturing them while a compressed archive streams by. */
-export function argEnvCapturePlan(pagesFile: string, images: ReadonlyMap<string, DecodedImage>): Array<{ offset: number; length: number }> {
+export function argEnvCapturePlan(pagesFile: string, images: ImagesSoFar): Array<{ offset: number; length: number }> {
   const out: Array<{ offset: number; length: number }> = [];
-  for (const { pid, runs } of pagemapsByPagesFile(images).get(pagesFile) ?? []) {
-    const mm = images.get(`mm-${pid}.img`)?.entries[0];
+  for (const pid of pagemapsByPagesFile(images).get(pagesFile) ?? []) {
+    const { runs } = pageRuns(images.get(`pagemap-${pid}.img`));
+    const mm = firstEntry(images, `mm-${pid}.img`);
     if (!mm) continue;
     for (const [s, e] of [['mm_arg_start', 'mm_arg_end'], ['mm_env_start', 'mm_env_end']] as const) {
       const start = num(mm[s]);
