@@ -94,6 +94,14 @@ describe('fields the schema lacks', () => {
     expect(unknownFieldsOf(img.entries[0]!)).toBeUndefined();
   });
 
+  it('are named right when a value\'s last byte makes the tag before a skip ambiguous', () => {
+    // Field 10 as fixed64 ending in 0xff, then field 11 (varint), field 12 (fixed64 ending 0xaf) and field 13 (varint), none declared.
+    const rec = withExtra(encode('pstree_entry', { pid: 1 }), 0x51, 1, 2, 3, 4, 5, 6, 7, 0xff, 0x58, 0x01, 0x61, 0, 0, 0, 0, 0, 0, 0, 0xaf, 0x68, 0x07);
+    const img = decodeImage('pstree.img', image(PSTREE, [rec]), DEFAULT_LIMITS);
+    expect(img.entries[0]).toEqual({ pid: 1, threads: [] });
+    expect(unknownFieldsOf(img.entries[0]!)).toEqual([{ message: 'pstree_entry', fields: [10, 11, 12, 13] }]);
+  });
+
   it('do not leak from one record into the next', () => {
     const odd = withExtra(encode('pstree_entry', { pid: 1 }), 0x48, 0x05);
     const plain = encode('pstree_entry', { pid: 2 });

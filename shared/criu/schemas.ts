@@ -277,27 +277,97 @@ export function unknownFieldsOf(entry: object): UnknownFields[] | undefined {
   return (entry as { [UNKNOWN]?: UnknownFields[] })[UNKNOWN];
 }
 
-// protobufjs skips any field its schema lacks, through Reader.skipType, and calls skipType for nothing else in a
-// message without groups or maps. A reader that notes the call costs nothing on records that have no skipped fields;
-// only records that do are walked again (below) to name the field numbers.
-let skipped = false;
+// protobufjs skips any field its schema lacks through Reader.skipType, and calls skipType for nothing else in a
+// message without groups or maps. So the check rides on skips alone: a reader class that hooks skipType, and a stack
+// of the message types being decoded (each type's decode pushes itself), so the hook knows whose field it skips.
+// Most skips are CRIU fields Stasis reserves (register sets, socket options): the hook reads the tag back from the
+// bytes just before the reader's position and drops reserved ones there, without walking the record again.
+const decoding: protobuf.Type[] = [];
+let noted: Map<string, Set<number>> | undefined;
+let rescan = false;
+
+const reservedIds = new WeakMap<protobuf.Type, Set<number>>();
+function reservedSet(type: protobuf.Type): Set<number> {
+  let set = reservedIds.get(type);
+  if (!set) {
+    set = new Set();
+    // `reserved A to B` is inclusive in protobuf; protobufjs's own isReservedId treats the end as exclusive.
+    for (const r of type.reserved ?? []) if (typeof r !== 'string') for (let id = r[0]!; id <= r[1]!; id++) set.add(id);
+    reservedIds.set(type, set);
+  }
+  return set;
+}
+
+function note(type: protobuf.Type, id: number): void {
+  noted ??= new Map();
+  const set = noted.get(type.name) ?? new Set<number>();
+  set.add(id);
+  noted.set(type.name, set);
+}
+
+/**
+ * The tag ends just before `pos`; its earlier bytes (if any) have the high bit set. Where the byte before a one-byte
+ * tag also has it (the tail of a fixed-width or length-delimited value), the tag's length is ambiguous: each reading
+ * that fits the wire type is tried, and when they disagree the record is walked from its start instead.
+ */
+function onSkip(buf: Uint8Array, pos: number, wireType: number): void {
+  const type = decoding[decoding.length - 1];
+  if (!type) return;
+  const reserved = reservedSet(type);
+  let value = 0;
+  let unknown = -1;
+  let readings = 0;
+  for (let len = 1; len <= 5 && pos - len >= 0; len++) {
+    const b = buf[pos - len]!;
+    if (len > 1 && b < 0x80) break;
+    value = value * 128 + (b & 0x7f);
+    if ((value & 7) !== wireType) continue;
+    const id = Math.floor(value / 8);
+    if (id === 0 || type.fieldsById[id]) continue; // a declared field is decoded, never skipped
+    readings++;
+    if (!reserved.has(id)) unknown = unknown === -1 ? id : -2;
+  }
+  if (unknown === -1) return;
+  if (readings === 1 && unknown >= 0) note(type, unknown);
+  else rescan = true;
+}
+
 type ReaderClass = new (buffer: Uint8Array) => protobuf.Reader;
 const noting = new Map<ReaderClass, ReaderClass>();
 function notingReader(bytes: Uint8Array): protobuf.Reader {
   const nodeBuffer = (protobuf.util as unknown as { Buffer?: { isBuffer(v: unknown): boolean } | null }).Buffer;
-  // The same reader class protobufjs would pick (BufferReader decodes strings natively), with skipType noted.
+  // The same reader class protobufjs would pick (BufferReader decodes strings natively), with skipType hooked.
   const Base: ReaderClass = nodeBuffer?.isBuffer(bytes) ? protobuf.BufferReader : protobuf.Reader;
   let Noting = noting.get(Base);
   if (!Noting) {
     Noting = class extends Base {
       override skipType(wireType: number, depth?: number): protobuf.Reader {
-        skipped = true;
+        onSkip(this.buf, this.pos, wireType);
         return super.skipType(wireType, depth);
       }
     };
     noting.set(Base, Noting);
   }
   return new Noting(bytes);
+}
+
+/** Makes every type's decode (top-level and nested alike, protobufjs calls them through the type) keep `decoding` current. */
+function trackDecoding(ns: protobuf.NamespaceBase): void {
+  for (const o of ns.nestedArray) {
+    if (o instanceof protobuf.Type) {
+      const t = o.setup();
+      const decode = t.decode;
+      const call = decode as (this: protobuf.Type, r: protobuf.Reader | Uint8Array, l?: number, e?: number, n?: number) => protobuf.Message;
+      // No try/finally: a decode that throws abandons the record, and the next record starts with an empty stack.
+      t.decode = function tracked(r: protobuf.Reader | Uint8Array, l?: number, e?: number, n?: number): protobuf.Message {
+        decoding.push(t);
+        const m = call.call(t, r, l, e, n);
+        decoding.pop();
+        return m;
+      } as protobuf.Type['decode'];
+    }
+    if (o instanceof protobuf.Namespace) trackDecoding(o);
+  }
 }
 
 function varint(bytes: Uint8Array, at: { pos: number }): number {
@@ -313,66 +383,56 @@ function varint(bytes: Uint8Array, at: { pos: number }): number {
   return value;
 }
 
-// `reserved A to B` is inclusive in protobuf; protobufjs's own isReservedId treats the end as exclusive.
-function reserved(type: protobuf.Type, id: number): boolean {
-  return (type.reserved ?? []).some((r) => typeof r !== 'string' && r[0]! <= id && id <= r[1]!);
-}
-
-/** Walks a record's tags against its schema, recursing into nested messages, and collects undeclared field numbers. */
-function scanUnknown(type: protobuf.Type, bytes: Uint8Array, start: number, end: number, out: Map<string, Set<number>>): void {
+/** The slow path, for the rare ambiguous tag: walks a record against its schema, recursing into nested messages. */
+function scanUnknown(type: protobuf.Type, bytes: Uint8Array, start: number, end: number): void {
   const at = { pos: start };
   while (at.pos < end) {
     const tag = varint(bytes, at);
     const id = Math.floor(tag / 8);
     const wire = tag & 7;
     const field = type.fieldsById[id];
-    if (!field && !reserved(type, id)) {
-      const set = out.get(type.name) ?? new Set<number>();
-      set.add(id);
-      out.set(type.name, set);
-    }
+    if (!field && !reservedSet(type).has(id)) note(type, id);
     if (wire === 0) varint(bytes, at);
     else if (wire === 1) at.pos += 8;
     else if (wire === 5) at.pos += 4;
     else if (wire === 2) {
       const len = varint(bytes, at);
       const nested = field?.resolvedType;
-      if (nested instanceof protobuf.Type) scanUnknown(nested, bytes, at.pos, Math.min(end, at.pos + len), out);
+      if (nested instanceof protobuf.Type) scanUnknown(nested, bytes, at.pos, Math.min(end, at.pos + len));
       at.pos += len;
     } else return; // groups: CRIU never writes them; the decoder has already dealt with the bytes
   }
 }
 
 /**
- * Wraps a type so that decoding a whole record (bytes, as the image reader passes) notes fields the schema does not
- * know; the note rides on the decoded message and then on its plain-object form. Nested and Reader-based decodes go
- * straight to protobufjs.
+ * A view of a type whose decode of a whole record (bytes, as the image reader passes) notes the fields the schema
+ * does not know; the note rides on the decoded message and then on its plain-object form.
  */
 function noteUnknownFields(t: protobuf.Type): protobuf.Type {
-  t.setup();
-  const decode = t.decode.bind(t);
-  const toObject = t.toObject.bind(t);
   const view = Object.create(t) as protobuf.Type;
   view.decode = (input: protobuf.Reader | Uint8Array, length?: number): protobuf.Message => {
-    if (!(input instanceof Uint8Array)) return decode(input, length);
-    skipped = false;
-    const message = decode(notingReader(input));
-    if (skipped) {
-      const found = new Map<string, Set<number>>();
+    if (!(input instanceof Uint8Array)) return t.decode(input, length);
+    noted = undefined;
+    rescan = false;
+    decoding.length = 0;
+    const message = t.decode(notingReader(input));
+    if (rescan) {
+      noted = undefined;
       try {
-        scanUnknown(t, input, 0, input.length, found);
+        scanUnknown(t, input, 0, input.length);
       } catch {
-        // The decoder accepted these bytes; a scan that disagrees names what it found so far.
+        // The decoder accepted these bytes; a walk that disagrees keeps what it found so far.
       }
-      if (found.size) {
-        const list = [...found].map(([name, ids]) => ({ message: name, fields: [...ids].sort((a, b) => a - b) }));
-        Object.defineProperty(message, UNKNOWN, { value: list });
-      }
+    }
+    const found = noted as Map<string, Set<number>> | undefined; // set by note(), which TypeScript cannot follow
+    if (found) {
+      const list = [...found].map(([name, ids]) => ({ message: name, fields: [...ids].sort((a, b) => a - b) }));
+      Object.defineProperty(message, UNKNOWN, { value: list });
     }
     return message;
   };
   view.toObject = (message: protobuf.Message, options?: protobuf.IConversionOptions): Record<string, unknown> => {
-    const object = toObject(message, options);
+    const object = t.toObject(message, options);
     const unknown = (message as { [UNKNOWN]?: UnknownFields[] })[UNKNOWN];
     if (unknown) Object.defineProperty(object, UNKNOWN, { value: unknown });
     return object;
@@ -386,6 +446,7 @@ export function messageType(name: MessageName): protobuf.Type {
     if (!root) {
       useDecimalLong();
       root = protobuf.parse(PROTO, { keepCase: true }).root.resolveAll() as protobuf.Root;
+      trackDecoding(root);
     }
     t = noteUnknownFields(root.lookupType(name));
     cache.set(name, t);

@@ -98,7 +98,13 @@ export const InspectReportSchema = z.object({
   container: ContainerView.nullable(),
   unlinkedFiles: z.array(z.object({ path: z.string(), holders: z.array(HolderSchema) })),
   undecoded: z.array(
-    z.object({ file: z.string(), reason: z.string(), message: z.string().optional(), fields: z.array(z.number()).optional() }),
+    z.object({
+      file: z.string(),
+      reason: z.string(),
+      size: z.number().optional(),
+      message: z.string().optional(),
+      fields: z.array(z.number()).optional(),
+    }),
   ),
 });
 export type InspectReportData = z.infer<typeof InspectReportSchema>;

@@ -39,7 +39,10 @@ function checkpoint(container: Checkpoint['container'] = { other: [] }): Checkpo
   add(img('core-1.img', common(0x55053847), core(1, 0, 'init')));
   add(img('core-2.img', common(0x55053847), core(2, 3 << 8, 'exited')));
   add(img('core-3.img', common(0x55053847), core(2, 9, 'killed')));
-  return { label: 'test', format: 'directory', layout: 'container', images, pages: new Map(), container, undecoded: [{ file: 'route-9.img', reason: 'raw data (not protobuf), listed only' }] };
+  return { label: 'test', format: 'directory', layout: 'container', images, pages: new Map(), container, undecoded: [
+    { file: 'route-9.img', reason: 'raw data (not protobuf), listed only' },
+    { file: 'tmpfs-dev-7.tar.gz.img', reason: 'raw data (not protobuf), listed only', size: 370 } as Checkpoint['undecoded'][number],
+  ] };
 }
 
 describe('zombie exit status', () => {
@@ -73,7 +76,7 @@ describe('undecoded list', () => {
     expect(InspectReportSchema.parse(r).undecoded).toEqual(r.undecoded);
     const text = renderReport(r);
     expect(text).toContain('unknown fields: pstree.img pstree_entry 9');
-    expect(text).toContain('raw, not protobuf: route-9.img');
+    expect(text).toContain('raw, not protobuf: route-9.img, tmpfs-dev-7.tar.gz.img (370 bytes)');
     expect(text).not.toContain('not decoded:');
   });
 });

@@ -104,6 +104,8 @@ export interface InspectReport {
 export interface UndecodedView {
   file: string;
   reason: string;
+  /** The file's size, where the loader lists a file without decoding it (raw payloads). */
+  size?: number;
   /** For fields the schema lacks: the message type that carried them and their field numbers. */
   message?: string;
   fields?: number[];

@@ -66,7 +66,7 @@ export function renderReport(r: InspectReport, opts: { fds?: boolean } = {}): st
   if (r.stats) lines.push(`CRIU: frozen ${(r.stats['frozen_time'] ?? 0) / 1000} ms, ${r.stats['pages_written'] ?? 0} pages written`);
   const raw = r.undecoded.filter((u) => !u.fields && /^raw\b/.test(u.reason));
   const other = r.undecoded.filter((u) => !u.fields && !raw.includes(u));
-  if (raw.length) lines.push(`raw, not protobuf: ${raw.map((u) => u.file).join(', ')}`);
+  if (raw.length) lines.push(`raw, not protobuf: ${raw.map((u) => (u.size !== undefined ? `${u.file} (${u.size} bytes)` : u.file)).join(', ')}`);
   if (other.length) lines.push(`not decoded: ${other.map((u) => `${u.file} (${u.reason})`).join(', ')}`);
   for (const u of r.undecoded) if (u.fields) lines.push(`unknown fields: ${u.file} ${u.message ?? '?'} ${u.fields.join(', ')}`);
   return lines.join('\n');
