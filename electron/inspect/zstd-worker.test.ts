@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compress } from 'zstd-napi';
+import { StreamByteReader } from '../../shared/archive/byte-reader';
 import { CorruptImageError } from '../../shared/archive/errors';
 import { unzstdFileInWorker } from './zstd-worker';
 
@@ -77,5 +78,33 @@ describe('unzstdFileInWorker', () => {
 
   it('fails cleanly on a missing file', async () => {
     await expect(all(unzstdFileInWorker(path.join(dir, 'missing.zst'), binding))).rejects.toThrow(/missing\.zst/);
+  });
+
+  it('skips at the source: the bytes after a skip are the right ones, whatever the worker had already filled', async () => {
+    const reader = new StreamByteReader(unzstdFileInWorker(file('skip.zst', zst), binding), Number.MAX_SAFE_INTEGER, true);
+    // Skips of every size, from inside the buffered chunk to far past the ring, with reads between them.
+    const plan = [[10, 100], [5, 4096], [3 * 1024 * 1024 + 7, 1000], [9 * 1024 * 1024, 64 * 1024], [1, 1], [6 * 1024 * 1024 - 1, 70_000]];
+    let at = 0;
+    for (const [skip, read] of plan) {
+      await reader.skip(skip!);
+      at += skip!;
+      const got = await reader.readExact(read!);
+      expect(Buffer.compare(got, data.subarray(at, at + read!))).toBe(0);
+      at += read!;
+    }
+    expect(reader.position).toBe(at);
+    await reader.skip(data.length - at);
+    expect((await reader.peek(1)).length).toBe(0);
+    await reader.close();
+  });
+
+  it('says the input ends early when a skip runs past its end', async () => {
+    const reader = new StreamByteReader(unzstdFileInWorker(file('short.zst', zst), binding), Number.MAX_SAFE_INTEGER, true);
+    await reader.readExact(10);
+    await reader.skip(data.length);
+    const err = await reader.peek(1).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CorruptImageError);
+    expect((err as Error).message).toMatch(/ends early/);
+    await reader.close();
   });
 });

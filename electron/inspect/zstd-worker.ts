@@ -1,11 +1,14 @@
 import { Worker } from 'node:worker_threads';
+import type { SkippingSource } from '../../shared/archive/byte-reader';
 import { CorruptImageError } from '../../shared/archive/errors';
 import type { Idle } from '../../shared/archive/source';
 
 // zstd decompression of a whole archive file in a worker thread, so decompressing (about half of `stasis inspect`'s
 // CPU on a checkpoint of hundreds of processes) runs on one core while the main thread decodes images on another.
 // Output goes through a ring of slots in one SharedArrayBuffer: no copies, no allocation per chunk, and the worker
-// stops when the ring is full, so memory stays bounded however far ahead it could run.
+// stops when the ring is full, so memory stays bounded however far ahead it could run. The reader can also have it
+// skip: bytes before a position the main thread sets (page data no view needs) are decompressed and dropped in the
+// worker, never handed over, so the worker runs through them at full speed whatever the main thread is doing.
 
 const SLOT = 1024 * 1024;
 const SLOTS = 4;
@@ -21,6 +24,15 @@ const STOP = 4; // main: stop early (the tar ended, or reading failed)
 const ERROR_LEN = 5;
 const LENGTHS = 8; // SLOTS words: bytes in each slot
 const CONTROL_WORDS = LENGTHS + SLOTS;
+// BigInt64 words after the control block (stream positions exceed 2^32): the skip target (main), the stream's length
+// (worker, on finishing) and each slot's position in the decompressed stream (worker, written before it is published).
+const POSITIONS_AT = CONTROL_WORDS * 4; // a multiple of 8
+const SKIP_TO = 0;
+const TOTAL = 1;
+const STARTS = 2;
+const POSITIONS = STARTS + SLOTS;
+const ERROR_AT = POSITIONS_AT + 8 * POSITIONS;
+const DATA_AT = ERROR_AT + ERROR_BYTES;
 
 const RUNNING = 0;
 const DONE = 1;
@@ -37,14 +49,16 @@ const { workerData } = require('node:worker_threads');
 const fs = require('node:fs');
 const { file, binding, shared, constants: K } = workerData;
 const ctrl = new Int32Array(shared, 0, K.CONTROL_WORDS);
-const data = new Uint8Array(shared, K.CONTROL_WORDS * 4 + K.ERROR_BYTES);
-const errorBytes = new Uint8Array(shared, K.CONTROL_WORDS * 4, K.ERROR_BYTES);
+const positions = new BigInt64Array(shared, K.POSITIONS_AT, K.POSITIONS);
+const data = new Uint8Array(shared, K.DATA_AT);
+const errorBytes = new Uint8Array(shared, K.ERROR_AT, K.ERROR_BYTES);
 function finish(state, message) {
   if (message) {
     const bytes = Buffer.from(String(message)).subarray(0, K.ERROR_BYTES);
     errorBytes.set(bytes);
     Atomics.store(ctrl, K.ERROR_LEN, bytes.length);
   }
+  Atomics.store(positions, K.TOTAL, BigInt(produced));
   Atomics.store(ctrl, K.STATE, state);
   Atomics.add(ctrl, K.EVENTS, 1);
   Atomics.notify(ctrl, K.EVENTS);
@@ -59,8 +73,17 @@ function slotFree() {
     Atomics.wait(ctrl, K.RELEASED, released);
   }
 }
-function publish(produced) {
-  Atomics.store(ctrl, K.LENGTHS + (written % K.SLOTS), produced);
+// Position in the decompressed stream of the next byte produced.
+let produced = 0;
+function publish(length) {
+  const start = produced;
+  produced += length;
+  // What lies before the skip target is dropped here: an all-skipped slot is not published (the next output reuses it).
+  const skip = Math.min(length, Math.max(0, Number(Atomics.load(positions, K.SKIP_TO)) - start));
+  if (skip === length) return;
+  if (skip > 0) slot().copyWithin(0, skip, length);
+  Atomics.store(positions, K.STARTS + (written % K.SLOTS), BigInt(start + skip));
+  Atomics.store(ctrl, K.LENGTHS + (written % K.SLOTS), length - skip);
   written++;
   Atomics.store(ctrl, K.WRITTEN, written);
   Atomics.add(ctrl, K.EVENTS, 1);
@@ -144,9 +167,12 @@ interface WorkerRun {
 }
 
 function startWorker(file: string, binding: string): WorkerRun {
-  const shared = new SharedArrayBuffer(CONTROL_WORDS * 4 + ERROR_BYTES + SLOTS * SLOT);
+  const shared = new SharedArrayBuffer(DATA_AT + SLOTS * SLOT);
   const ctrl = new Int32Array(shared, 0, CONTROL_WORDS);
-  const constants = { SLOT, SLOTS, IN_CHUNK, ERROR_BYTES, WRITTEN, RELEASED, EVENTS, STATE, STOP, ERROR_LEN, LENGTHS, CONTROL_WORDS, RUNNING, DONE, CORRUPT, TRUNCATED, FAILED };
+  const constants = {
+    SLOT, SLOTS, IN_CHUNK, ERROR_BYTES, WRITTEN, RELEASED, EVENTS, STATE, STOP, ERROR_LEN, LENGTHS, CONTROL_WORDS,
+    POSITIONS_AT, SKIP_TO, TOTAL, STARTS, POSITIONS, ERROR_AT, DATA_AT, RUNNING, DONE, CORRUPT, TRUNCATED, FAILED,
+  };
   const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, binding, shared, constants } });
   const run: WorkerRun = { file, binding, shared, ctrl, worker, exited: false, exit: Promise.resolve() };
   run.exit = new Promise<void>((resolve) => {
@@ -197,46 +223,76 @@ export async function discardPrestartedZstdWorker(): Promise<void> {
  * `binding` is the resolved path of zstd-napi's binding.js. `idle`, when given, is called instead of waiting while no
  * chunk is ready (the worker is busy filling the ring): the caller's deferred work runs then, until a chunk is ready, so
  * the ring is drained as soon as it has something and the worker never waits for room; it returns false when it has
- * nothing left to do.
+ * nothing left to do. skip(n), called between chunks, drops the next n bytes (StreamByteReader calls it for skips past
+ * what it holds): the worker drops them as it produces them, and slots already filled are passed over here.
  */
-export async function* unzstdFileInWorker(file: string, binding: string, idle?: Idle): AsyncIterable<Uint8Array> {
-  let run: WorkerRun;
-  if (prestarted && prestarted.file === file && prestarted.binding === binding) {
-    run = prestarted;
-    prestarted = undefined;
-    run.worker.ref();
-  } else {
-    run = startWorker(file, binding);
-  }
-  const { shared, ctrl } = run;
-  const data = new Uint8Array(shared, CONTROL_WORDS * 4 + ERROR_BYTES);
-  let read = 0;
-  const chunkReady = (): boolean => Atomics.load(ctrl, WRITTEN) > read || Atomics.load(ctrl, STATE) !== RUNNING;
-  try {
-    for (;;) {
-      const events = Atomics.load(ctrl, EVENTS);
-      if (Atomics.load(ctrl, WRITTEN) > read) {
-        const at = (read % SLOTS) * SLOT;
-        yield data.subarray(at, at + Atomics.load(ctrl, LENGTHS + (read % SLOTS)));
-        read++;
-        Atomics.store(ctrl, RELEASED, read);
-        Atomics.notify(ctrl, RELEASED);
-        continue;
-      }
-      const state = Atomics.load(ctrl, STATE);
-      if (state === DONE) return;
-      if (state !== RUNNING) {
-        const message = new TextDecoder().decode(new Uint8Array(shared, CONTROL_WORDS * 4, Atomics.load(ctrl, ERROR_LEN)));
-        if (state === CORRUPT) throw new CorruptImageError('the zstd stream is corrupt', message);
-        if (state === TRUNCATED) throw new CorruptImageError('the zstd stream ends in the middle of a frame (truncated archive)');
-        throw new Error(`reading ${file} failed: ${message}`);
-      }
-      if (run.exited) throw run.crash ?? new Error(`the zstd worker for ${file} stopped unexpectedly`);
-      if (idle?.(chunkReady)) continue;
-      const wait = waitAsync(ctrl, EVENTS, events);
-      if (wait.async) await wait.value;
+export function unzstdFileInWorker(file: string, binding: string, idle?: Idle): SkippingSource {
+  // Position of the first byte not yet yielded or passed over, and the skip target (never behind it once reached).
+  let next = 0;
+  let target = 0;
+  // Its body (and so the worker, unless prestarted) starts on the first next().
+  const generator = chunks();
+  return {
+    skip(n) {
+      target = Math.max(target, next) + n;
+    },
+    [Symbol.asyncIterator]: () => generator,
+  };
+
+  async function* chunks(): AsyncGenerator<Uint8Array> {
+    let run: WorkerRun;
+    if (prestarted && prestarted.file === file && prestarted.binding === binding) {
+      run = prestarted;
+      prestarted = undefined;
+      run.worker.ref();
+    } else {
+      run = startWorker(file, binding);
     }
-  } finally {
-    await stopWorker(run);
+    const { shared, ctrl } = run;
+    const positions = new BigInt64Array(shared, POSITIONS_AT, POSITIONS);
+    const data = new Uint8Array(shared, DATA_AT);
+    let read = 0;
+    let requested = 0;
+    const chunkReady = (): boolean => Atomics.load(ctrl, WRITTEN) > read || Atomics.load(ctrl, STATE) !== RUNNING;
+    try {
+      for (;;) {
+        const events = Atomics.load(ctrl, EVENTS);
+        if (Atomics.load(ctrl, WRITTEN) > read) {
+          const i = read % SLOTS;
+          const start = Number(Atomics.load(positions, STARTS + i));
+          const length = Atomics.load(ctrl, LENGTHS + i);
+          const from = Math.min(length, Math.max(0, target - start));
+          next = start + length;
+          if (from < length) yield data.subarray(i * SLOT + from, i * SLOT + length);
+          read++;
+          Atomics.store(ctrl, RELEASED, read);
+          Atomics.notify(ctrl, RELEASED);
+          continue;
+        }
+        if (target > next && target !== requested) {
+          // Tell the worker: it drops what it produces before the target. Slots it filled before are passed over above.
+          Atomics.store(positions, SKIP_TO, BigInt(target));
+          requested = target;
+        }
+        const state = Atomics.load(ctrl, STATE);
+        if (state === DONE) {
+          const total = Number(Atomics.load(positions, TOTAL));
+          if (target > total) throw new CorruptImageError(`input ends early: ${target - total} bytes missing at offset ${total}`);
+          return;
+        }
+        if (state !== RUNNING) {
+          const message = new TextDecoder().decode(new Uint8Array(shared, ERROR_AT, Atomics.load(ctrl, ERROR_LEN)));
+          if (state === CORRUPT) throw new CorruptImageError('the zstd stream is corrupt', message);
+          if (state === TRUNCATED) throw new CorruptImageError('the zstd stream ends in the middle of a frame (truncated archive)');
+          throw new Error(`reading ${file} failed: ${message}`);
+        }
+        if (run.exited) throw run.crash ?? new Error(`the zstd worker for ${file} stopped unexpectedly`);
+        if (idle?.(chunkReady)) continue;
+        const wait = waitAsync(ctrl, EVENTS, events);
+        if (wait.async) await wait.value;
+      }
+    } finally {
+      await stopWorker(run);
+    }
   }
 }

@@ -26,6 +26,11 @@ export interface ByteReader {
 
 const EMPTY: Uint8Array = new Uint8Array(0);
 
+/** A chunk source that can drop its next n bytes without yielding them (called only between chunks). */
+export interface SkippingSource extends AsyncIterable<Uint8Array> {
+  skip(n: number): void;
+}
+
 function concat(parts: Uint8Array[], total: number): Uint8Array {
   const out = new Uint8Array(total);
   let at = 0;
@@ -47,6 +52,8 @@ export class StreamByteReader implements ByteReader {
   private readonly it: AsyncIterator<Uint8Array>;
   /** The newest chunk when the source will overwrite it on its next yield; nothing handed out may point into it. */
   private borrowed: Uint8Array | undefined;
+  /** The source's own skip, when it has one (a decompressor that can drop output before handing it over). */
+  private readonly skipper: SkippingSource | undefined;
 
   /**
    * maxBytes caps how much this stream may yield in total: the decompression-bomb guard. With `reusesChunks` the
@@ -60,6 +67,8 @@ export class StreamByteReader implements ByteReader {
     private readonly reusesChunks = false,
   ) {
     this.it = source[Symbol.asyncIterator]();
+    const skipper = source as Partial<SkippingSource>;
+    if (typeof skipper.skip === 'function') this.skipper = source as SkippingSource;
   }
 
   private async pull(): Promise<boolean> {
@@ -166,7 +175,17 @@ export class StreamByteReader implements ByteReader {
   }
 
   async skip(n: number): Promise<void> {
-    await this.forEach(n, () => undefined);
+    if (!this.skipper || this.done || n <= this.buffered) return this.forEach(n, () => undefined);
+    // Past what is buffered the source drops the bytes itself; they count against the cap all the same. A skip past
+    // the end surfaces from the source as input ending early.
+    const rest = n - this.buffered;
+    if (this.buffered > 0) this.consume(this.buffered);
+    this.pulled += rest;
+    if (this.pulled > this.maxBytes) {
+      throw new CorruptImageError(`input expands past the ${this.maxBytes}-byte cap (a decompression bomb or a larger checkpoint than allowed)`);
+    }
+    this.position += rest;
+    this.skipper.skip(rest);
   }
 
   /** Stops reading: the source is told it will not be asked again (so it can close its file). */
