@@ -65,7 +65,7 @@ test('an SSH host: test the connection, see its containers, checkpoint, compare,
   await page.getByRole('button', { name: /^stasis-b / }).click();
   await page.getByRole('table', { name: 'Checkpoints' }).getByRole('button', { name: `Look inside ${secondId}` }).click();
   const tree = page.getByRole('tree', { name: 'Process tree' });
-  await expect(tree.getByRole('treeitem').filter({ has: page.locator('.comm', { hasText: /^sh$/ }) })).toBeVisible({ timeout: 60_000 });
+  await expect(tree.getByRole('treeitem').filter({ has: page.locator('.comm', { hasText: /^sh$/ }) }).first()).toBeVisible({ timeout: 60_000 });
   await expect(page.getByRole('tab', { name: /Mounts/ })).toBeVisible();
   await page.screenshot({ path: 'e2e/artifacts/ssh-look-inside.png', fullPage: true });
   await page.getByRole('button', { name: /^stasis-b / }).click();
