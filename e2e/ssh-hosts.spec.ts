@@ -17,6 +17,11 @@ test.beforeAll(() => {
 
 test.afterAll(() => {
   onB('podman', 'rm', '-f', '-t', '0', name);
+  // A failed run must not leave its checkpoints behind on the host.
+  const listed = execFileSync(process.execPath, ['bin/stasis.mjs', 'checkpoints', '--host', 'stasis-b', '--json', '--ssh-config', SSH_CONFIG], { encoding: 'utf8' });
+  for (const c of JSON.parse(listed) as { id: string; container: { name: string } }[]) {
+    if (c.container.name === name) execFileSync(process.execPath, ['bin/stasis.mjs', 'rm', 'stasis-b', c.id, '--ssh-config', SSH_CONFIG]);
+  }
 });
 
 test('an SSH host: test the connection, see its containers, checkpoint, compare, look inside and delete', async ({ page, stasis }) => {
@@ -55,7 +60,7 @@ test('an SSH host: test the connection, see its containers, checkpoint, compare,
   await page.getByRole('button', { name: `Checkpoint ${name}` }).click();
   await page.getByRole('dialog', { name: `Checkpoint ${name}` }).getByLabel('Note').fill('second');
   await page.getByRole('dialog', { name: `Checkpoint ${name}` }).getByRole('button', { name: 'Checkpoint' }).click();
-  const second = page.getByRole('table', { name: 'Checkpoints' }).getByRole('row').filter({ hasText: 'second' });
+  const second = page.getByRole('table', { name: 'Checkpoints' }).getByRole('row', { name: new RegExp(name) }).filter({ hasText: 'second' });
   await expect(second).toBeVisible({ timeout: 120_000 });
   const secondId = (await second.locator('.mono').first().textContent())!.trim();
   await second.getByRole('button', { name: `Compare ${secondId} with the one before` }).click();
