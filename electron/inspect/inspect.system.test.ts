@@ -81,11 +81,15 @@ function checkZoo(r: InspectReport): void {
   expect(r.stats?.['pages_written']).toBeGreaterThan(0);
 }
 
-/** The workload's System V objects: variables and shared memory decoded (and compared with crit above). */
+/** The workload's System V objects: variables, shared memory, semaphores and queues decoded (and compared with crit above). */
 function checkIpc(cp: Checkpoint): void {
   const kinds = new Map([...cp.images.values()].map((i) => [i.kind, i]));
   expect(kinds.get('IPC_VAR')?.entries[0]).toMatchObject({ msg_ctlmni: expect.any(Number) });
   expect(kinds.get('IPCNS_SHM')?.entries).toEqual([expect.objectContaining({ desc: expect.objectContaining({ key: 0x5354, mode: 0o600 }), size: '65536', in_pagemaps: true })]);
+  // fd-zoo.py: semget(0x5355, 3) and msgget(0x5356) with one 12-byte message queued.
+  expect(kinds.get('IPCNS_SEM')?.entries).toEqual([expect.objectContaining({ desc: expect.objectContaining({ key: 0x5355, mode: 0o600 }), nsems: 3 })]);
+  expect(kinds.get('IPCNS_MSG')?.entries).toEqual([expect.objectContaining({ desc: expect.objectContaining({ key: 0x5356, mode: 0o600 }), qnum: 1 })]);
+  expect(kinds.get('IPCNS_MSG')?.undecoded).toBeUndefined();
 }
 
 describeSystem('checkpoint reader against real CRIU and crit', ['root', 'criu', 'crit', 'podman'], () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_LIMITS } from '../archive/errors';
+import { CorruptImageError, DEFAULT_LIMITS } from '../archive/errors';
 import { decodeImage } from './image';
 import { IMG_COMMON_MAGIC } from './magic';
 import { messageType, unknownFieldsOf, type MessageName } from './schemas';
@@ -108,5 +108,80 @@ describe('fields the schema lacks', () => {
     const img = decodeImage('pstree.img', image(PSTREE, [odd, plain]), DEFAULT_LIMITS);
     expect(unknownFieldsOf(img.entries[0]!)).toEqual([{ message: 'pstree_entry', fields: [9] }]);
     expect(unknownFieldsOf(img.entries[1]!)).toBeUndefined();
+  });
+});
+
+describe('System V semaphore sets and message queues (records followed by raw payloads)', () => {
+  const SEM = 0x59573019;
+  const MSG = 0x55453737;
+  const desc = { key: 0x5355, uid: 0, gid: 0, cuid: 0, cgid: 0, mode: 0o600, id: 0 };
+
+  /** The image header, then `parts` as given: a record is passed through `rec`, raw payload bytes as plain arrays. */
+  function raw(kindMagic: number, ...parts: number[][]): Uint8Array {
+    return Uint8Array.from([...le32(IMG_COMMON_MAGIC), ...le32(kindMagic), ...parts.flat()]);
+  }
+  function rec(name: MessageName, value: Record<string, unknown>): number[] {
+    const bytes = encode(name, value);
+    return [...le32(bytes.length), ...bytes];
+  }
+
+  it('skips nsems u16 values padded to 8 bytes after each semaphore set', () => {
+    // 3 semaphores: 6 bytes of values + 2 of padding; 4 semaphores: exactly 8; 0 semaphores: nothing.
+    const bytes = raw(SEM, rec('ipc_sem_entry', { desc, nsems: 3 }), [1, 0, 2, 0, 3, 0, 0, 0],
+      rec('ipc_sem_entry', { desc: { ...desc, id: 1 }, nsems: 4 }), [0, 0, 0, 0, 0, 0, 0, 0],
+      rec('ipc_sem_entry', { desc: { ...desc, id: 2 }, nsems: 0 }));
+    const img = decodeImage('ipcns-sem-11.img', bytes, DEFAULT_LIMITS);
+    expect(img.undecoded).toBeUndefined();
+    expect(img.kind).toBe('IPCNS_SEM');
+    expect(img.entries).toEqual([{ desc, nsems: 3 }, { desc: { ...desc, id: 1 }, nsems: 4 }, { desc: { ...desc, id: 2 }, nsems: 0 }]);
+    expect(img.extraBytes).toBe(16);
+  });
+
+  it('rejects semaphore values cut short or claimed beyond the image', () => {
+    const cut = raw(SEM, rec('ipc_sem_entry', { desc, nsems: 3 }), [1, 0, 2, 0, 3, 0]); // padding missing
+    expect(() => decodeImage('ipcns-sem-11.img', cut, DEFAULT_LIMITS)).toThrow(CorruptImageError);
+    const huge = raw(SEM, rec('ipc_sem_entry', { desc, nsems: 0xffffffff }), [0, 0, 0, 0, 0, 0, 0, 0]);
+    expect(() => decodeImage('ipcns-sem-11.img', huge, DEFAULT_LIMITS)).toThrow(/runs past the end/);
+  });
+
+  const text = [...new TextEncoder().encode('hello queue'), 0]; // 12 bytes, padded to 16
+
+  it('skips qnum messages (length, ipc_msg record, text padded to 8) after each queue', () => {
+    const bytes = raw(MSG, rec('ipc_msg_entry', { desc, qbytes: 16384, qnum: 2 }),
+      rec('ipc_msg', { mtype: 1, msize: 12 }), [...text, 0, 0, 0, 0],
+      rec('ipc_msg', { mtype: 7, msize: 0 }),
+      rec('ipc_msg_entry', { desc: { ...desc, id: 1 }, qbytes: 16384, qnum: 0 }));
+    const img = decodeImage('ipcns-msg-11.img', bytes, DEFAULT_LIMITS);
+    expect(img.undecoded).toBeUndefined();
+    expect(img.kind).toBe('IPCNS_MSG');
+    expect(img.entries).toEqual([{ desc, qbytes: 16384, qnum: 2 }, { desc: { ...desc, id: 1 }, qbytes: 16384, qnum: 0 }]);
+    const headers = rec('ipc_msg', { mtype: 1, msize: 12 }).length + rec('ipc_msg', { mtype: 7, msize: 0 }).length;
+    expect(img.extraBytes).toBe(headers + 16);
+  });
+
+  it('rejects queues whose messages are missing, truncated, oversized or not protobuf', () => {
+    const entry = rec('ipc_msg_entry', { desc, qbytes: 16384, qnum: 1 });
+    const msg = rec('ipc_msg', { mtype: 1, msize: 12 });
+    const cases: Array<[string, Uint8Array, RegExp]> = [
+      ['no message at all', raw(MSG, entry), /claims 1 messages/],
+      ['half a length', raw(MSG, entry, [5, 0]), /claims 1 messages/],
+      ['header cut short', raw(MSG, entry, msg.slice(0, msg.length - 1)), /truncated message header/],
+      ['text cut short', raw(MSG, entry, msg, text), /runs past the end/],
+      ['text size beyond the image', raw(MSG, entry, rec('ipc_msg', { mtype: 1, msize: 0xffffffff }), text), /runs past the end/],
+      ['header length beyond the cap', raw(MSG, entry, le32(0xfffffff0)), /cap/],
+      ['header not protobuf', raw(MSG, entry, [...le32(2), 0xff, 0xff], [0, 0, 0, 0, 0, 0, 0, 0]), /not valid protobuf/],
+    ];
+    for (const [what, bytes, message] of cases) {
+      expect(() => decodeImage('ipcns-msg-11.img', bytes, DEFAULT_LIMITS), what).toThrow(CorruptImageError);
+      expect(() => decodeImage('ipcns-msg-11.img', bytes, DEFAULT_LIMITS), what).toThrow(message);
+    }
+  });
+
+  it('ends a huge claimed queue as soon as the image runs out, without looping over the count', () => {
+    // Zero-length headers make each message 4 bytes; qnum 2^32-1 over 4 KiB of them must fail fast, not spin.
+    const bytes = raw(MSG, rec('ipc_msg_entry', { desc, qbytes: 0, qnum: 0xffffffff }), new Array<number>(4096).fill(0));
+    const started = Date.now();
+    expect(() => decodeImage('ipcns-msg-11.img', bytes, DEFAULT_LIMITS)).toThrow(/claims 4294967295 messages, image ends after 1024/);
+    expect(Date.now() - started).toBeLessThan(1000);
   });
 });

@@ -63,6 +63,11 @@ function extraAfter(layout: ImageKind['layout'], entry: Entry): number {
   }
 }
 
+/** CRIU pads System V semaphore values and message texts to 8 bytes (round_up(…, sizeof(u64)) in criu/ipc_ns.c). */
+function roundUp8(n: number): number {
+  return Math.ceil(n / 8) * 8;
+}
+
 /**
  * Decodes one CRIU image held in memory. `totalSize` is the file's real size when only its head was read (ghost
  * files carry whole file contents after their first record; Stasis reads just the record).
@@ -139,13 +144,37 @@ export class ImageDecoder {
         this.extraBytes = this.totalSize - at;
         return this.finish();
       }
-      const extra = extraAfter(kind.layout, entry);
+      const extra = kind.layout === 'ipc-msg' ? this.skipMessages(entry, at) : kind.layout === 'ipc-sem' ? roundUp8(num(entry['nsems']) * 2) : extraAfter(kind.layout, entry);
       if (extra > bytes.length - at) throw new CorruptImageError(`${file}: record payload of ${extra} bytes runs past the end of the image`);
       at += extra;
       this.extraBytes += extra;
     }
     this.at = at;
     return at < bytes.length ? undefined : this.finish();
+  }
+
+  /**
+   * Bytes taken by the messages queued after an ipc_msg_entry at `from`: `qnum` times (u32 length, ipc_msg record,
+   * msize bytes of text padded to 8). Every length is checked before use, so a corrupt count or size ends in a
+   * CorruptImageError; each message takes at least 4 bytes, so a huge qnum runs out of image quickly instead of looping.
+   */
+  private skipMessages(entry: Entry, from: number): number {
+    const { file, bytes, limits } = this;
+    const qnum = num(entry['qnum']);
+    let at = from;
+    for (let i = 0; i < qnum; i++) {
+      if (bytes.length - at < 4) throw new CorruptImageError(`${file}: queue claims ${qnum} messages, image ends after ${i}`);
+      const size = u32(bytes, at);
+      at += 4;
+      if (size > limits.maxEntryBytes) throw new CorruptImageError(`${file}: a message header claims ${size} bytes, more than the ${limits.maxEntryBytes}-byte cap`);
+      if (size > bytes.length - at) throw new CorruptImageError(`${file}: truncated message header at byte ${at - 4} (needs ${size} bytes, ${bytes.length - at} left)`);
+      const msg = decodeMessage(file, 'ipc_msg', bytes.subarray(at, at + size));
+      at += size;
+      const text = roundUp8(num(msg['msize']));
+      if (text > bytes.length - at) throw new CorruptImageError(`${file}: message text of ${text} bytes runs past the end of the image`);
+      at += text;
+    }
+    return at - from;
   }
 
   /** The first record, decoding only as far as it (an image without records: undefined). */

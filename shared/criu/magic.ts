@@ -14,7 +14,9 @@ export type Layout =
   | 'pipe-data' // each entry is followed by `bytes` of queued data
   | 'sk-queues' // each entry is followed by `length` bytes of packet data
   | 'tcp-stream' // one entry followed by inq_len + outq_len bytes
-  | 'bpfmap-data'; // each entry is followed by keys_bytes + values_bytes
+  | 'bpfmap-data' // each entry is followed by keys_bytes + values_bytes
+  | 'ipc-sem' // each entry is followed by nsems u16 values, padded to 8 bytes
+  | 'ipc-msg'; // each entry is followed by qnum (u32 length, ipc_msg, msize bytes padded to 8)
 
 export interface ImageKind {
   /** crit's name for the magic. */
@@ -48,8 +50,8 @@ const KINDS: Array<[number, string, MessageName | undefined, Layout?]> = [
   [0x53115007, 'IPC_VAR', 'ipc_var_entry'],
   // Segment contents live in pagemap-shmem/pages images (in_pagemaps, CRIU 3.x and later), not after the entry.
   [0x46283044, 'IPCNS_SHM', 'ipc_shm_entry'],
-  [0x55453737, 'IPCNS_MSG', undefined],
-  [0x59573019, 'IPCNS_SEM', undefined],
+  [0x55453737, 'IPCNS_MSG', 'ipc_msg_entry', 'ipc-msg'],
+  [0x59573019, 'IPCNS_SEM', 'ipc_sem_entry', 'ipc-sem'],
   [0x50363636, 'REG_FILES', 'reg_file_entry'],
   [0x59255641, 'EXT_FILES', 'ext_file_entry'],
   [0x51403912, 'FS', 'fs_entry'],

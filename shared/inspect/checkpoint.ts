@@ -37,8 +37,8 @@ export interface Checkpoint {
   images: Map<string, DecodedImage>;
   pages: Map<string, PagesFile>;
   container: ContainerFiles;
-  /** Files and records Stasis recognised but did not decode, with the reason. */
-  undecoded: Array<{ file: string; reason: string }>;
+  /** Files and records Stasis recognised but did not decode, with the reason; raw files listed unread carry their size. */
+  undecoded: Array<{ file: string; reason: string; size?: number }>;
 }
 
 /** Which byte ranges of a pages file a view needs, decided from the images seen so far. */
@@ -126,7 +126,7 @@ export async function loadCheckpoint(source: CheckpointSource, options: LoadOpti
         return;
       }
       if (/^tmpfs-(dev-)?\d+\.tar\.gz\.img$/.test(name) || /^(ifaddr|route6?|rule|ip6?tables|nftables)-\d+\.img$/.test(name)) {
-        cp.undecoded.push({ file: name, reason: 'raw data (not protobuf), listed only' });
+        cp.undecoded.push({ file: name, reason: 'raw data (not protobuf), listed only', size: file.size });
         return;
       }
       const ghost = name.startsWith('ghost-file-');

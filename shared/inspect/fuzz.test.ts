@@ -61,6 +61,13 @@ function tar(files: Array<[string, Uint8Array] | [string, Uint8Array, string, st
   return cat(parts);
 }
 
+/** A message queue image: one queue holding one 5-byte message, its text padded to 8 as CRIU writes it. */
+function ipcMsgImage(): Uint8Array {
+  const queue = image(0x55453737, 'ipc_msg_entry', [{ desc: { key: 0x5356, mode: 0o600, id: 0 }, qbytes: 16384, qnum: 1 }]);
+  const msg = image(0, 'ipc_msg', [{ mtype: 1, msize: 5 }]).subarray(8); // just the length-prefixed record
+  return cat([queue, msg, Uint8Array.from([104, 101, 108, 108, 111, 0, 0, 0])]);
+}
+
 const GOOD_FILES: Array<[string, Uint8Array]> = [
   ['checkpoint/inventory.img', image(INVENTORY_MAGIC, 'inventory_entry', [{ img_version: 2, fdinfo_per_id: true }])],
   ['checkpoint/pstree.img', image(0x50273030, 'pstree_entry', [{ pid: 1, ppid: 0, pgid: 1, sid: 1, threads: [1] }])],
@@ -69,6 +76,8 @@ const GOOD_FILES: Array<[string, Uint8Array]> = [
   ['checkpoint/files.img', image(0x56303138, 'file_entry', [{ type: 1, id: 1, reg: { id: 1, flags: 2, pos: 0, name: '/dev/null' } }])],
   ['checkpoint/pagemap-1.img', image(0x56084025, 'pagemap_entry', [{ vaddr: 0 }, { vaddr: 0x400000, nr_pages: 1, flags: 4 }].map((e, i) => (i === 0 ? { pages_id: 1 } : e)) as object[])],
   ['checkpoint/pages-1.img', new Uint8Array(4096).fill(0x41)],
+  ['checkpoint/ipcns-msg-11.img', ipcMsgImage()],
+  ['checkpoint/route-9.img', new Uint8Array(37)],
   ['config.dump', new TextEncoder().encode(JSON.stringify({ name: 'c', rootfsImageName: 'img' }))],
 ];
 const GOOD = tar(GOOD_FILES);
@@ -94,6 +103,17 @@ function rng(seed: number): () => number {
     return s / 2 ** 32;
   };
 }
+
+describe('synthetic archive', () => {
+  it('decodes a message queue with its queued message skipped, and lists raw files with their size', async () => {
+    const source = await archiveSource({ label: 'good', open: async function* () { yield GOOD; } }, LIMITS);
+    const cp = await loadCheckpoint(source, { limits: LIMITS });
+    const msg = cp.images.get('ipcns-msg-11.img');
+    expect(msg?.undecoded).toBeUndefined();
+    expect(msg?.entries).toEqual([expect.objectContaining({ qnum: 1 })]);
+    expect(cp.undecoded).toContainEqual({ file: 'route-9.img', reason: 'raw data (not protobuf), listed only', size: 37 });
+  });
+});
 
 describe('reader on hostile input', () => {
   it('reads the well-formed synthetic archive, plain and gzipped', async () => {

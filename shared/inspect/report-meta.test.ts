@@ -41,7 +41,7 @@ function checkpoint(container: Checkpoint['container'] = { other: [] }): Checkpo
   add(img('core-3.img', common(0x55053847), core(2, 9, 'killed')));
   return { label: 'test', format: 'directory', layout: 'container', images, pages: new Map(), container, undecoded: [
     { file: 'route-9.img', reason: 'raw data (not protobuf), listed only' },
-    { file: 'tmpfs-dev-7.tar.gz.img', reason: 'raw data (not protobuf), listed only', size: 370 } as Checkpoint['undecoded'][number],
+    { file: 'tmpfs-dev-7.tar.gz.img', reason: 'raw data (not protobuf), listed only', size: 370 },
   ] };
 }
 
