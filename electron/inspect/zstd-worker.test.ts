@@ -34,13 +34,7 @@ async function all(chunks: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
   // Copies: each chunk is a view of the ring, reused after the next is asked for.
   for await (const c of chunks) parts.push(c.slice());
-  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return Buffer.concat(parts);
 }
 
 describe('unzstdFileInWorker', () => {
