@@ -1,5 +1,5 @@
 import os from 'node:os';
-import type { StasisHandlers } from '../../shared/api/contract';
+import type { MemSource, StasisHandlers } from '../../shared/api/contract';
 import type { EmitEvent } from '../../shared/api/dispatch';
 import { StasisError } from '../../shared/api/errors';
 import type { HostCapabilities, HostSummary } from '../../shared/domain/host';
@@ -8,9 +8,11 @@ import { localExec } from './exec';
 import { probeHost } from './host-probe';
 import { HostRegistry } from './host-registry';
 import { HostStore, defaultHostsFile } from './host-store';
-import { diffPaths, diffStored, inspectPath, inspectStored } from './image-service';
+import { checkedPath, diffPaths, diffStored, inspectPath, inspectStored } from './image-service';
+import { fileOpener, memDumpResult, memSearchResult, type CheckpointOpener } from './memory-service';
 import type { SecretVault } from './secret-vault';
 import { defaultSshConfigPath, listSshConfigHosts } from './ssh-config';
+import { storedOpener } from './stored-memory';
 import { STASIS_VERSION } from './version';
 
 export interface AppServicesOptions {
@@ -66,6 +68,9 @@ export function createAppServices(options: AppServicesOptions) {
     ...(options.emit ? { emit: options.emit } : {}),
   });
 
+  const memorySource = async (source: MemSource): Promise<CheckpointOpener> =>
+    'path' in source ? fileOpener(checkedPath(source.path)) : storedOpener(await hosts.helperFor(source.hostId), source.hostId, source.checkpointId);
+
   const handlers: StasisHandlers<CallContext> = {
     app: {
       info: async () => ({ name: 'Stasis', version: STASIS_VERSION, mode: options.mode, platform: `${process.platform}-${process.arch}` }),
@@ -103,6 +108,8 @@ export function createAppServices(options: AppServicesOptions) {
     images: {
       inspectFile: async ({ path }) => inspectPath(path),
       diffFiles: async ({ a, b }) => diffPaths(a, b),
+      memSearch: async ({ source, ...input }) => memSearchResult(await memorySource(source), input),
+      memDump: async ({ source, ...input }) => memDumpResult(await memorySource(source), input),
     },
   };
 

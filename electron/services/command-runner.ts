@@ -18,9 +18,33 @@ export interface RunResult {
   timedOut?: boolean;
 }
 
+/** A running program whose stdout is read as bytes, at the reader's pace. */
+export interface ByteStream {
+  /** stdout as it arrives; iterate once. Breaking off the loop does not stop the program: call stop(). */
+  stdout: AsyncIterable<Uint8Array>;
+  /** The exit code and stderr (stdout is not collected), once the program has ended. */
+  done: Promise<RunResult>;
+  stop(): void;
+}
+
 /** Runs one program with an argument list somewhere: on this computer or on an SSH host. */
 export interface CommandRunner {
   run(argv: readonly string[], options?: RunOptions): Promise<RunResult>;
+  /** For output too large to collect (a checkpoint archive); runners without it cannot stream. */
+  stream?(argv: readonly string[], options?: { timeoutMs?: number }): Promise<ByteStream>;
+}
+
+/** Collects a stream's stderr, bounded. */
+export function boundedText(max = 1_000_000): { push(d: Buffer | string): void; readonly text: string } {
+  let text = '';
+  return {
+    push(d) {
+      if (text.length < max) text += String(d);
+    },
+    get text() {
+      return text;
+    },
+  };
 }
 
 const MAX_OUTPUT = 32 * 1024 * 1024;
@@ -77,6 +101,31 @@ export const localRunner: CommandRunner = {
       child.stdin.on('error', () => {});
       child.stdin.end(options.input ?? '');
     });
+  },
+  async stream(argv, options = {}) {
+    const [file, ...args] = argv;
+    if (!file) throw new Error('localRunner: empty argv');
+    const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
+    const stderr = boundedText();
+    child.stderr.on('data', (d: Buffer) => stderr.push(d));
+    let timedOut = false;
+    const timer = options.timeoutMs
+      ? setTimeout(() => {
+          timedOut = true;
+          child.kill('SIGKILL');
+        }, options.timeoutMs)
+      : undefined;
+    const done = new Promise<RunResult>((resolve) => {
+      child.on('error', (err: NodeJS.ErrnoException) => {
+        if (timer) clearTimeout(timer);
+        resolve({ code: null, stdout: '', stderr: err.message, notFound: err.code === 'ENOENT' });
+      });
+      child.on('close', (code) => {
+        if (timer) clearTimeout(timer);
+        resolve(timedOut ? { code: null, stdout: '', stderr: stderr.text, timedOut } : { code, stdout: '', stderr: stderr.text });
+      });
+    });
+    return { stdout: child.stdout, done, stop: () => child.kill('SIGTERM') };
   },
 };
 

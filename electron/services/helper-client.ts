@@ -12,6 +12,13 @@ export interface HelperCallOptions {
   timeoutMs?: number;
 }
 
+export interface HelperByteStream {
+  /** The verb's stdout; throws at the end when the helper did not finish cleanly. */
+  bytes: AsyncIterable<Uint8Array>;
+  /** Ends the helper early (the reader has what it needs, or gave up). */
+  stop(): void;
+}
+
 export interface HelperTarget {
   hostId: string;
   /** Words for messages: "this computer", "stasis-a". */
@@ -69,6 +76,42 @@ export class HelperClient {
       );
     }
     return { argv: ['pkexec', installed], via: 'pkexec' };
+  }
+
+  /**
+   * Runs a verb whose stdout is raw bytes (`send`: a tar stream). Before the verb starts streaming it answers in JSON
+   * lines like any other, so output that opens with "{" is its refusal, turned into the same StasisError as call()'s.
+   */
+  async stream(verb: string, args: readonly string[] = [], options: { timeoutMs?: number } = {}): Promise<HelperByteStream> {
+    const { runner, where } = this.target;
+    if (!runner.stream) throw new StasisError('not-supported', `Stasis cannot stream data from ${where}.`);
+    const { argv } = await this.how();
+    const run = await runner.stream([...argv, verb, ...args], options);
+    const it = run.stdout[Symbol.asyncIterator]();
+    const first = await it.next();
+    const head = first.done ? undefined : (first.value as Uint8Array);
+    if (!head || head[0] === 0x7b) {
+      // Not a stream: whatever the helper said instead (or nothing, when it could not be run) is the error.
+      const text = [head ? Buffer.from(head).toString('utf8') : ''];
+      for (let r = await it.next(); !r.done; r = await it.next()) text.push(Buffer.from(r.value as Uint8Array).toString('utf8'));
+      const result = await run.done;
+      const parser = new HelperLineParser();
+      for (const line of text.join('').split('\n')) parser.line(line);
+      const outcome = parser.outcome;
+      if (outcome.kind === 'error') throw outcome.error;
+      if (result.timedOut) throw new StasisError('timeout', `The Stasis helper on ${where} took too long and was stopped.`);
+      throw diagnoseNoVerdict(result.code, result.stderr, where, result.notFound);
+    }
+    async function* bytes(): AsyncGenerator<Uint8Array> {
+      yield head!;
+      for (let r = await it.next(); !r.done; r = await it.next()) yield r.value as Uint8Array;
+      const result = await run.done;
+      // A stream cut short (the helper or the connection died) must not pass for a whole archive.
+      if (result.code !== 0) {
+        throw new StasisError(result.timedOut ? 'timeout' : 'operation-failed', `The data from the Stasis helper on ${where} ended early.`, result.stderr.slice(0, 500));
+      }
+    }
+    return { bytes: bytes(), stop: () => run.stop() };
   }
 
   async call(verb: string, args: readonly string[] = [], options: HelperCallOptions = {}): Promise<unknown> {

@@ -22,7 +22,7 @@ export async function inspectPath(p: string): Promise<InspectReport> {
   }
 }
 
-function checkedPath(p: string): string {
+export function checkedPath(p: string): string {
   if (!path.isAbsolute(p) || p.includes('\0')) {
     throw new StasisError('bad-request', `"${p.slice(0, 200)}" is not an absolute path. Give the full path of a checkpoint archive or image directory.`);
   }

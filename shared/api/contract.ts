@@ -16,9 +16,10 @@ import {
   RestoreOptions,
   RestoreResult,
 } from '../domain/checkpoint';
-import { InspectReportSchema } from '../domain/inspect-report';
+import { InspectReportSchema, VmaViewSchema } from '../domain/inspect-report';
 import { ReportDiffSchema } from '../domain/report-diff';
 import { HostId, HostKeyInfo, HostTestResult, ManualHost, SecretKind, SetUpResult } from '../domain/ssh-host';
+import { MEM_LIMITS } from '../inspect/memory-search';
 
 const Empty = z.object({}).strict();
 const OnHost = z.object({ hostId: z.string().min(1).max(256) }).strict();
@@ -32,6 +33,68 @@ export const AppInfo = z.object({
   platform: z.string(),
 });
 export type AppInfo = z.infer<typeof AppInfo>;
+
+/** What memory requests read: a checkpoint file on this machine, or a checkpoint in a host's store. */
+export const MemSource = z.union([
+  z.object({ path: z.string().min(1).max(4096) }).strict(),
+  z.object({ hostId: z.string().min(1).max(256), checkpointId: CheckpointId }).strict(),
+]);
+export type MemSource = z.infer<typeof MemSource>;
+
+/** The image browser asks for less than the CLI may: every match's context crosses the transport as hex. */
+export const MEM_UI_LIMITS = {
+  maxMatches: Math.min(1000, MEM_LIMITS.maxMatches),
+  maxContext: Math.min(256, MEM_LIMITS.maxContext),
+  maxDumpBytes: Math.min(64 * 1024, MEM_LIMITS.maxDumpBytes),
+} as const;
+
+const Pid = z.number().int().min(1).max(4_194_304);
+/** A user-space address in hex ("0x7f…" or bare digits); 15 digits cover the 57-bit address space. */
+const HexAddress = z.string().regex(/^(0x)?[0-9a-fA-F]{1,15}$/, 'an address is hex digits, e.g. 0x7f3a1c000000');
+
+export const MemQuerySchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('text'), text: z.string().min(1).max(MEM_LIMITS.maxPatternBytes) }).strict(),
+  z.object({ kind: z.literal('regex'), source: z.string().min(1).max(MEM_LIMITS.maxPatternBytes) }).strict(),
+  // Room for separators: "de ad be ef" and "de:ad:be:ef" are three characters a byte.
+  z.object({ kind: z.literal('hex'), hex: z.string().min(1).max(MEM_LIMITS.maxPatternBytes * 3 + 2) }).strict(),
+]);
+export type MemQueryInput = z.infer<typeof MemQuerySchema>;
+
+const Bytes = (maxBytes: number) => z.object({ hex: z.string().max(maxBytes * 2), text: z.string().max(maxBytes) });
+
+export const MemMatchSchema = z.object({
+  address: z.string(),
+  length: z.number(),
+  vma: VmaViewSchema.extend({ label: z.string(), offset: z.string() }).nullable(),
+  match: Bytes(256),
+  context: Bytes(256 + 2 * MEM_UI_LIMITS.maxContext).extend({ address: z.string() }),
+});
+export type MemMatchData = z.infer<typeof MemMatchSchema>;
+
+export const MemSearchResult = z.object({
+  pid: z.number(),
+  matches: z.array(MemMatchSchema).max(MEM_UI_LIMITS.maxMatches),
+  searchedBytes: z.number(),
+  /** The `max` cap was reached: there may be more matches. */
+  truncated: z.boolean(),
+});
+export type MemSearchResult = z.infer<typeof MemSearchResult>;
+
+export const MemDumpPiece = z.union([
+  z.object({ address: z.string(), hex: z.string().max(MEM_UI_LIMITS.maxDumpBytes * 2) }),
+  z.object({ address: z.string(), missing: z.number(), reason: z.string() }),
+]);
+export type MemDumpPiece = z.infer<typeof MemDumpPiece>;
+
+export const MemDumpResult = z.object({
+  pid: z.number(),
+  address: z.string(),
+  length: z.number(),
+  pieces: z.array(MemDumpPiece).max(MEM_UI_LIMITS.maxDumpBytes),
+  /** The mappings the range touches, for labelling the rows. */
+  vmas: z.array(z.object({ start: z.string(), end: z.string(), label: z.string() })).max(MEM_UI_LIMITS.maxDumpBytes / 4096 + 2),
+});
+export type MemDumpResult = z.infer<typeof MemDumpResult>;
 
 export const requests = {
   app: {
@@ -98,6 +161,25 @@ export const requests = {
     inspectFile: request(z.object({ path: z.string().min(1).max(4096) }).strict(), InspectReportSchema),
     /** What changed from checkpoint `a` (the older) to `b`: processes, fds, sockets, memory growth. */
     diffFiles: request(z.object({ a: z.string().min(1).max(4096), b: z.string().min(1).max(4096) }).strict(), ReportDiffSchema),
+    /**
+     * Finds text, a regex (over bytes read as Latin-1) or hex bytes in one process's dumped memory. Pages are read
+     * as they stream by, so a compressed archive is never held in memory.
+     */
+    memSearch: request(
+      z.object({
+        source: MemSource,
+        pid: Pid,
+        query: MemQuerySchema,
+        max: z.number().int().min(1).max(MEM_UI_LIMITS.maxMatches).default(MEM_LIMITS.defaultMatches),
+        context: z.number().int().min(0).max(MEM_UI_LIMITS.maxContext).default(MEM_LIMITS.defaultContext),
+      }).strict(),
+      MemSearchResult,
+    ),
+    /** The bytes of [address, address+length) in one process; pages not in the checkpoint come back as gaps with the reason. */
+    memDump: request(
+      z.object({ source: MemSource, pid: Pid, address: HexAddress, length: z.number().int().min(1).max(MEM_UI_LIMITS.maxDumpBytes) }).strict(),
+      MemDumpResult,
+    ),
   },
 } as const;
 

@@ -1,12 +1,7 @@
 import { parseArgs } from 'node:util';
 import { StasisError } from '../../../shared/api/stasis-error';
-import { ProcessMemory } from '../../../shared/inspect/memory';
-import {
-  compileQuery, dumpPlan, matchJson, MEM_LIMITS, MemorySearcher, memTarget, parseRange, readRange, renderDump, renderMatches,
-  searchRandomAccess, streamPlan, vmaInfo, type MemQuery,
-} from '../../../shared/inspect/memory-search';
-import { memoryMapOf } from '../../../shared/inspect/report';
-import { loadCheckpointFile } from '../../inspect/load';
+import { matchJson, MEM_LIMITS, parseRange, renderDump, renderMatches, type MemQuery } from '../../../shared/inspect/memory-search';
+import { dumpMemory, fileOpener, hexAddr, pieceJson, searchMemory } from '../../services/memory-service';
 import { UsageError, type CliCommand } from '../command';
 
 function bounded(value: string | undefined, name: string, fallback: number, min: number, max: number): number {
@@ -43,50 +38,22 @@ export const memCommand: CliCommand = {
     const pid = Number(values.pid);
 
     // Every argument is checked before the (possibly long) read of the archive starts.
+    const open = fileOpener(positionals[0]!);
     if (values.dump !== undefined) {
       const { address, length } = parseRange(values.dump);
-      const { checkpoint, handles } = await loadCheckpointFile(positionals[0]!, { capture: dumpPlan(pid, address, length) });
-      try {
-        memTarget(checkpoint.images, pid);
-        const vmas = vmaInfo(memoryMapOf(checkpoint, pid));
-        const pieces = await readRange(ProcessMemory.of(checkpoint, pid), vmas, address, length);
-        if (pieces.every((p) => 'missing' in p && p.reason === 'not mapped')) {
-          throw new StasisError('not-found', `0x${address.toString(16)}..0x${(address + length).toString(16)} is not mapped in process ${pid}`);
-        }
-        io.out(values.json
-          ? JSON.stringify({ pid, address: `0x${address.toString(16)}`, length, pieces: pieces.map((p) => ('missing' in p ? { address: `0x${p.address.toString(16)}`, missing: p.missing, reason: p.reason } : { address: `0x${p.address.toString(16)}`, hex: Array.from(p.bytes, (b) => b.toString(16).padStart(2, '0')).join('') })) })
-          : renderDump(pid, pieces, vmas));
-      } finally {
-        await handles.close();
-      }
+      const { pieces, vmas } = await dumpMemory(open, pid, address, length);
+      io.out(values.json ? JSON.stringify({ pid, address: hexAddr(address), length, pieces: pieces.map(pieceJson) }) : renderDump(pid, pieces, vmas));
       return 0;
     }
 
     const query: MemQuery = values.search !== undefined ? { kind: 'text', text: values.search } : values.regex !== undefined ? { kind: 'regex', source: values.regex } : { kind: 'hex', hex: values.hex! };
-    const pattern = compileQuery(query);
     const max = bounded(values.max, 'max', MEM_LIMITS.defaultMatches, 1, MEM_LIMITS.maxMatches);
     const context = bounded(values.context, 'context', MEM_LIMITS.defaultContext, 0, MEM_LIMITS.maxContext);
-    const searcher = new MemorySearcher(pattern, max, context);
-    // Compressed archives cannot seek: the search runs on the pages as they stream by, so nothing is held.
-    const { checkpoint, handles } = await loadCheckpointFile(positionals[0]!, {
-      capture: () => [],
-      stream: streamPlan(pid, (address, bytes) => {
-        if (searcher.wantsMore) searcher.feed(address, bytes);
-      }),
-    });
-    try {
-      const target = memTarget(checkpoint.images, pid);
-      const pages = target.pagesFile ? checkpoint.pages.get(target.pagesFile) : undefined;
-      if (!pages) throw new StasisError('not-found', `process ${pid} has no dumped pages in this checkpoint`);
-      if (pages.access) await searchRandomAccess(ProcessMemory.of(checkpoint, pid), searcher);
-      const vmas = vmaInfo(memoryMapOf(checkpoint, pid));
-      const label = query.kind === 'text' ? JSON.stringify(query.text) : query.kind === 'hex' ? `hex ${query.hex}` : `/${query.source}/`;
-      io.out(values.json
-        ? JSON.stringify({ pid, query, searchedBytes: searcher.searchedBytes, truncated: searcher.full, matches: searcher.matches.map((m) => matchJson(m, vmas)) })
-        : renderMatches(pid, label, searcher.matches, vmas, { searchedBytes: searcher.searchedBytes, max }));
-    } finally {
-      await handles.close();
-    }
+    const { searcher, vmas } = await searchMemory(open, pid, query, max, context);
+    const label = query.kind === 'text' ? JSON.stringify(query.text) : query.kind === 'hex' ? `hex ${query.hex}` : `/${query.source}/`;
+    io.out(values.json
+      ? JSON.stringify({ pid, query, searchedBytes: searcher.searchedBytes, truncated: searcher.full, matches: searcher.matches.map((m) => matchJson(m, vmas)) })
+      : renderMatches(pid, label, searcher.matches, vmas, { searchedBytes: searcher.searchedBytes, max }));
     return 0;
   },
 };

@@ -6,7 +6,7 @@ import type { Duplex } from 'node:stream';
 import ssh2, { type AnyAuthMethod, type AuthenticationType, type ClientChannel, type ParsedKey } from 'ssh2';
 import { StasisError } from '../../../shared/api/errors';
 import type { SecretKind } from '../../../shared/domain/ssh-host';
-import { LineCollector, shellQuote, type CommandRunner, type RunOptions, type RunResult } from '../command-runner';
+import { boundedText, LineCollector, shellQuote, type ByteStream, type CommandRunner, type RunOptions, type RunResult } from '../command-runner';
 import type { SshTarget } from '../ssh-config';
 import { checkHostKey, fingerprint, keyTypeOf, readKnownHosts, type HostKeyVerdict } from './known-hosts';
 
@@ -275,6 +275,33 @@ export class SshConnection implements CommandRunner {
         stream.end(options.input ?? '');
       });
     });
+  }
+
+  async stream(argv: readonly string[], options: { timeoutMs?: number } = {}): Promise<ByteStream> {
+    const client = await this.connect();
+    const channel = await new Promise<ClientChannel>((resolve, reject) => {
+      client.exec(shellQuote(argv), (err, ch: ClientChannel) => {
+        if (err) reject(new StasisError('host-unreachable', `${this.hostId} refused to run a command: ${err.message}.`));
+        else resolve(ch);
+      });
+    });
+    const stderr = boundedText();
+    channel.stderr.on('data', (d: Buffer) => stderr.push(d));
+    let timedOut = false;
+    const timer = options.timeoutMs
+      ? setTimeout(() => {
+          timedOut = true;
+          channel.close();
+        }, options.timeoutMs)
+      : undefined;
+    const done = new Promise<RunResult>((resolve) => {
+      channel.on('close', (code: number | null) => {
+        if (timer) clearTimeout(timer);
+        resolve(timedOut ? { code: null, stdout: '', stderr: stderr.text, timedOut } : { code: code ?? null, stdout: '', stderr: stderr.text });
+      });
+    });
+    channel.end();
+    return { stdout: channel, done, stop: () => channel.close() };
   }
 }
 
