@@ -1,7 +1,9 @@
 import { useEffect, useState, type ReactNode } from 'react';
+import type { MemSource } from '../../../shared/api/contract';
 import type { InspectReportData } from '../../../shared/domain/inspect-report';
 import { useImages } from '../store/image-store';
 import { formatBytes } from '../store/workspace-store';
+import { MemoryPanel } from './memory-panel';
 import { ProcessTree } from './process-tree';
 
 type Process = InspectReportData['processes'][number];
@@ -16,7 +18,13 @@ function Field({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
-function ProcessDetail({ p }: { p: Process }) {
+/** Where the open report came from, for the requests that read its memory. */
+interface ReportOrigin {
+  key: string;
+  source: MemSource;
+}
+
+function ProcessDetail({ p, origin }: { p: Process; origin: ReportOrigin }) {
   const [showEnv, setShowEnv] = useState(false);
   return (
     <div className="detail" aria-label={`Process ${p.pid}`}>
@@ -60,6 +68,12 @@ function ProcessDetail({ p }: { p: Process }) {
           </Field>
         )}
       </dl>
+      <h3>Search memory</h3>
+      {p.memory.vmas > 0 ? (
+        <MemoryPanel imageKey={origin.key} source={origin.source} pid={p.pid} />
+      ) : (
+        <p className="muted">This process has no memory in the checkpoint (a zombie, or a thread).</p>
+      )}
       <h3>Open files ({p.fds.length})</h3>
       <table className="table compact" aria-label="Open files">
         <thead>
@@ -225,7 +239,7 @@ function Container({ r }: { r: InspectReportData }) {
   );
 }
 
-function Report({ r }: { r: InspectReportData }) {
+function Report({ r, origin }: { r: InspectReportData; origin: ReportOrigin }) {
   const [tab, setTab] = useState<Tab>('processes');
   const [pid, setPid] = useState<number | undefined>(r.processes[0]?.pid);
   const selected = r.processes.find((p) => p.pid === pid);
@@ -253,7 +267,7 @@ function Report({ r }: { r: InspectReportData }) {
       {tab === 'processes' && (
         <div className="split">
           <ProcessTree processes={r.processes} selected={pid} onSelect={setPid} />
-          {selected ? <ProcessDetail p={selected} /> : <p className="muted">Select a process.</p>}
+          {selected ? <ProcessDetail key={selected.pid} p={selected} origin={origin} /> : <p className="muted">Select a process.</p>}
         </div>
       )}
       {tab === 'sockets' && <Sockets r={r} />}
@@ -319,7 +333,7 @@ export function ImageView({ path: initial, stored }: { path: string | undefined;
           {image.error}
         </div>
       )}
-      {image?.report && <Report key={image.path} r={image.report} />}
+      {image?.report && <Report key={image.path} r={image.report} origin={{ key: image.path, source: stored && shown === `${stored.hostId}:${stored.checkpointId}` ? stored : { path: image.path } }} />}
     </section>
   );
 }
