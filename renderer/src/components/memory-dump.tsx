@@ -49,7 +49,7 @@ export function MemoryDump({ dump, onGo, onMore }: { dump: DumpView | undefined;
               {dump.busy ? ' Reading…' : ''}
             </span>
           </div>
-          {dump.error && (
+          {dump.error && !bad && (
             <div className="banner error" role="alert">
               {dump.error}
             </div>

@@ -77,7 +77,8 @@ export const useMemory = create<MemoryState>()((set, get) => {
       }
     },
     async dumpAt(key, source, pid, address, highlight) {
-      const { start, length } = windowAround(address, highlight ? BEFORE_MATCH : 0, DUMP_STEP);
+      // A match is shown with some bytes before it; an address typed by hand is where the view starts.
+      const { start, length } = highlight ? windowAround(address, BEFORE_MATCH, DUMP_STEP) : { start: address, length: DUMP_STEP };
       update(key, { dump: { start, end: start, pieces: [], vmas: [], busy: true, ...(highlight ? { highlight } : {}) } });
       try {
         const r = await api.images.memDump({ source, pid, address: hex(start), length });
