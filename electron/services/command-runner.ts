@@ -67,6 +67,28 @@ export class LineCollector {
   }
 }
 
+/** Stops a program that runs past its time; `fired` then says so. */
+export function deadline(timeoutMs: number | undefined, stop: () => void): { readonly fired: boolean; clear(): void } {
+  let fired = false;
+  const timer = timeoutMs
+    ? setTimeout(() => {
+        fired = true;
+        stop();
+      }, timeoutMs)
+    : undefined;
+  return {
+    get fired() {
+      return fired;
+    },
+    clear: () => clearTimeout(timer),
+  };
+}
+
+/** The result of a program that has closed: one stopped by its deadline has no exit code. */
+export function ended(code: number | null, stdout: string, stderr: string, limit: { readonly fired: boolean }): RunResult {
+  return limit.fired ? { code: null, stdout, stderr, timedOut: true } : { code, stdout, stderr };
+}
+
 export const localRunner: CommandRunner = {
   run(argv, options = {}) {
     return new Promise((resolve) => {
@@ -75,13 +97,7 @@ export const localRunner: CommandRunner = {
       const child = spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
       const out = new LineCollector(options.onLine);
       let stderr = '';
-      let timedOut = false;
-      const timer = options.timeoutMs
-        ? setTimeout(() => {
-            timedOut = true;
-            child.kill('SIGKILL');
-          }, options.timeoutMs)
-        : undefined;
+      const limit = deadline(options.timeoutMs, () => child.kill('SIGKILL'));
       const onAbort = () => child.kill('SIGTERM');
       options.signal?.addEventListener('abort', onAbort, { once: true });
       child.stdout.setEncoding('utf8').on('data', (d: string) => out.push(d));
@@ -89,14 +105,14 @@ export const localRunner: CommandRunner = {
         if (stderr.length < MAX_OUTPUT) stderr += d;
       });
       const done = (r: RunResult) => {
-        if (timer) clearTimeout(timer);
+        limit.clear();
         options.signal?.removeEventListener('abort', onAbort);
         resolve(r);
       };
       child.on('error', (err: NodeJS.ErrnoException) => done({ code: null, stdout: out.text, stderr: err.message, notFound: err.code === 'ENOENT' }));
       child.on('close', (code) => {
         out.end();
-        done(timedOut ? { code: null, stdout: out.text, stderr, timedOut } : { code, stdout: out.text, stderr });
+        done(ended(code, out.text, stderr, limit));
       });
       child.stdin.on('error', () => {});
       child.stdin.end(options.input ?? '');
@@ -108,21 +124,15 @@ export const localRunner: CommandRunner = {
     const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
     const stderr = boundedText();
     child.stderr.on('data', (d: Buffer) => stderr.push(d));
-    let timedOut = false;
-    const timer = options.timeoutMs
-      ? setTimeout(() => {
-          timedOut = true;
-          child.kill('SIGKILL');
-        }, options.timeoutMs)
-      : undefined;
+    const limit = deadline(options.timeoutMs, () => child.kill('SIGKILL'));
     const done = new Promise<RunResult>((resolve) => {
       child.on('error', (err: NodeJS.ErrnoException) => {
-        if (timer) clearTimeout(timer);
+        limit.clear();
         resolve({ code: null, stdout: '', stderr: err.message, notFound: err.code === 'ENOENT' });
       });
       child.on('close', (code) => {
-        if (timer) clearTimeout(timer);
-        resolve(timedOut ? { code: null, stdout: '', stderr: stderr.text, timedOut } : { code, stdout: '', stderr: stderr.text });
+        limit.clear();
+        resolve(ended(code, '', stderr.text, limit));
       });
     });
     return { stdout: child.stdout, done, stop: () => child.kill('SIGTERM') };

@@ -6,7 +6,7 @@ import type { Duplex } from 'node:stream';
 import ssh2, { type AnyAuthMethod, type AuthenticationType, type ClientChannel, type ParsedKey } from 'ssh2';
 import { StasisError } from '../../../shared/api/errors';
 import type { SecretKind } from '../../../shared/domain/ssh-host';
-import { boundedText, LineCollector, shellQuote, type ByteStream, type CommandRunner, type RunOptions, type RunResult } from '../command-runner';
+import { boundedText, deadline, ended, LineCollector, shellQuote, type ByteStream, type CommandRunner, type RunOptions, type RunResult } from '../command-runner';
 import type { SshTarget } from '../ssh-config';
 import { checkHostKey, fingerprint, keyTypeOf, readKnownHosts, type HostKeyVerdict } from './known-hosts';
 
@@ -255,22 +255,16 @@ export class SshConnection implements CommandRunner {
         const dec = new StringDecoder('utf8');
         const errDec = new StringDecoder('utf8');
         let stderr = '';
-        let timedOut = false;
-        const timer = options.timeoutMs
-          ? setTimeout(() => {
-              timedOut = true;
-              stream.close();
-            }, options.timeoutMs)
-          : undefined;
+        const limit = deadline(options.timeoutMs, () => stream.close());
         stream.on('data', (d: Buffer) => out.push(dec.write(d)));
         stream.stderr.on('data', (d: Buffer) => {
           if (stderr.length < 1_000_000) stderr += errDec.write(d);
         });
         stream.on('close', (code: number | null) => {
-          if (timer) clearTimeout(timer);
+          limit.clear();
           out.push(dec.end());
           out.end();
-          resolve(timedOut ? { code: null, stdout: out.text, stderr, timedOut } : { code: code ?? null, stdout: out.text, stderr });
+          resolve(ended(code ?? null, out.text, stderr, limit));
         });
         stream.end(options.input ?? '');
       });
@@ -287,17 +281,11 @@ export class SshConnection implements CommandRunner {
     });
     const stderr = boundedText();
     channel.stderr.on('data', (d: Buffer) => stderr.push(d));
-    let timedOut = false;
-    const timer = options.timeoutMs
-      ? setTimeout(() => {
-          timedOut = true;
-          channel.close();
-        }, options.timeoutMs)
-      : undefined;
+    const limit = deadline(options.timeoutMs, () => channel.close());
     const done = new Promise<RunResult>((resolve) => {
       channel.on('close', (code: number | null) => {
-        if (timer) clearTimeout(timer);
-        resolve(timedOut ? { code: null, stdout: '', stderr: stderr.text, timedOut } : { code: code ?? null, stdout: '', stderr: stderr.text });
+        limit.clear();
+        resolve(ended(code ?? null, '', stderr.text, limit));
       });
     });
     channel.end();
