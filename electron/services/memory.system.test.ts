@@ -6,7 +6,9 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createClient } from '../../shared/api/client';
 import type { MemSource } from '../../shared/api/contract';
 import { createDispatch } from '../../shared/api/dispatch';
-import { describeSystem } from '../../test-support/system';
+import { deleteStoredCheckpoints } from '../../test-support/cleanup';
+import { removePodmanContainers } from '../../test-support/cleanup';
+import { SSH_HOSTS_DIR, describeSystem } from '../../test-support/system';
 import { createAppServices } from './app-services';
 
 // images.memSearch / images.memDump through the typed API, on real podman checkpoints: files (zstd and plain tar)
@@ -22,6 +24,8 @@ const marker = `stasis-marker-${process.pid}-x`;
 const zst = path.join(dir, 'a.tar.zst');
 const plain = path.join(dir, 'a.tar');
 const made: string[] = [];
+// Here, not in the describe block: a skipped block runs no hooks, and the folder is made at load.
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describeSystem('memory search and dump through the API', ['root', 'criu', 'podman'], () => {
   beforeAll(() => {
@@ -31,9 +35,9 @@ describeSystem('memory search and dump through the API', ['root', 'criu', 'podma
   });
   afterAll(async () => {
     for (const id of made) await api.checkpoints.delete({ hostId: 'local', checkpointId: id }).catch(() => undefined);
+    deleteStoredCheckpoints((c) => c.container.name === name);
     spawnSync('podman', ['rm', '-f', '-t', '0', name]);
     services.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   const findsMarker = async (source: MemSource): Promise<void> => {
@@ -85,4 +89,29 @@ describeSystem('memory search and dump through the API', ['root', 'criu', 'podma
     await findsMarker({ hostId: 'local', checkpointId: ck.id });
     await expect(api.images.memSearch({ source: { hostId: 'local', checkpointId: 'ck-does-not-exist' }, pid: 1, query: { kind: 'text', text: 'x' } })).rejects.toMatchObject({ code: 'not-found' });
   }, 120_000);
+});
+
+describeSystem('memory search of a checkpoint stored on an SSH host', ['root', 'criu', 'podman', 'ssh-hosts'], () => {
+  const config = path.join(SSH_HOSTS_DIR, 'ssh_config');
+  const remote = createAppServices({ mode: 'browser', sshConfigPath: config, hostsFile: path.join(dir, 'hosts-ssh.json') });
+  const remoteDispatch = createDispatch(remote.handlers);
+  const rapi = createClient({ invoke: (c, i) => remoteDispatch(c, i, { caller: 'test' }), on: () => () => {} });
+  const podmanOnB = ['ssh', '-F', config, '-o', 'BatchMode=yes', 'stasis-b', 'podman'];
+  const made: string[] = [];
+  afterAll(async () => {
+    for (const id of made) await rapi.checkpoints.delete({ hostId: 'stasis-b', checkpointId: id }).catch(() => undefined);
+    removePodmanContainers([name], podmanOnB);
+    remote.close();
+  });
+
+  it('streams the archive over SSH through the helper and finds the marker', async () => {
+    execFileSync(podmanOnB[0]!, [...podmanOnB.slice(1), 'run', '-d', '--name', name, '--network', 'none', '-e', `MARKER=${marker}`, 'localhost/stasis-busybox:latest', 'sh', '-c', `'while true; do sleep 0.2; done'`], { timeout: 120_000 });
+    const ck = await rapi.checkpoints.create({ hostId: 'stasis-b', runtime: 'podman', container: name, options: { compression: 'zstd' } });
+    made.push(ck.id);
+    const source = { hostId: 'stasis-b', checkpointId: ck.id };
+    const r = await rapi.images.memSearch({ source, pid: 1, query: { kind: 'regex', source: 'stasis-marker-\\d+-x' } });
+    expect(r.matches[0]?.match.text).toBe(marker);
+    const dump = await rapi.images.memDump({ source, pid: 1, address: r.matches[0]!.address, length: marker.length });
+    expect(dump.pieces).toEqual([{ address: r.matches[0]!.address, hex: Buffer.from(marker).toString('hex') }]);
+  }, 180_000);
 });
