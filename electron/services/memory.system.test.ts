@@ -7,7 +7,6 @@ import { createClient } from '../../shared/api/client';
 import type { MemSource } from '../../shared/api/contract';
 import { createDispatch } from '../../shared/api/dispatch';
 import { deleteStoredCheckpoints } from '../../test-support/cleanup';
-import { removePodmanContainers } from '../../test-support/cleanup';
 import { SSH_HOSTS_DIR, describeSystem } from '../../test-support/system';
 import { createAppServices } from './app-services';
 
@@ -100,7 +99,7 @@ describeSystem('memory search of a checkpoint stored on an SSH host', ['root', '
   const made: string[] = [];
   afterAll(async () => {
     for (const id of made) await rapi.checkpoints.delete({ hostId: 'stasis-b', checkpointId: id }).catch(() => undefined);
-    removePodmanContainers([name], podmanOnB);
+    spawnSync(podmanOnB[0]!, [...podmanOnB.slice(1), 'rm', '-f', '-t', '0', name]);
     remote.close();
   });
 
