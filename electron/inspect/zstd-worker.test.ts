@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { compress } from 'zstd-napi';
+import { compress, CompressStream } from 'zstd-napi';
 import { StreamByteReader } from '../../shared/archive/byte-reader';
 import { CorruptImageError } from '../../shared/archive/errors';
 import { unzstdFileInWorker } from './zstd-worker';
@@ -99,6 +99,77 @@ describe('unzstdFileInWorker', () => {
     const err = await reader.peek(1).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CorruptImageError);
     expect((err as Error).message).toMatch(/ends early/);
+    await reader.close();
+  });
+});
+
+/** Compressed as a stream (no content size in the frame header, a checksum at its end): how podman writes archives. */
+async function streamed(data: Uint8Array): Promise<Buffer> {
+  const out: Buffer[] = [];
+  const stream = new CompressStream({ checksumFlag: true });
+  stream.on('data', (c: Buffer) => out.push(c));
+  const ended = new Promise((resolve, reject) => stream.on('end', resolve).on('error', reject));
+  stream.end(data);
+  await ended;
+  return Buffer.concat(out);
+}
+
+function random(n: number, seed: number): Uint8Array {
+  const out = new Uint8Array(n);
+  let x = seed;
+  for (let i = 0; i < n; i++) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    out[i] = x >>> 24;
+  }
+  return out;
+}
+
+describe('unzstdFileInWorker over raw blocks in a skip', () => {
+  // Text, 12 MiB of incompressible "pages" (stored as raw blocks), then text that repeats pieces of the last of those
+  // pages: its blocks refer back into the raw ones, which must therefore still be read.
+  const MiB = 1024 * 1024;
+  const head = new TextEncoder().encode('header '.repeat(20_000));
+  const pages = random(12 * MiB, 7);
+  const tailParts: Uint8Array[] = [];
+  for (let i = 0; i < 200; i++) {
+    tailParts.push(new TextEncoder().encode(`entry ${i} `), pages.subarray(pages.length - 300_000 + i * 1000, pages.length - 300_000 + i * 1000 + 64));
+  }
+  const tail = Buffer.concat(tailParts);
+  const data = Buffer.concat([head, pages, tail]);
+
+  it('does not read raw blocks wholly inside a skip, and what follows is still exact', async () => {
+    const zst = await streamed(data);
+    const source = unzstdFileInWorker(file('raw-skip.zst', zst), binding);
+    const reader = new StreamByteReader(source, Number.MAX_SAFE_INTEGER, true);
+    expect(Buffer.compare(await reader.readExact(head.length), head)).toBe(0);
+    await reader.skip(pages.length);
+    expect(Buffer.compare(await reader.readExact(tail.length), tail)).toBe(0);
+    expect((await reader.peek(1)).length).toBe(0);
+    await reader.close();
+    // Most of the pages were never read; the last window's worth before the referring text was.
+    expect(source.droppedBytes()).toBeGreaterThan(4 * MiB);
+    expect(source.droppedBytes()).toBeLessThan(pages.length);
+  });
+
+  it('reads everything, checksum verified, when nothing is skipped', async () => {
+    const zst = await streamed(data);
+    const source = unzstdFileInWorker(file('raw-all.zst', zst), binding);
+    const out = await all(source);
+    expect(Buffer.compare(out, data)).toBe(0);
+    expect(source.droppedBytes()).toBe(0);
+    const bad = Buffer.from(zst);
+    bad[bad.length - 1]! ^= 0xff; // the frame's checksum
+    const err = await all(unzstdFileInWorker(file('raw-badsum.zst', bad), binding)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CorruptImageError);
+  });
+
+  it('says a stream cut inside the skipped pages is truncated', async () => {
+    const zst = await streamed(data);
+    const reader = new StreamByteReader(unzstdFileInWorker(file('raw-cut.zst', zst.subarray(0, Math.floor(zst.length / 2))), binding), Number.MAX_SAFE_INTEGER, true);
+    await reader.readExact(head.length);
+    await reader.skip(pages.length);
+    const err = await reader.readExact(tail.length).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CorruptImageError);
     await reader.close();
   });
 });

@@ -29,7 +29,8 @@ const CONTROL_WORDS = LENGTHS + SLOTS;
 const POSITIONS_AT = CONTROL_WORDS * 4; // a multiple of 8
 const SKIP_TO = 0;
 const TOTAL = 1;
-const STARTS = 2;
+const DROPPED = 2; // bytes of raw blocks never read (worker)
+const STARTS = 3;
 const POSITIONS = STARTS + SLOTS;
 const ERROR_AT = POSITIONS_AT + 8 * POSITIONS;
 const DATA_AT = ERROR_AT + ERROR_BYTES;
@@ -52,13 +53,16 @@ const ctrl = new Int32Array(shared, 0, K.CONTROL_WORDS);
 const positions = new BigInt64Array(shared, K.POSITIONS_AT, K.POSITIONS);
 const data = new Uint8Array(shared, K.DATA_AT);
 const errorBytes = new Uint8Array(shared, K.ERROR_AT, K.ERROR_BYTES);
+const none = new Uint8Array(0);
+const ZSTD_MAGIC = 0xfd2fb528;
+const MAX_BLOCK = 131072;
 function finish(state, message) {
   if (message) {
     const bytes = Buffer.from(String(message)).subarray(0, K.ERROR_BYTES);
     errorBytes.set(bytes);
     Atomics.store(ctrl, K.ERROR_LEN, bytes.length);
   }
-  Atomics.store(positions, K.TOTAL, BigInt(produced));
+  Atomics.store(positions, K.TOTAL, BigInt(produced + fill));
   Atomics.store(ctrl, K.STATE, state);
   Atomics.add(ctrl, K.EVENTS, 1);
   Atomics.notify(ctrl, K.EVENTS);
@@ -73,11 +77,18 @@ function slotFree() {
     Atomics.wait(ctrl, K.RELEASED, released);
   }
 }
-// Position in the decompressed stream of the next byte produced.
+// Stream position of the current slot's first byte, and how much of the slot is filled.
 let produced = 0;
-function publish(length) {
+let fill = 0;
+function slot() {
+  const at = (written % K.SLOTS) * K.SLOT;
+  return data.subarray(at, at + K.SLOT);
+}
+function publish() {
   const start = produced;
+  const length = fill;
   produced += length;
+  fill = 0;
   // What lies before the skip target is dropped here: an all-skipped slot is not published (the next output reuses it).
   const skip = Math.min(length, Math.max(0, Number(Atomics.load(positions, K.SKIP_TO)) - start));
   if (skip === length) return;
@@ -89,13 +100,165 @@ function publish(length) {
   Atomics.add(ctrl, K.EVENTS, 1);
   Atomics.notify(ctrl, K.EVENTS);
 }
-function slot() {
-  const at = (written % K.SLOTS) * K.SLOT;
-  return data.subarray(at, at + K.SLOT);
+
+let fd;
+let dctx;
+let lastRet = 0;
+class Corrupt { constructor(err) { this.message = err && err.message; } }
+// Whether the decoder may hold output it had no room for. zstd counts calls that make no progress and fails after a
+// few, so drain() asks only when this is set.
+let mayHold = false;
+function step(src) {
+  let r;
+  try {
+    r = dctx.decompressStream(slot().subarray(fill), src);
+  } catch (err) {
+    throw new Corrupt(err);
+  }
+  mayHold = r[1] === K.SLOT - fill;
+  return r;
 }
+// Decompresses src completely; false when the main thread asked to stop.
+function feed(src) {
+  while (src.length > 0) {
+    if (fill === 0 && !slotFree()) return false;
+    const r = step(src);
+    lastRet = r[0];
+    src = src.subarray(r[2]);
+    fill += r[1];
+    if (fill === K.SLOT) publish();
+    if (r[1] === 0 && r[2] === 0) break;
+  }
+  return true;
+}
+// Takes out what the decoder still holds for input already given.
+function drain() {
+  while (mayHold) {
+    if (fill === 0 && !slotFree()) return false;
+    const r = step(none);
+    // With no input at a frame boundary zstd returns the next frame's header size, not "done": ignore that.
+    if (r[1] === 0) return true;
+    lastRet = r[0];
+    fill += r[1];
+    if (fill === K.SLOT) publish();
+  }
+  return true;
+}
+
+// The file through one buffer (sequential reads), plus small reads of block headers further ahead.
+const buf = new Uint8Array(K.IN_CHUNK);
+let bufAt = 0;
+let bufLen = 0;
+function fileBytes(at, n) {
+  if (at < bufAt || at + n > bufAt + bufLen) {
+    bufAt = at;
+    bufLen = 0;
+    for (;;) {
+      const got = fs.readSync(fd, buf, bufLen, buf.length - bufLen, at + bufLen);
+      if (got === 0) break;
+      bufLen += got;
+      if (bufLen === buf.length) break;
+    }
+  }
+  return buf.subarray(at - bufAt, Math.min(bufLen, at - bufAt + n));
+}
+const tiny = new Uint8Array(8);
+function peek(at, n) {
+  if (at >= bufAt && at + n <= bufAt + bufLen) return buf.subarray(at - bufAt, at - bufAt + n);
+  return tiny.subarray(0, fs.readSync(fd, tiny, 0, n, at));
+}
+function blockHeader(at) {
+  const h = peek(at, 3);
+  if (h.length < 3) return undefined;
+  const v = h[0] | (h[1] << 8) | (h[2] << 16);
+  const type = (v >> 1) & 3;
+  const size = v >>> 3;
+  return { at, last: (v & 1) === 1, type, size, next: at + 3 + (type === 1 ? 1 : size) };
+}
+
+let off = 0;
+let droppedBytes = 0;
+// Feeds the rest of the file as it is: the decoder judges whatever the block walk below does not understand.
+function plainRest() {
+  for (;;) {
+    const b = fileBytes(off, K.IN_CHUNK);
+    if (b.length === 0) return true;
+    off += b.length;
+    if (!feed(b) || !drain()) return false;
+  }
+}
+
+// Raw (stored) blocks are how zstd keeps incompressible data — random or already-compressed memory — and the decoder
+// merely copies them. One that lies wholly before the skip target (page data no view reads) is not read at all,
+// provided no later block can refer back into it: zstd matches reach back at most one window, so the blocks covering
+// the next window's worth of output must all be raw or RLE (which refer to nothing) or the frame must end first.
+// Nothing the reader is given changes; the frame's checksum, which covers the dropped bytes, cannot be verified then.
+function frames() {
+  for (;;) {
+    const head = peek(off, 6);
+    if (head.length === 0) return true;
+    if (head.length < 6 || (head[0] | (head[1] << 8) | (head[2] << 16) | (head[3] << 24)) >>> 0 !== ZSTD_MAGIC) return plainRest();
+    const fhd = head[4];
+    // Content size, single segment, dictionary or reserved bits: frames podman does not write; read them whole.
+    if ((fhd & 0xe8) !== 0 || (fhd & 3) !== 0) return plainRest();
+    const checksum = (fhd & 4) !== 0;
+    const windowBase = 2 ** (10 + (head[5] >> 3));
+    const windowSize = windowBase + (windowBase / 8) * (head[5] & 7);
+    if (!feed(fileBytes(off, 6))) return false;
+    off += 6;
+    let dropped = false;
+    const ahead = [];
+    const horizonClear = (from) => {
+      let covered = 0;
+      let at = from;
+      for (let i = 0; ; i++) {
+        let h = ahead[i];
+        if (!h) {
+          h = blockHeader(at);
+          if (!h) return false;
+          ahead.push(h);
+        }
+        if (h.type >= 2 || h.size > MAX_BLOCK) return false;
+        covered += h.size;
+        if (covered >= windowSize || h.last) return true;
+        at = h.next;
+      }
+    };
+    for (;;) {
+      const b = ahead.length > 0 ? ahead.shift() : blockHeader(off);
+      if (!b || b.type === 3 || b.size > MAX_BLOCK) return plainRest();
+      if (b.type === 0 && !b.last) {
+        if (!drain()) return false;
+        if (produced + fill + b.size <= Number(Atomics.load(positions, K.SKIP_TO)) && horizonClear(b.next)) {
+          publish();
+          produced += b.size;
+          dropped = true;
+          droppedBytes += b.size;
+          Atomics.store(positions, K.DROPPED, BigInt(droppedBytes));
+          off = b.next;
+          continue;
+        }
+      }
+      if (!feed(fileBytes(off, b.next - off))) return false;
+      off = b.next;
+      if (b.last) break;
+    }
+    if (checksum) {
+      if (!drain()) return false;
+      const c = fileBytes(off, 4);
+      try {
+        if (!feed(c) || !drain()) return false;
+      } catch (err) {
+        if (!(dropped && err instanceof Corrupt && /checksum/i.test(String(err.message)))) throw err;
+        dctx.reset(1 /* ZSTD_reset_session_only */);
+        lastRet = 0;
+      }
+      off += c.length;
+    }
+  }
+}
+
 function run() {
-  let fd;
-  let dctx;
   try {
     fd = fs.openSync(file, 'r');
     dctx = new (require(binding).DCtx)();
@@ -104,45 +267,11 @@ function run() {
     if (fd !== undefined) fs.closeSync(fd);
     return finish(K.FAILED, err && err.message);
   }
-  const input = new Uint8Array(K.IN_CHUNK);
-  const none = new Uint8Array(0);
-  let lastRet = 0;
   try {
-    for (;;) {
-      const n = fs.readSync(fd, input, 0, K.IN_CHUNK, null);
-      if (n === 0) break;
-      let src = input.subarray(0, n);
-      while (src.length > 0) {
-        if (!slotFree()) return finish(K.DONE);
-        let r;
-        try {
-          r = dctx.decompressStream(slot(), src);
-        } catch (err) {
-          return finish(K.CORRUPT, err && err.message);
-        }
-        lastRet = r[0];
-        src = src.subarray(r[2]);
-        if (r[1] > 0) publish(r[1]);
-        if (r[1] === 0 && r[2] === 0) break;
-      }
-      // Flush what the decoder still holds for input already given.
-      for (;;) {
-        if (!slotFree()) return finish(K.DONE);
-        let r;
-        try {
-          r = dctx.decompressStream(slot(), none);
-        } catch (err) {
-          return finish(K.CORRUPT, err && err.message);
-        }
-        // With no input at a frame boundary zstd returns the next frame's header size, not "done": ignore that.
-        if (r[1] === 0) break;
-        lastRet = r[0];
-        publish(r[1]);
-        if (r[1] < K.SLOT) break;
-      }
-    }
+    if (!frames() || !drain()) return finish(K.DONE);
+    publish();
   } catch (err) {
-    return finish(K.FAILED, err && err.message);
+    return finish(err instanceof Corrupt ? K.CORRUPT : K.FAILED, err && err.message);
   } finally {
     fs.closeSync(fd);
   }
@@ -171,7 +300,7 @@ function startWorker(file: string, binding: string): WorkerRun {
   const ctrl = new Int32Array(shared, 0, CONTROL_WORDS);
   const constants = {
     SLOT, SLOTS, IN_CHUNK, ERROR_BYTES, WRITTEN, RELEASED, EVENTS, STATE, STOP, ERROR_LEN, LENGTHS, CONTROL_WORDS,
-    POSITIONS_AT, SKIP_TO, TOTAL, STARTS, POSITIONS, ERROR_AT, DATA_AT, RUNNING, DONE, CORRUPT, TRUNCATED, FAILED,
+    POSITIONS_AT, SKIP_TO, TOTAL, DROPPED, STARTS, POSITIONS, ERROR_AT, DATA_AT, RUNNING, DONE, CORRUPT, TRUNCATED, FAILED,
   };
   const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, binding, shared, constants } });
   const run: WorkerRun = { file, binding, shared, ctrl, worker, exited: false, exit: Promise.resolve() };
@@ -224,18 +353,21 @@ export async function discardPrestartedZstdWorker(): Promise<void> {
  * chunk is ready (the worker is busy filling the ring): the caller's deferred work runs then, until a chunk is ready, so
  * the ring is drained as soon as it has something and the worker never waits for room; it returns false when it has
  * nothing left to do. skip(n), called between chunks, drops the next n bytes (StreamByteReader calls it for skips past
- * what it holds): the worker drops them as it produces them, and slots already filled are passed over here.
+ * what it holds): the worker drops them as it produces them, and slots already filled are passed over here; raw blocks
+ * wholly inside a skip it does not even read (droppedBytes() says how many bytes that spared).
  */
-export function unzstdFileInWorker(file: string, binding: string, idle?: Idle): SkippingSource {
+export function unzstdFileInWorker(file: string, binding: string, idle?: Idle): SkippingSource & { droppedBytes(): number } {
   // Position of the first byte not yet yielded or passed over, and the skip target (never behind it once reached).
   let next = 0;
   let target = 0;
   // Its body (and so the worker, unless prestarted) starts on the first next().
   const generator = chunks();
+  let dropped = 0;
   return {
     skip(n) {
       target = Math.max(target, next) + n;
     },
+    droppedBytes: () => dropped,
     [Symbol.asyncIterator]: () => generator,
   };
 
@@ -293,6 +425,7 @@ export function unzstdFileInWorker(file: string, binding: string, idle?: Idle): 
       }
     } finally {
       await stopWorker(run);
+      dropped = Number(Atomics.load(positions, DROPPED));
     }
   }
 }

@@ -351,23 +351,50 @@ function notingReader(bytes: Uint8Array): protobuf.Reader {
   return new Noting(bytes);
 }
 
-/** Makes every type's decode (top-level and nested alike, protobufjs calls them through the type) keep `decoding` current. */
-function trackDecoding(ns: protobuf.NamespaceBase): void {
+/**
+ * Gives every type a setup that generates only what reading needs — the decoder and the plain-object converter —
+ * and only when the type is first used: protobufjs's own setup also generates an encoder, a verifier and a
+ * fromObject for each type, and compiling those for every CRIU message was most of a short `stasis inspect`.
+ * The decoder it installs keeps `decoding` current (protobufjs calls nested types' decode through the type too).
+ */
+function setUpForReading(ns: protobuf.NamespaceBase): void {
   for (const o of ns.nestedArray) {
-    if (o instanceof protobuf.Type) {
-      const t = o.setup();
-      const decode = t.decode;
-      const call = decode as (this: protobuf.Type, r: protobuf.Reader | Uint8Array, l?: number, e?: number, n?: number) => protobuf.Message;
-      // No try/finally: a decode that throws abandons the record, and the next record starts with an empty stack.
-      t.decode = function tracked(r: protobuf.Reader | Uint8Array, l?: number, e?: number, n?: number): protobuf.Message {
-        decoding.push(t);
-        const m = call.call(t, r, l, e, n);
-        decoding.pop();
-        return m;
-      } as protobuf.Type['decode'];
-    }
-    if (o instanceof protobuf.Namespace) trackDecoding(o);
+    if (o instanceof protobuf.Type) o.setup = readingSetup;
+    if (o instanceof protobuf.Namespace) setUpForReading(o);
   }
+}
+
+type DecodeFn = (r: protobuf.Reader | Uint8Array, l?: number, e?: number, n?: number) => protobuf.Message;
+
+const fullSetup = protobuf.Type.prototype.setup;
+
+function readingSetup(this: protobuf.Type): protobuf.Type {
+  return setUpType(this);
+}
+
+function setUpType(t: protobuf.Type): protobuf.Type {
+  const types = t.fieldsArray.map((f) => f.resolve().resolvedType);
+  track(t, protobuf.decoder(t)({ Reader: protobuf.Reader, types, util: protobuf.util }) as DecodeFn);
+  t.toObject = protobuf.converter.toObject(t)({ types, util: protobuf.util }) as protobuf.Type['toObject'];
+  // Writing (tests build images with encode and fromObject) gets protobufjs's whole setup on first use.
+  for (const method of ['encode', 'verify', 'fromObject'] as const) {
+    (t as unknown as Record<string, unknown>)[method] = function (this: unknown, ...args: unknown[]): unknown {
+      fullSetup.call(t);
+      track(t, t.decode as DecodeFn);
+      return (t[method] as (...a: unknown[]) => unknown).apply(t, args);
+    };
+  }
+  return t;
+}
+
+function track(t: protobuf.Type, decode: DecodeFn): void {
+  // No try/finally: a decode that throws abandons the record, and the next record starts with an empty stack.
+  t.decode = function tracked(r: protobuf.Reader | Uint8Array, l?: number, e?: number, n?: number): protobuf.Message {
+    decoding.push(t);
+    const m = decode.call(t, r, l, e, n);
+    decoding.pop();
+    return m;
+  } as protobuf.Type['decode'];
 }
 
 function varint(bytes: Uint8Array, at: { pos: number }): number {
@@ -409,6 +436,8 @@ function scanUnknown(type: protobuf.Type, bytes: Uint8Array, start: number, end:
  * does not know; the note rides on the decoded message and then on its plain-object form.
  */
 function noteUnknownFields(t: protobuf.Type): protobuf.Type {
+  // Set up before the view exists: protobufjs's lazy methods set up `this`, which would otherwise be the view.
+  t.setup();
   const view = Object.create(t) as protobuf.Type;
   view.decode = (input: protobuf.Reader | Uint8Array, length?: number): protobuf.Message => {
     if (!(input instanceof Uint8Array)) return t.decode(input, length);
@@ -446,7 +475,7 @@ export function messageType(name: MessageName): protobuf.Type {
     if (!root) {
       useDecimalLong();
       root = protobuf.parse(PROTO, { keepCase: true }).root.resolveAll() as protobuf.Root;
-      trackDecoding(root);
+      setUpForReading(root);
     }
     t = noteUnknownFields(root.lookupType(name));
     cache.set(name, t);
