@@ -22,8 +22,9 @@ const EVENTS = 2; // bumped by the worker on every chunk and on finishing: what 
 const STATE = 3; // RUNNING, DONE, or an error kind
 const STOP = 4; // main: stop early (the tar ended, or reading failed)
 const ERROR_LEN = 5;
-const LENGTHS = 8; // SLOTS words: bytes in each slot
-const CONTROL_WORDS = LENGTHS + SLOTS;
+const LENGTHS = 8; // SLOTS words: where each slot's bytes end
+const FIRSTS = LENGTHS + SLOTS; // SLOTS words: where they start (bytes before a skip target are left in place, not moved)
+const CONTROL_WORDS = FIRSTS + SLOTS;
 // BigInt64 words after the control block (stream positions exceed 2^32): the skip target (main), the stream's length
 // (worker, on finishing) and each slot's position in the decompressed stream (worker, written before it is published).
 const POSITIONS_AT = CONTROL_WORDS * 4; // a multiple of 8
@@ -92,9 +93,9 @@ function publish() {
   // What lies before the skip target is dropped here: an all-skipped slot is not published (the next output reuses it).
   const skip = Math.min(length, Math.max(0, Number(Atomics.load(positions, K.SKIP_TO)) - start));
   if (skip === length) return;
-  if (skip > 0) slot().copyWithin(0, skip, length);
   Atomics.store(positions, K.STARTS + (written % K.SLOTS), BigInt(start + skip));
-  Atomics.store(ctrl, K.LENGTHS + (written % K.SLOTS), length - skip);
+  Atomics.store(ctrl, K.FIRSTS + (written % K.SLOTS), skip);
+  Atomics.store(ctrl, K.LENGTHS + (written % K.SLOTS), length);
   written++;
   Atomics.store(ctrl, K.WRITTEN, written);
   Atomics.add(ctrl, K.EVENTS, 1);
@@ -299,7 +300,7 @@ function startWorker(file: string, binding: string): WorkerRun {
   const shared = new SharedArrayBuffer(DATA_AT + SLOTS * SLOT);
   const ctrl = new Int32Array(shared, 0, CONTROL_WORDS);
   const constants = {
-    SLOT, SLOTS, IN_CHUNK, ERROR_BYTES, WRITTEN, RELEASED, EVENTS, STATE, STOP, ERROR_LEN, LENGTHS, CONTROL_WORDS,
+    SLOT, SLOTS, IN_CHUNK, ERROR_BYTES, WRITTEN, RELEASED, EVENTS, STATE, STOP, ERROR_LEN, LENGTHS, FIRSTS, CONTROL_WORDS,
     POSITIONS_AT, SKIP_TO, TOTAL, DROPPED, STARTS, POSITIONS, ERROR_AT, DATA_AT, RUNNING, DONE, CORRUPT, TRUNCATED, FAILED,
   };
   const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, binding, shared, constants } });
@@ -392,10 +393,11 @@ export function unzstdFileInWorker(file: string, binding: string, idle?: Idle): 
         if (Atomics.load(ctrl, WRITTEN) > read) {
           const i = read % SLOTS;
           const start = Number(Atomics.load(positions, STARTS + i));
-          const length = Atomics.load(ctrl, LENGTHS + i);
-          const from = Math.min(length, Math.max(0, target - start));
-          next = start + length;
-          if (from < length) yield data.subarray(i * SLOT + from, i * SLOT + length);
+          const first = Atomics.load(ctrl, FIRSTS + i);
+          const end = Atomics.load(ctrl, LENGTHS + i);
+          const from = Math.min(end - first, Math.max(0, target - start));
+          next = start + end - first;
+          if (first + from < end) yield data.subarray(i * SLOT + first + from, i * SLOT + end);
           read++;
           Atomics.store(ctrl, RELEASED, read);
           Atomics.notify(ctrl, RELEASED);
