@@ -8,6 +8,7 @@ import path from 'node:path';
 import { createClient } from '../shared/api/client';
 import { createDispatch } from '../shared/api/dispatch';
 import { createAppServices } from '../electron/services/app-services';
+import { deleteStoredCheckpoints } from '../test-support/cleanup';
 
 const RUNS = Number(process.env['STASIS_BENCH_RUNS'] ?? 3);
 const MIB = 256;
@@ -41,11 +42,28 @@ function apiFor(sshConfigPath: string) {
   return { api: createClient({ invoke: (c, i) => dispatch(c, i, { caller: 'bench' }), on: () => () => {} }), close: services.close };
 }
 
+/** The container, any checkpoint of it a failed run left in the store, and the work folder. */
+function cleanup(): void {
+  spawnSync('podman', ['rm', '-f', '-t', '0', NAME]);
+  deleteStoredCheckpoints((c) => c.container.name === NAME);
+  rmSync(work, { recursive: true, force: true });
+}
+
 async function main(): Promise<void> {
-  const { api, close } = apiFor(twoHostConfig());
+  // Ctrl-C, or a `timeout` around the run.
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    process.on(signal, () => {
+      cleanup();
+      process.exit(code);
+    });
+  }
   const rows: string[][] = [];
   const notes: string[] = [];
+  let close = (): void => {};
   try {
+    const conn = apiFor(twoHostConfig());
+    const api = conn.api;
+    close = conn.close;
     podman('run', '-d', '--name', NAME, '--network', 'none', 'localhost/stasis-debian:latest', '/usr/local/bin/memhog', String(MIB), '0', '/tmp/status');
     for (let i = 0; i < 100 && !/ ok /.test(spawnSync('podman', ['exec', NAME, 'cat', '/tmp/status'], { encoding: 'utf8' }).stdout); i++) await sleep(200);
 
@@ -96,9 +114,8 @@ async function main(): Promise<void> {
     notes.push(`load average during the run: ${loadavg().map((l) => l.toFixed(1)).join(' / ')} (1/5/15 min, ${availableParallelism()} cores)`);
     notes.push(`hosts listed: ${[...hosts].join(', ')}; containers seen: ${first.containers.length}`);
   } finally {
-    spawnSync('podman', ['rm', '-f', '-t', '0', NAME]);
     close();
-    rmSync(work, { recursive: true, force: true });
+    cleanup();
   }
   const md = [
     '## checkpoint',

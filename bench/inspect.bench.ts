@@ -97,10 +97,13 @@ function cleanup(): void {
 
 async function main(): Promise<void> {
   work = mkdtempSync(path.join(tmpdir(), 'stasis-bench-inspect-'));
-  process.on('SIGINT', () => {
-    cleanup();
-    process.exit(130);
-  });
+  // Ctrl-C, or a `timeout` around the run: the containers and the archives (hundreds of MiB) go either way.
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    process.on(signal, () => {
+      cleanup();
+      process.exit(code);
+    });
+  }
   const archives = [
     { label: '300 processes / ~11,000 fds', file: path.join(work, 'many-fds.tar.zst'), make: () => makeArchive(names[0]!, ['python3', '-c', MANY_FDS], { log: 'ready' }, path.join(work, 'many-fds.tar.zst')) },
     { label: '512 MiB random memory (memhog)', file: path.join(work, 'memhog-512.tar.zst'), make: () => makeArchive(names[1]!, ['/usr/local/bin/memhog', '512', '0'], { file: '/tmp/ready' }, path.join(work, 'memhog-512.tar.zst')) },

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import { deleteStoredCheckpoints } from '../test-support/cleanup';
 import { test, expect } from './fixtures';
 
 // The whole local loop through the UI, against real podman + runc + CRIU: checkpoint a running container,
@@ -20,6 +21,8 @@ test.afterAll(() => {
       // already gone
     }
   }
+  // A failed run must not leave its checkpoints in the store.
+  deleteStoredCheckpoints((c) => c.container.name === name || c.container.name === restored);
 });
 
 test('checkpoint, restore as a new container and delete, from the host screen', async ({ page, stasis }) => {

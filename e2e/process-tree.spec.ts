@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { deleteStoredCheckpoints } from '../test-support/cleanup';
 import { test, expect } from './fixtures';
 
 // A plain process tree (no container) checkpointed by PID from the host screen, through real CRIU.
@@ -16,6 +17,8 @@ test.afterAll(() => {
     } catch {
       // already gone
     }
+    // A failed run must not leave its checkpoint in the store.
+    deleteStoredCheckpoints((c) => c.container.runtime === 'process' && c.container.id === String(tree.pid));
   }
 });
 

@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { afterAll, expect, it } from 'vitest';
 import type { Checkpoint, RestoreResult } from '../../shared/domain/checkpoint';
 import type { ContainerSummary } from '../../shared/domain/container';
+import { deleteStoredCheckpoints } from '../../test-support/cleanup';
 import { SSH_HOSTS_DIR, describeSystem } from '../../test-support/system';
 
 // The built CLI as a user runs it (npm test builds first).
@@ -13,6 +14,8 @@ const counter = () => Number(execFileSync('podman', ['exec', NAME, 'cat', '/tmp/
 describeSystem('stasis ps / checkpoint / checkpoints / restore / rm', ['root', 'criu', 'podman'], () => {
   afterAll(() => {
     spawnSync('podman', ['rm', '-f', '-t', '0', NAME]);
+    // The round trip removes its checkpoint; a failed one must not leave it in the store.
+    deleteStoredCheckpoints((c) => c.container.name === NAME);
   });
 
   it('goes round trip with --json', async () => {

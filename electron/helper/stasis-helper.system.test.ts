@@ -1,7 +1,8 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { deleteStoredCheckpoints } from '../../test-support/cleanup';
 import { describeSystem } from '../../test-support/system';
 
 // The helper driven directly, as root, exactly as the app runs it on this computer.
@@ -40,6 +41,9 @@ describeSystem('stasis-helper on this computer', ['root', 'criu', 'podman'], () 
   afterAll(() => {
     for (const n of [NAME, `${NAME}-copy`, `${NAME}-kill`]) spawnSync('podman', ['rm', '-f', '-t', '0', n]);
     for (const id of made) spawnSync('/bin/sh', [HELPER, 'delete', id]);
+    // A checkpoint adopted after its helper was killed, or made by a test that failed before recording it.
+    deleteStoredCheckpoints((c) => c.container.name.startsWith(NAME));
+    rmSync(CANARY, { force: true });
   });
 
   it('is shellcheck-clean', () => {

@@ -1,11 +1,12 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { createClient } from '../../shared/api/client';
 import { createDispatch, validatedEmitter } from '../../shared/api/dispatch';
 import type { OperationProgress } from '../../shared/domain/checkpoint';
+import { deleteStoredCheckpoints, removeContainerdRestoreCopies, removePodmanContainers } from '../../test-support/cleanup';
 import { describeSystem } from '../../test-support/system';
 import { createAppServices } from './app-services';
 
@@ -32,16 +33,20 @@ async function readCount(file: string): Promise<number> {
   return 0;
 }
 const tag = `stasis-test-svc-${process.pid}`;
+const STORE = `/var/lib/stasis/hosts/${sh('hostname')}`;
 
 afterAll(async () => {
   for (const id of made) await api.checkpoints.delete({ hostId: 'local', checkpointId: id }).catch(() => undefined);
+  // A create that failed after the helper stored its result is not in `made`: go by container name too.
+  deleteStoredCheckpoints((c) => c.container.name.startsWith(tag));
   services.close();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 describeSystem('podman checkpoint/restore through the API', ['root', 'criu', 'podman'], () => {
   const name = `${tag}-memhog`;
   afterAll(() => {
-    spawnSync('podman', ['rm', '-f', '-t', '0', name, `${name}-2`]);
+    removePodmanContainers([name, `${name}-2`]);
   });
 
   it('lists the container with host, runtime, id, name and state', async () => {
@@ -96,8 +101,11 @@ describeSystem('podman checkpoint/restore through the API', ['root', 'criu', 'po
 
 describeSystem('Docker checkpoint/restore through the API', ['root', 'criu', 'docker'], () => {
   const name = `${tag}-docker`;
+  const started = Date.now();
+  let descriptors = '';
   afterAll(() => {
     spawnSync('docker', ['rm', '-f', name, `${name}-new`]);
+    if (descriptors) removeContainerdRestoreCopies(descriptors, started);
   });
 
   it('restores into the same container and into a new one, counter continuing', async () => {
@@ -108,6 +116,7 @@ describeSystem('Docker checkpoint/restore through the API', ['root', 'criu', 'do
     expect(list.containers.find((c) => c.name === name)).toMatchObject({ runtime: 'docker', state: 'running' });
     const ck = await api.checkpoints.create({ hostId: 'local', runtime: 'docker', container: name });
     made.push(ck.id);
+    descriptors = sh('tar', '-xOf', path.join(STORE, 'checkpoints', ck.id, ck.archive), './descriptors.json');
     expect(ck.container.runtime).toBe('docker');
     const atDump = Number(sh('docker', 'cp', `${name}:/tmp/count`, '-').length > 0);
     expect(atDump).toBe(1);
@@ -129,6 +138,7 @@ describeSystem('process tree checkpoint/restore through the API', ['root', 'criu
   let pid = 0;
   afterAll(() => {
     spawnSync('pkill', ['-f', file]);
+    if (pid) deleteStoredCheckpoints((c) => c.container.runtime === 'process' && c.container.id === String(pid));
   });
 
   it('restores a running tree into a new PID namespace, counter continuing', async () => {

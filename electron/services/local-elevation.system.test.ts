@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, chmodSync } from 'node:fs';
+import { mkdtempSync, chmodSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -19,6 +19,7 @@ function asUser(user: string, ...args: string[]) {
     env: { ...process.env, HOME: home, XDG_CONFIG_HOME: home, USER: user },
   });
 }
+afterAll(() => rmSync(home, { recursive: true, force: true }));
 
 describeSystem('this computer as a non-root user, elevating through sudo', ['root', 'criu', 'podman', 'ssh-hosts'], () => {
   beforeAll(() => {

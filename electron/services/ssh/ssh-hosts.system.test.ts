@@ -1,17 +1,20 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createClient } from '../../../shared/api/client';
 import { createDispatch, validatedEmitter } from '../../../shared/api/dispatch';
+import { deleteStoredCheckpoints, removePodmanContainers } from '../../../test-support/cleanup';
 import { SSH_HOSTS_DIR, describeSystem } from '../../../test-support/system';
 import { createAppServices } from '../app-services';
+import { INSTALLED_HELPER } from '../helper-source';
 
 const CONFIG = path.join(SSH_HOSTS_DIR, 'ssh_config');
 const dir = mkdtempSync(path.join(tmpdir(), 'stasis-test-ssh-'));
 const NAME = `stasis-test-ssh-${process.pid}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function session(sshConfigPath: string) {
   const events: { name: string; payload: unknown }[] = [];
@@ -44,7 +47,11 @@ describeSystem('SSH hosts', ['root', 'criu', 'podman', 'ssh-hosts'], () => {
   });
   afterAll(async () => {
     for (const [hostId, checkpointId] of made) await s.api.checkpoints.delete({ hostId, checkpointId }).catch(() => undefined);
-    for (const h of ['stasis-a', 'stasis-b']) spawnSync('ssh', ['-F', CONFIG, h, 'podman', 'rm', '-f', '-t', '0', NAME, `${NAME}-op`]);
+    for (const h of ['stasis-a', 'stasis-b']) {
+      removePodmanContainers([NAME, `${NAME}-op`], ['ssh', '-F', CONFIG, '-o', 'BatchMode=yes', h, 'podman']);
+      // What a failed test made and never recorded in `made`.
+      deleteStoredCheckpoints((c) => c.container.name.startsWith(NAME), ['ssh', '-F', CONFIG, '-o', 'BatchMode=yes', h, INSTALLED_HELPER]);
+    }
     s.close();
   });
 

@@ -20,6 +20,7 @@ const ADMIN_PW = 'stasis-admin-pw';
 const ctx = { caller: 'test' };
 const dir = mkdtempSync(path.join(tmpdir(), 'stasis-test-setup-'));
 const run = promisify(execFile);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function session(sshConfigPath: string) {
   return createAppServices({
