@@ -6,12 +6,16 @@ import { test, expect } from './fixtures';
 
 // Two real checkpoints of one container with a change between them, compared in the UI.
 const name = `stasis-test-diff-${process.pid}`;
-const dir = mkdtempSync(path.join(tmpdir(), 'stasis-e2e-diff-'));
-const a = path.join(dir, 'a.tar.zst');
-const b = path.join(dir, 'b.tar');
+// Made in beforeAll, not at load: Playwright also loads this file in the runner process, which never runs afterAll.
+let dir = '';
+let a = '';
+let b = '';
 const podman = (...args: string[]): string => execFileSync('podman', args, { encoding: 'utf8', timeout: 120_000 }).trim();
 
 test.beforeAll(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'stasis-e2e-diff-'));
+  a = path.join(dir, 'a.tar.zst');
+  b = path.join(dir, 'b.tar');
   // The change comes from inside the container's own process tree (CRIU dumps that tree, not exec sessions):
   // when /tmp/go appears, the shell opens a file and starts a long-lived child.
   const script = 'while true; do if [ -f /tmp/go ]; then rm /tmp/go; exec 5>/tmp/added-later; sleep 1000 & fi; sleep 0.2; done';
@@ -28,7 +32,7 @@ test.afterAll(() => {
   } catch {
     // already gone
   }
-  rmSync(dir, { recursive: true, force: true });
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 test('compares two checkpoints: the added process and its file show up', async ({ page, stasis }) => {

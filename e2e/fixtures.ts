@@ -1,6 +1,6 @@
 import { test as base } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -11,8 +11,18 @@ export interface StasisServer {
   sshConfig: string;
 }
 
+/** SIGTERM, and SIGKILL if it is still there after 5 s; resolves once it has exited. */
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
+
 /** Starts the real browser-mode server (built by `npm test`) on a free port, with a known ssh config. */
-async function startServer(givenSshConfig: string | undefined): Promise<{ server: StasisServer; child: ChildProcess }> {
+async function startServer(givenSshConfig: string | undefined): Promise<{ server: StasisServer; child: ChildProcess; dir: string }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'stasis-e2e-'));
   let sshConfig = givenSshConfig;
   if (!sshConfig) {
@@ -24,21 +34,29 @@ async function startServer(givenSshConfig: string | undefined): Promise<{ server
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, XDG_CONFIG_HOME: dir },
   });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`server did not print its URL: ${out}`)), 20_000);
-    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
-      out += d;
-      const m = /^(http:\/\/127\.0\.0\.1:\d+\/#token=\S+)$/m.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
+  let url: string;
+  try {
+    url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      const timer = setTimeout(() => reject(new Error(`server did not print its URL: ${out}`)), 20_000);
+      child.on('error', reject);
+      child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+        out += d;
+        const m = /^(http:\/\/127\.0\.0\.1:\d+\/#token=\S+)$/m.exec(out);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[1]!);
+        }
+      });
+      child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
     });
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
-  });
+  } catch (err) {
+    await stop(child);
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
   const parsed = new URL(url);
-  return { server: { url, origin: parsed.origin, token: new URLSearchParams(parsed.hash.slice(1)).get('token')!, sshConfig }, child };
+  return { server: { url, origin: parsed.origin, token: new URLSearchParams(parsed.hash.slice(1)).get('token')!, sshConfig }, child, dir };
 }
 
 export const test = base.extend<object, { stasis: StasisServer; sshConfigFile: string | undefined }>({
@@ -46,9 +64,14 @@ export const test = base.extend<object, { stasis: StasisServer; sshConfigFile: s
   sshConfigFile: [undefined, { scope: 'worker', option: true }],
   stasis: [
     async ({ sshConfigFile }, use) => {
-      const { server, child } = await startServer(sshConfigFile);
-      await use(server);
-      child.kill('SIGTERM');
+      const { server, child, dir } = await startServer(sshConfigFile);
+      try {
+        await use(server);
+      } finally {
+        await stop(child);
+        // Its config folder (hosts.json) and the default ssh config.
+        rmSync(dir, { recursive: true, force: true });
+      }
     },
     { scope: 'worker' },
   ],

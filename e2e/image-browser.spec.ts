@@ -6,11 +6,14 @@ import { test, expect } from './fixtures';
 
 // A real checkpoint made by podman + CRIU, opened in the image browser.
 const name = `stasis-test-browse-${process.pid}`;
-const dir = mkdtempSync(path.join(tmpdir(), 'stasis-e2e-image-'));
-const archive = path.join(dir, 'counter.tar.zst');
+// Made in beforeAll, not at load: Playwright also loads this file in the runner process, which never runs afterAll.
+let dir = '';
+let archive = '';
 const podman = (...args: string[]): string => execFileSync('podman', args, { encoding: 'utf8', timeout: 120_000 }).trim();
 
 test.beforeAll(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'stasis-e2e-image-'));
+  archive = path.join(dir, 'counter.tar.zst');
   podman('run', '-d', '--name', name, '--network', 'none', 'localhost/stasis-busybox:latest', 'sh', '-c', 'cd /tmp && exec 7>/tmp/held && while true; do echo tick > /tmp/c; sleep 0.2; done');
   podman('container', 'checkpoint', name, '--export', archive, '--compress', 'zstd');
 });
@@ -21,7 +24,7 @@ test.afterAll(() => {
   } catch {
     // already gone
   }
-  rmSync(dir, { recursive: true, force: true });
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 test('opens a podman checkpoint and shows its process tree, files and memory', async ({ page, stasis }) => {

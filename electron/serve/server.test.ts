@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,15 +23,21 @@ function connect(url: string, origin: string): Promise<WebSocket> {
 
 describe('browser-mode server', () => {
   let server: BrowserServer;
-  let staticDir: string;
+  let root = '';
 
   beforeAll(async () => {
-    staticDir = mkdtempSync(path.join(tmpdir(), 'stasis-static-'));
+    // The served folder inside a private one that holds the secret the traversal attempts go for.
+    root = mkdtempSync(path.join(tmpdir(), 'stasis-static-'));
+    const staticDir = path.join(root, 'www');
+    mkdirSync(staticDir);
     writeFileSync(path.join(staticDir, 'index.html'), '<!doctype html><title>Stasis</title>');
-    writeFileSync(path.join(path.dirname(staticDir), 'secret.txt'), 'secret');
+    writeFileSync(path.join(root, 'secret.txt'), 'secret');
     server = await startBrowserServer({ handlers, staticDir, host: '127.0.0.1', port: 0 });
   });
-  afterAll(() => server.close());
+  afterAll(() => {
+    server?.close();
+    if (root) rmSync(root, { recursive: true, force: true });
+  });
 
   it('prints a loopback URL with a random token in the fragment', () => {
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]{20,}$/);

@@ -1,13 +1,15 @@
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { HostStore } from './host-store';
 import { parseHelperVersion, shippedHelper } from './helper-source';
 
 describe('hosts.json', () => {
   it('round-trips hand-added hosts with private permissions', async () => {
-    const file = path.join(mkdtempSync(path.join(tmpdir(), 'stasis-hs-')), 'sub', 'hosts.json');
+    const dir = mkdtempSync(path.join(tmpdir(), 'stasis-hs-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const file = path.join(dir, 'sub', 'hosts.json');
     const store = new HostStore(file);
     expect(await store.read()).toEqual({ version: 1, hosts: [], hidden: [] });
     await store.update((d) => ({ ...d, hosts: [{ id: 'box', hostName: '10.0.0.5', user: 'me', port: 2200 }], hidden: ['old'] }));

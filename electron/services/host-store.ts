@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
@@ -35,8 +35,14 @@ export class HostStore {
   async write(data: HostsFile): Promise<void> {
     await mkdir(path.dirname(this.file), { recursive: true, mode: 0o700 });
     const tmp = `${this.file}.${process.pid}.tmp`;
-    await writeFile(tmp, `${JSON.stringify(data, null, 2)}\n`, { mode: 0o600 });
-    await rename(tmp, this.file);
+    try {
+      await writeFile(tmp, `${JSON.stringify(data, null, 2)}\n`, { mode: 0o600 });
+      await rename(tmp, this.file);
+    } catch (err) {
+      // A failed write or rename leaves no half-written file beside hosts.json.
+      await rm(tmp, { force: true });
+      throw err;
+    }
   }
 
   async update(fn: (d: HostsFile) => HostsFile): Promise<HostsFile> {

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import ssh2 from 'ssh2';
@@ -37,7 +37,10 @@ beforeAll(async () => {
   port = (server.address() as { port: number }).port;
   writeFileSync(path.join(dir, 'known_hosts'), `[127.0.0.1]:${port} ${hostKey.public.split(' ').slice(0, 2).join(' ')}\n`);
 });
-afterAll(() => server.close());
+afterAll(() => {
+  server.close();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 function target(): SshTarget {
   return { alias: 'unit', hostName: '127.0.0.1', port, user: 'me', identityFiles: [path.join(dir, 'none')], identitiesOnly: true, knownHostsFiles: [path.join(dir, 'known_hosts')], proxyJump: [] };
