@@ -3,7 +3,8 @@ import { defineConfig } from '@playwright/test';
 // Browser mode is driven in Debian's Chromium; Playwright never downloads a browser here.
 export default defineConfig({
   testDir: 'e2e',
-  globalSetup: './test-support/install-helper.ts',
+  // tmp-guard warns about what a run leaves in the temp folder.
+  globalSetup: ['./test-support/tmp-guard.mjs', './test-support/install-helper.ts'],
   outputDir: 'test-results/e2e',
   timeout: 60_000,
   workers: 1,

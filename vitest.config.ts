@@ -5,7 +5,8 @@ const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 
 const define = { __STASIS_VERSION__: JSON.stringify(pkg.version) };
 
 // Two layers: unit tests run anywhere; system tests (`*.system.test.ts`) drive real CRIU, podman,
-// Docker and sshd, so they run one file at a time and get long timeouts.
+// Docker and sshd, so they run one file at a time and get long timeouts. Both warn about what a run leaves
+// in the temp folder (test-support/tmp-guard.mjs).
 export default defineConfig({
   define,
   test: {
@@ -14,6 +15,7 @@ export default defineConfig({
         define,
         test: {
           name: 'unit',
+          globalSetup: ['test-support/tmp-guard.mjs'],
           include: ['{shared,electron,renderer,scripts,bench}/**/*.test.{ts,tsx}'],
           exclude: ['**/*.system.test.ts', 'node_modules/**'],
           environment: 'node',
@@ -23,7 +25,7 @@ export default defineConfig({
         define,
         test: {
           name: 'system',
-          globalSetup: ['test-support/install-helper.ts'],
+          globalSetup: ['test-support/tmp-guard.mjs', 'test-support/install-helper.ts'],
           include: ['{shared,electron,test-support}/**/*.system.test.ts'],
           fileParallelism: false,
           testTimeout: 180_000,

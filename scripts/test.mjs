@@ -1,9 +1,13 @@
 // `npm test`: every layer in order — typecheck, lint, unit, system, end-to-end — then one summary.
 // Under CI a skipped system or browser test fails the run: a green run that skipped them proves nothing.
 // The only skip allowed is the Electron-binary e2e where no Electron binary can be installed.
+// Every layer must leave nothing of ours in the temp folder (test-support/tmp-guard.mjs): what one leaves is
+// named in the summary, and under CI it fails that layer.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { leftInTmp, snapshotTmp } from '../test-support/tmp-guard.mjs';
 
 const inCI = Boolean(process.env.CI);
 const only = process.argv.slice(2);
@@ -13,9 +17,11 @@ mkdirSync('test-results', { recursive: true });
 
 function run(label, cmd, args, extraEnv = {}) {
   const t0 = Date.now();
+  const tmpBefore = snapshotTmp();
   console.log(`\n=== ${label}: ${cmd} ${args.join(' ')}`);
-  const r = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...extraEnv } });
-  return { ok: r.status === 0, seconds: (Date.now() - t0) / 1000 };
+  // STASIS_TMP_GUARD: the runners' own guard stays quiet, this one checks.
+  const r = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, STASIS_TMP_GUARD: 'npm-test', ...extraEnv } });
+  return { ok: r.status === 0, seconds: (Date.now() - t0) / 1000, left: leftInTmp(tmpBefore) };
 }
 
 function vitestCounts(file) {
@@ -88,8 +94,13 @@ for (const r of results) {
     note = '  <- tests were skipped under CI';
     failed = true;
   }
+  if (r.left.length) {
+    note += `  <- left ${r.left.length} in ${tmpdir()}${inCI ? '' : ' (warning; fails under CI)'}`;
+    if (inCI) failed = true;
+  }
   if (!r.ok || r.failed > 0) failed = true;
   console.log(`${r.layer.padEnd(10)} ${String(r.passed).padStart(4)} ${r.unit.padEnd(8)} passed, ${r.failed} failed, ${r.skipped} skipped  (${r.seconds.toFixed(1)} s)${note}`);
+  for (const p of r.left) console.log(`             left behind: ${p}`);
 }
 const tests = results.filter((r) => r.unit === 'tests');
 const passed = tests.reduce((a, r) => a + r.passed, 0);
