@@ -57,6 +57,7 @@ const errorBytes = new Uint8Array(shared, K.ERROR_AT, K.ERROR_BYTES);
 const none = new Uint8Array(0);
 const ZSTD_MAGIC = 0xfd2fb528;
 const MAX_BLOCK = 131072;
+const MAX_QUEUED = 65536;
 function finish(state, message) {
   if (message) {
     const bytes = Buffer.from(String(message)).subarray(0, K.ERROR_BYTES);
@@ -69,12 +70,15 @@ function finish(state, message) {
   Atomics.notify(ctrl, K.EVENTS);
 }
 let written = 0;
+let lookahead = null;
 // Waits for a free slot; false when the main thread asked to stop.
 function slotFree() {
   for (;;) {
     if (Atomics.load(ctrl, K.STOP)) return false;
     const released = Atomics.load(ctrl, K.RELEASED);
     if (written - released < K.SLOTS) return true;
+    // The ring is full: time to read block headers ahead (which blocks may be dropped) rather than sleep.
+    if (lookahead && lookahead()) continue;
     Atomics.wait(ctrl, K.RELEASED, released);
   }
 }
@@ -181,6 +185,7 @@ let off = 0;
 let droppedBytes = 0;
 // Feeds the rest of the file as it is: the decoder judges whatever the block walk below does not understand.
 function plainRest() {
+  lookahead = null;
   for (;;) {
     const b = fileBytes(off, K.IN_CHUNK);
     if (b.length === 0) return true;
@@ -208,29 +213,51 @@ function frames() {
     if (!feed(fileBytes(off, 6))) return false;
     off += 6;
     let dropped = false;
+    // The frame's block headers, read ahead of the blocks themselves: ahead[next] is the next block's.
     const ahead = [];
-    const horizonClear = (from) => {
+    let next = 0;
+    let queueEnd = off;
+    let queueDone = false;
+    const queueOne = () => {
+      if (queueDone || ahead.length - next >= MAX_QUEUED) return false;
+      const h = blockHeader(queueEnd);
+      // Unreadable or invalid: not queued; the block loop then hands the rest to the decoder to judge.
+      if (!h || h.type === 3 || h.size > MAX_BLOCK) {
+        queueDone = true;
+        return false;
+      }
+      ahead.push(h);
+      queueEnd = h.next;
+      if (h.last) queueDone = true;
+      return true;
+    };
+    lookahead = () => {
+      let n = 0;
+      while (n < 256 && queueOne()) n++;
+      return n > 0;
+    };
+    const horizonClear = () => {
       let covered = 0;
-      let at = from;
-      for (let i = 0; ; i++) {
-        let h = ahead[i];
-        if (!h) {
-          h = blockHeader(at);
-          if (!h) return false;
-          ahead.push(h);
-        }
-        if (h.type >= 2 || h.size > MAX_BLOCK) return false;
+      for (let i = next; ; i++) {
+        if (i >= ahead.length && !queueOne()) return false;
+        const h = ahead[i];
+        if (h.type >= 2) return false;
         covered += h.size;
         if (covered >= windowSize || h.last) return true;
-        at = h.next;
       }
     };
     for (;;) {
-      const b = ahead.length > 0 ? ahead.shift() : blockHeader(off);
-      if (!b || b.type === 3 || b.size > MAX_BLOCK) return plainRest();
+      if (next >= ahead.length) queueOne();
+      const b = ahead[next];
+      if (!b) return plainRest();
+      next++;
+      if (next > 4096) {
+        ahead.splice(0, next);
+        next = 0;
+      }
       if (b.type === 0 && !b.last) {
         if (!drain()) return false;
-        if (produced + fill + b.size <= Number(Atomics.load(positions, K.SKIP_TO)) && horizonClear(b.next)) {
+        if (produced + fill + b.size <= Number(Atomics.load(positions, K.SKIP_TO)) && horizonClear()) {
           publish();
           produced += b.size;
           dropped = true;
@@ -244,6 +271,7 @@ function frames() {
       off = b.next;
       if (b.last) break;
     }
+    lookahead = null;
     if (checksum) {
       if (!drain()) return false;
       const c = fileBytes(off, 4);

@@ -469,6 +469,15 @@ function noteUnknownFields(t: protobuf.Type): protobuf.Type {
   return view;
 }
 
+/**
+ * Parses the schemas and sets up the types every checkpoint's first pages need (the pagemap and mm of the memory
+ * views), ahead of use: a caller that must wait anyway (for a decompressor thread to boot) calls it meanwhile, so
+ * the parse is not paid later, while the decompressor waits for the reader.
+ */
+export function prepareSchemas(): void {
+  for (const name of ['pagemap_head', 'pagemap_entry', 'mm_entry'] as const) messageType(name);
+}
+
 export function messageType(name: MessageName): protobuf.Type {
   let t = cache.get(name);
   if (!t) {

@@ -24,7 +24,13 @@ async function reportOf(target: string): Promise<InspectReport> {
   // imported only after it is started, which takes a tenth of a second off a short read.
   if (binding && isZstdFile(target)) prestartZstdWorker(target, binding);
   try {
-    const [{ loadCheckpointFile }, { buildReport }] = await Promise.all([import('../../inspect/load'), import('../../../shared/inspect/report')]);
+    const [{ loadCheckpointFile }, { buildReport }, { prepareSchemas }] = await Promise.all([
+      import('../../inspect/load'),
+      import('../../../shared/inspect/report'),
+      import('../../../shared/criu/schemas'),
+    ]);
+    // While the worker boots (tens of milliseconds), not later while it waits for the reader.
+    prepareSchemas();
     const { checkpoint, handles } = await loadCheckpointFile(target, binding ? { zstdWorkerBinding: binding } : {});
     try {
       return await buildReport(checkpoint);
