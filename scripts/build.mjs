@@ -4,6 +4,7 @@ import { build } from 'esbuild';
 import { readFile, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { precompileSchemas } from './precompile-schemas.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8'));
@@ -36,7 +37,7 @@ const nodeBuild = () =>
 
 const t0 = Date.now();
 await rm(path.join(root, 'dist/node'), { recursive: true, force: true });
-const jobs = [nodeBuild()];
+const jobs = [nodeBuild().then(() => precompileSchemas(root, path.join(root, 'dist/node/precompiled-schemas.mjs')))];
 if (!nodeOnly) {
   jobs.push(
     build({

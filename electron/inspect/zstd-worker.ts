@@ -236,23 +236,36 @@ function frames() {
       while (n < 256 && queueOne()) n++;
       return n > 0;
     };
+    // Headers next..scan-1 are known raw or RLE, "covered" bytes of output in all (or one of them ends the frame):
+    // kept from block to block, so each header is looked at once, not once per block before it.
+    let scan = 0;
+    let covered = 0;
+    let endsFrame = false;
     const horizonClear = () => {
-      let covered = 0;
-      for (let i = next; ; i++) {
-        if (i >= ahead.length && !queueOne()) return false;
-        const h = ahead[i];
+      if (scan < next) {
+        scan = next;
+        covered = 0;
+        endsFrame = false;
+      }
+      while (covered < windowSize && !endsFrame) {
+        if (scan >= ahead.length && !queueOne()) return false;
+        const h = ahead[scan];
         if (h.type >= 2) return false;
         covered += h.size;
-        if (covered >= windowSize || h.last) return true;
+        endsFrame = h.last;
+        scan++;
       }
+      return true;
     };
     for (;;) {
       if (next >= ahead.length) queueOne();
       const b = ahead[next];
       if (!b) return plainRest();
+      if (scan > next) covered -= b.size;
       next++;
       if (next > 4096) {
         ahead.splice(0, next);
+        scan = Math.max(0, scan - next);
         next = 0;
       }
       if (b.type === 0 && !b.last) {

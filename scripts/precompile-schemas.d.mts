@@ -1,0 +1,1 @@
+export function precompileSchemas(root: string, outFile: string): Promise<void>;
