@@ -1,19 +1,13 @@
+import { mkdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test, expect } from './fixtures';
+import { podman, specContainer } from './podman-container';
 
 // Two real checkpoints of one container with a change between them, compared in the UI.
-const name = `stasis-test-diff-${process.pid}`;
-// Made in beforeAll, not at load: Playwright also loads this file in the runner process, which never runs afterAll.
-let dir = '';
 let a = '';
 let b = '';
-const podman = (...args: string[]): string => execFileSync('podman', args, { encoding: 'utf8', timeout: 120_000 }).trim();
-
-test.beforeAll(() => {
-  dir = mkdtempSync(path.join(tmpdir(), 'stasis-e2e-diff-'));
+specContainer('diff', (name, dir) => {
   a = path.join(dir, 'a.tar.zst');
   b = path.join(dir, 'b.tar');
   // The change comes from inside the container's own process tree (CRIU dumps that tree, not exec sessions):
@@ -24,15 +18,6 @@ test.beforeAll(() => {
   podman('exec', name, 'touch', '/tmp/go');
   execFileSync('sleep', ['1']);
   podman('container', 'checkpoint', name, '--leave-running', '--export', b, '--compress', 'none');
-});
-
-test.afterAll(() => {
-  try {
-    podman('rm', '-f', '-t', '0', name);
-  } catch {
-    // already gone
-  }
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 test('compares two checkpoints: the added process and its file show up', async ({ page, stasis }) => {

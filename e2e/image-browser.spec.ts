@@ -1,30 +1,14 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { test, expect } from './fixtures';
+import { podman, specContainer } from './podman-container';
 
 // A real checkpoint made by podman + CRIU, opened in the image browser.
-const name = `stasis-test-browse-${process.pid}`;
-// Made in beforeAll, not at load: Playwright also loads this file in the runner process, which never runs afterAll.
-let dir = '';
 let archive = '';
-const podman = (...args: string[]): string => execFileSync('podman', args, { encoding: 'utf8', timeout: 120_000 }).trim();
-
-test.beforeAll(() => {
-  dir = mkdtempSync(path.join(tmpdir(), 'stasis-e2e-image-'));
+const container = specContainer('browse', (name, dir) => {
   archive = path.join(dir, 'counter.tar.zst');
   podman('run', '-d', '--name', name, '--network', 'none', 'localhost/stasis-busybox:latest', 'sh', '-c', 'cd /tmp && exec 7>/tmp/held && while true; do echo tick > /tmp/c; sleep 0.2; done');
   podman('container', 'checkpoint', name, '--export', archive, '--compress', 'zstd');
-});
-
-test.afterAll(() => {
-  try {
-    podman('rm', '-f', '-t', '0', name);
-  } catch {
-    // already gone
-  }
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 test('opens a podman checkpoint and shows its process tree, files and memory', async ({ page, stasis }) => {
@@ -45,7 +29,7 @@ test('opens a podman checkpoint and shows its process tree, files and memory', a
   await page.getByRole('tab', { name: /Mounts/ }).click();
   await expect(page.getByRole('table', { name: 'Mounts' })).toContainText('/proc');
   await page.getByRole('tab', { name: 'Container' }).click();
-  await expect(page.getByLabel('Container')).toContainText(name);
+  await expect(page.getByLabel('Container')).toContainText(container.name);
   mkdirSync('e2e/artifacts', { recursive: true });
   await page.getByRole('tab', { name: /Processes/ }).click();
   await page.screenshot({ path: 'e2e/artifacts/image-browser.png', fullPage: true });

@@ -1,32 +1,16 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures';
+import { podman, specContainer } from './podman-container';
 
 // A real podman + CRIU checkpoint whose shell carries a marker in its environment, searched in the image browser.
-const name = `stasis-test-memsearch-${process.pid}`;
 const marker = `stasis-needle-${process.pid}-haystack`;
-// Made in beforeAll, not at load: Playwright also loads this file in the runner process, which never runs afterAll.
-let dir = '';
 let archive = '';
-const podman = (...args: string[]): string => execFileSync('podman', args, { encoding: 'utf8', timeout: 120_000 }).trim();
-
-test.beforeAll(() => {
-  dir = mkdtempSync(path.join(tmpdir(), 'stasis-e2e-mem-'));
+specContainer('memsearch', (name, dir) => {
   archive = path.join(dir, 'marked.tar.zst');
   podman('run', '-d', '--name', name, '--network', 'none', '-e', `STASIS_MARKER=${marker}`, 'localhost/stasis-busybox:latest', 'sh', '-c', 'while true; do sleep 0.2; done');
   podman('container', 'checkpoint', name, '--export', archive, '--compress', 'zstd');
-});
-
-test.afterAll(() => {
-  try {
-    podman('rm', '-f', '-t', '0', name);
-  } catch {
-    // already gone
-  }
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 /** Opens the archive and selects the container's shell (pid 1 in its namespace: the root of the tree). */
