@@ -3,7 +3,7 @@ import { StasisError } from '../../shared/api/stasis-error';
 import type { Checkpoint, LoadOptions } from '../../shared/inspect/checkpoint';
 import { ProcessMemory } from '../../shared/inspect/memory';
 import {
-  compileQuery, dumpPlan, MemorySearcher, memTarget, readRange, searchRandomAccess, streamPlan, vmaAt, vmaInfo, vmaLabel,
+  compileQuery, dumpPlan, type QueryNames, MemorySearcher, memTarget, readRange, searchRandomAccess, streamPlan, vmaAt, vmaInfo, vmaLabel,
   type DumpPiece, type MemMatch, type MemQuery, type VmaInfo,
 } from '../../shared/inspect/memory-search';
 import { memoryMapOf } from '../../shared/inspect/report';
@@ -38,8 +38,8 @@ export interface SearchOutcome {
 }
 
 /** Searches one process's memory; the query is compiled first, so bad input is refused before a long read starts. */
-export async function searchMemory(open: CheckpointOpener, pid: number, query: MemQuery, max: number, context: number): Promise<SearchOutcome> {
-  const searcher = new MemorySearcher(compileQuery(query), max, context);
+export async function searchMemory(open: CheckpointOpener, pid: number, query: MemQuery, max: number, context: number, names?: QueryNames): Promise<SearchOutcome> {
+  const searcher = new MemorySearcher(compileQuery(query, names), max, context);
   // Sources that cannot seek (compressed archives, a host's stream) are searched as their pages go by, so nothing
   // is held; seekable ones are read afterwards, a bounded piece at a time.
   const plans: MemoryPlans = {
@@ -100,16 +100,13 @@ function matchData(m: MemMatch, vmas: VmaInfo[]): MemMatchData {
   };
 }
 
-const QUERY_WORDS: Record<string, string> = { regex: 'The regular expression', hex: 'The hex pattern', search: 'The search text' };
+/** In the app, refusals name the search form's fields, not the CLI's flags. */
+const APP_QUERY_NAMES: QueryNames = { text: 'The search text', regex: 'The regular expression', hex: 'The hex pattern' };
 
-/**
- * The reader's messages name the CLI's flags; in the app they name the field instead and start with a capital. The
- * code stays, so the renderer can tell bad input from a missing process.
- */
+/** The reader's messages, as sentences with what to do added. The code stays, so the renderer can tell bad input from a missing process. */
 function forApp(err: unknown): unknown {
   if (!(err instanceof StasisError)) return err;
-  let message = err.message.replace(/^--(regex|hex|search)\b/, (_, k: string) => QUERY_WORDS[k] ?? k).replace(/e\.g\. --(?:hex|dump) /, 'e.g. ');
-  message = message.charAt(0).toUpperCase() + message.slice(1);
+  let message = err.message.charAt(0).toUpperCase() + err.message.slice(1);
   // The reader says what is wrong; the app adds what to do about it.
   if (/^There is no process|has no (dumped pages|memory)/.test(message)) message += '. Pick another process from the tree.';
   else if (/is not mapped in process/.test(message)) message += '. Enter an address inside one of its mappings (see its memory map).';
@@ -123,7 +120,7 @@ function queryOf(q: MemQueryInput): MemQuery {
 /** `images.memSearch` over an opener (a file or a host's stream). */
 export async function memSearchResult(open: CheckpointOpener, input: { pid: number; query: MemQueryInput; max: number; context: number }): Promise<MemSearchResult> {
   try {
-    const { searcher, vmas } = await searchMemory(open, input.pid, queryOf(input.query), input.max, input.context);
+    const { searcher, vmas } = await searchMemory(open, input.pid, queryOf(input.query), input.max, input.context, APP_QUERY_NAMES);
     return { pid: input.pid, matches: searcher.matches.map((m) => matchData(m, vmas)), searchedBytes: searcher.searchedBytes, truncated: searcher.full };
   } catch (err) {
     throw forApp(err);

@@ -24,12 +24,21 @@ function badRequest(message: string): StasisError {
   return new StasisError('bad-request', message);
 }
 
+/** How refusals name what the user typed: the CLI's flags by default, a form's fields in the app. */
+export interface QueryNames {
+  text: string;
+  regex: string;
+  hex: string;
+}
+
+export const CLI_QUERY_NAMES: QueryNames = { text: '--search', regex: '--regex', hex: '--hex' };
+
 /** Parses "de ad be ef", "0xdeadbeef" or "de:ad:be:ef" into bytes; anything else is refused with the reason. */
-export function parseHex(text: string): Uint8Array {
+export function parseHex(text: string, names: QueryNames = CLI_QUERY_NAMES): Uint8Array {
   const clean = text.trim().replace(/^0x/i, '').replace(/[\s:]/g, '');
-  if (clean === '') throw badRequest('--hex needs at least one byte, e.g. --hex "de ad be ef"');
-  if (!/^[0-9a-fA-F]*$/.test(clean)) throw badRequest(`--hex ${JSON.stringify(text)} holds characters that are not hex digits`);
-  if (clean.length % 2) throw badRequest(`--hex ${JSON.stringify(text)} has an odd number of hex digits`);
+  if (clean === '') throw badRequest(`${names.hex} needs at least one byte, e.g. "de ad be ef"`);
+  if (!/^[0-9a-fA-F]*$/.test(clean)) throw badRequest(`${names.hex} ${JSON.stringify(text)} holds characters that are not hex digits`);
+  if (clean.length % 2) throw badRequest(`${names.hex} ${JSON.stringify(text)} has an odd number of hex digits`);
   const out = new Uint8Array(clean.length / 2);
   for (let i = 0; i < out.length; i++) out[i] = parseInt(clean.slice(i * 2, i * 2 + 2), 16);
   return out;
@@ -49,18 +58,18 @@ export function parseRange(text: string): { address: number; length: number } {
 }
 
 /** The bytes a text or hex query looks for, or the compiled regex; bad input is refused with a one-line reason. */
-export function compileQuery(q: MemQuery): { bytes: Uint8Array } | { regex: RegExp } {
+export function compileQuery(q: MemQuery, names: QueryNames = CLI_QUERY_NAMES): { bytes: Uint8Array } | { regex: RegExp } {
   if (q.kind === 'regex') {
-    if (q.source === '') throw badRequest('--regex needs a pattern');
-    if (q.source.length > MEM_LIMITS.maxPatternBytes) throw badRequest(`--regex is over ${MEM_LIMITS.maxPatternBytes} characters`);
+    if (q.source === '') throw badRequest(`${names.regex} needs a pattern`);
+    if (q.source.length > MEM_LIMITS.maxPatternBytes) throw badRequest(`${names.regex} is over ${MEM_LIMITS.maxPatternBytes} characters`);
     try {
       return { regex: new RegExp(q.source, 'g') };
     } catch (err) {
-      throw badRequest(`--regex ${JSON.stringify(q.source)} is not a valid regular expression: ${(err as Error).message.replace(/^Invalid regular expression: /, '')}`);
+      throw badRequest(`${names.regex} ${JSON.stringify(q.source)} is not a valid regular expression: ${(err as Error).message.replace(/^Invalid regular expression: /, '')}`);
     }
   }
-  const bytes = q.kind === 'hex' ? parseHex(q.hex) : new TextEncoder().encode(q.text);
-  if (bytes.length === 0) throw badRequest('--search needs some text');
+  const bytes = q.kind === 'hex' ? parseHex(q.hex, names) : new TextEncoder().encode(q.text);
+  if (bytes.length === 0) throw badRequest(`${names.text} needs some text`);
   if (bytes.length > MEM_LIMITS.maxPatternBytes) throw badRequest(`the pattern is ${bytes.length} bytes, over the ${MEM_LIMITS.maxPatternBytes}-byte cap`);
   return { bytes };
 }
