@@ -84,11 +84,15 @@ const withoutCaCerts: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(proc
 const STASIS = 'stasis inspect --json';
 const STASIS_NO_CA = 'stasis inspect --json (NODE_EXTRA_CA_CERTS unset)';
 
+// Run as a user runs it: the program itself, so its #! line's Node options apply.
+const stasisArgv = (archive: string): string[] => [path.join(ROOT, 'bin/stasis.mjs'), 'inspect', archive, '--json'];
+
 const tools = (archive: string): Array<{ tool: string; argv: string[]; env?: NodeJS.ProcessEnv }> => [
-  { tool: STASIS, argv: [process.execPath, 'bin/stasis.mjs', 'inspect', archive, '--json'] },
-  ...(caCerts ? [{ tool: STASIS_NO_CA, argv: [process.execPath, 'bin/stasis.mjs', 'inspect', archive, '--json'], env: withoutCaCerts }] : []),
+  { tool: STASIS, argv: stasisArgv(archive) },
+  ...(caCerts ? [{ tool: STASIS_NO_CA, argv: stasisArgv(archive), env: withoutCaCerts }] : []),
   { tool: 'checkpointctl inspect --ps-tree --files --sockets --format json', argv: ['checkpointctl', 'inspect', archive, '--ps-tree', '--files', '--sockets', '--format', 'json'] },
   { tool: 'zstd -dc (floor)', argv: ['zstd', '-dc', archive] },
+  { tool: 'zstd-napi decompression alone (library floor)', argv: [process.execPath, 'bench/zstd-napi-floor.mjs', archive] },
   { tool: 'node -e 0 (Node startup, for scale)', argv: [process.execPath, '-e', '0'] },
   ...(caCerts ? [{ tool: 'node -e 0 (NODE_EXTRA_CA_CERTS unset)', argv: [process.execPath, '-e', '0'], env: withoutCaCerts }] : []),
 ];
@@ -151,6 +155,13 @@ async function main(): Promise<void> {
         `stasis/zstd floor = **${vsZstd.toFixed(2)}×**${a.label.includes('memory') ? ` (goal ≤ 1.3×: ${vsZstd <= 1.3 ? 'met' : 'NOT met'})` : ''}; ` +
         `stasis peak RSS **${rssMiB.toFixed(1)} MiB** (goal < 150 MiB: ${rssMiB < 150 ? 'met' : 'NOT met'})`,
     );
+    const lib = results.get('zstd-napi decompression alone (library floor)');
+    if (lib) {
+      verdicts.push(
+        `  - decompression alone: zstd CLI = ${(zstd.seconds / ctl.seconds).toFixed(2)}× checkpointctl, ` +
+          `zstd-napi = ${(lib.seconds / ctl.seconds).toFixed(2)}× checkpointctl; stasis/zstd-napi floor = ${(stasis.seconds / lib.seconds).toFixed(2)}×`,
+      );
+    }
     const clean = results.get(STASIS_NO_CA);
     if (clean) {
       verdicts.push(
