@@ -84,7 +84,7 @@ const withoutCaCerts: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(proc
 const STASIS = 'stasis inspect --json';
 const STASIS_NO_CA = 'stasis inspect --json (NODE_EXTRA_CA_CERTS unset)';
 
-// Run as a user runs it: the program itself, so its #! line's Node options apply.
+// Run as a user runs it: the program itself, through its #! line.
 const stasisArgv = (archive: string): string[] => [path.join(ROOT, 'bin/stasis.mjs'), 'inspect', archive, '--json'];
 
 const tools = (archive: string): Array<{ tool: string; argv: string[]; env?: NodeJS.ProcessEnv }> => [

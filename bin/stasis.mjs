@@ -1,7 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=4
-// A young generation of 4 MiB semi-spaces (Node's default is 16): reading a checkpoint of hundreds of processes
-// allocates many short-lived objects, and the smaller nursery keeps peak memory about 20 MiB lower at no cost in
-// time (`npm run bench -- inspect`). Only when run as a program; `node bin/stasis.mjs` gets Node's defaults.
+#!/usr/bin/env node
 // The CLI is bundled by `npm install` (the package's prepare script). If that was skipped, say how to fix it.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

@@ -10,6 +10,7 @@ import { unzstdFileInWorker } from './zstd-worker';
 
 const CHUNK = 1024 * 1024;
 const ARCHIVE_CHUNK = 2 * 1024 * 1024;
+const PROBE_CHUNK = 64 * 1024;
 
 /** Open file handles for random access, closed together when the caller is done with the checkpoint. */
 export class FileHandles {
@@ -54,9 +55,12 @@ function chunks(file: string): AsyncIterable<Uint8Array> {
  */
 async function* reusedChunks(file: string): AsyncIterable<Uint8Array> {
   const h = await open(file, 'r');
-  const bufs = [new Uint8Array(ARCHIVE_CHUNK), new Uint8Array(ARCHIVE_CHUNK)];
+  // The first two reads are small: often only the magic is looked at before a worker takes the file over, and
+  // megabytes read (and kept in memory) for nothing would show in peak memory.
+  const bufs = [new Uint8Array(PROBE_CHUNK), new Uint8Array(PROBE_CHUNK)];
   let turn = 0;
-  let pending: Promise<{ bytesRead: number }> | undefined = h.read(bufs[0]!, 0, ARCHIVE_CHUNK, null);
+  let reads = 1;
+  let pending: Promise<{ bytesRead: number }> | undefined = h.read(bufs[0]!, 0, PROBE_CHUNK, null);
   try {
     while (pending) {
       const { bytesRead } = await pending;
@@ -64,7 +68,8 @@ async function* reusedChunks(file: string): AsyncIterable<Uint8Array> {
       if (bytesRead === 0) return;
       const current = bufs[turn]!;
       turn ^= 1;
-      pending = h.read(bufs[turn]!, 0, ARCHIVE_CHUNK, null);
+      if (++reads > 2 && bufs[turn]!.length < ARCHIVE_CHUNK) bufs[turn] = new Uint8Array(ARCHIVE_CHUNK);
+      pending = h.read(bufs[turn]!, 0, bufs[turn]!.length, null);
       yield current.subarray(0, bytesRead);
     }
   } finally {

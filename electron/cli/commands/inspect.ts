@@ -28,7 +28,7 @@ async function reportOf(target: string): Promise<InspectReport> {
       import('../../inspect/load'),
       import('../../../shared/inspect/report'),
       import('../../../shared/criu/schemas'),
-      (await import('../../inspect/precompiled')).loadPrecompiledSchemas(),
+      import('../../inspect/precompiled').then((m) => m.loadPrecompiledSchemas()),
     ]);
     // While the worker boots (tens of milliseconds), not later while it waits for the reader.
     prepareSchemas();
