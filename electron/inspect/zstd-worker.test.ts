@@ -172,4 +172,40 @@ describe('unzstdFileInWorker over raw blocks in a skip', () => {
     expect(err).toBeInstanceOf(CorruptImageError);
     await reader.close();
   });
+
+  it('ends every corrupt variant (flipped bytes, block headers, sizes, cuts) in the data or a CorruptImageError, never a hang', async () => {
+    const zst = await streamed(Buffer.concat([head, pages.subarray(0, 3 * MiB), tail]));
+    let seed = 99;
+    const rand = (n: number): number => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed % n;
+    };
+    // Block headers sit after the 6-byte frame header and after each block; flipping bytes near the start, inside
+    // and at the end (checksum) reaches headers, raw contents and compressed blocks alike.
+    const variants: Array<{ name: string; bytes: Uint8Array }> = [];
+    for (let i = 0; i < 40; i++) {
+      const b = Buffer.from(zst);
+      const at = i < 10 ? 6 + rand(64) : i < 30 ? rand(b.length) : b.length - 1 - rand(8);
+      b[at] = b[at]! ^ (1 << rand(8));
+      variants.push({ name: `flip-${i}`, bytes: b });
+    }
+    for (let i = 0; i < 10; i++) variants.push({ name: `cut-${i}`, bytes: zst.subarray(0, 6 + rand(zst.length - 6)) });
+    // A block header claiming the largest size there is, and one of the reserved type.
+    const huge = Buffer.from(zst);
+    huge.set([0xf8, 0xff, 0xff], 6);
+    const reserved = Buffer.from(zst);
+    reserved[6] = (reserved[6]! & ~6) | 6;
+    variants.push({ name: 'huge-block', bytes: huge }, { name: 'reserved-block', bytes: reserved });
+    for (const v of variants) {
+      const reader = new StreamByteReader(unzstdFileInWorker(file(`fuzz-${v.name}.zst`, v.bytes), binding), Number.MAX_SAFE_INTEGER, true);
+      const outcome = await (async () => {
+        await reader.readExact(head.length);
+        await reader.skip(3 * MiB);
+        await reader.readExact(tail.length);
+        return 'read';
+      })().catch((err: unknown) => err);
+      await reader.close();
+      if (outcome !== 'read') expect(outcome, v.name).toBeInstanceOf(CorruptImageError);
+    }
+  }, 60_000);
 });
