@@ -24,6 +24,7 @@ describe('schemas precompiled by the build', () => {
     usePrecompiledSchemas(mod.default);
     const decoder = vi.spyOn(protobuf, 'decoder');
     const converter = vi.spyOn(protobuf.converter, 'toObject');
+    const codegen = vi.spyOn(protobuf.util, 'codegen');
 
     // pstree_entry {pid 1, ppid 0, pgid 1, sid 1, threads [1]} plus field 9, which no schema declares.
     const pstree = decodeImage('pstree.img', image(0x50273030, [0x08, 1, 0x10, 0, 0x18, 1, 0x20, 1, 0x28, 1, 0x48, 5]), DEFAULT_LIMITS);
@@ -37,5 +38,6 @@ describe('schemas precompiled by the build', () => {
 
     expect(decoder).not.toHaveBeenCalled();
     expect(converter).not.toHaveBeenCalled();
+    expect(codegen).not.toHaveBeenCalled();
   });
 });

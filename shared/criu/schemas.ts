@@ -373,10 +373,11 @@ function readingSetup(this: protobuf.Type): protobuf.Type {
 }
 
 function setUpType(t: protobuf.Type): protobuf.Type {
-  const types = t.fieldsArray.map((f) => f.resolve().resolvedType);
   const pre = precompiled?.types[t.fullName];
+  // Before any field resolves: a field's resolve() asks its type for the constructor, which protobufjs would generate.
+  if (pre) t.ctor = pre.ctor() as protobuf.Constructor<object>;
+  const types = t.fieldsArray.map((f) => f.resolve().resolvedType);
   if (pre) {
-    t.ctor = pre.ctor() as protobuf.Constructor<object>;
     track(t, pre.decode(protobuf.Reader, types, protobuf.util) as DecodeFn);
     t.toObject = pre.toObject(types, protobuf.util) as protobuf.Type['toObject'];
   } else {
@@ -524,7 +525,9 @@ export function messageType(name: MessageName): protobuf.Type {
       useDecimalLong();
       const pre = precompiled?.id === schemaId() ? precompiled : undefined;
       if (!pre) precompiled = undefined;
-      root = (pre ? protobuf.Root.fromJSON(pre.descriptor) : parseSchemas()).resolveAll() as protobuf.Root;
+      // Built from JSON, the types resolve one at a time as they are set up: resolving all of them at once would
+      // also make protobufjs generate every type's constructor, the very code the build generated.
+      root = pre ? (new protobuf.Root().addJSON(pre.descriptor.nested ?? {}) as protobuf.Root) : (parseSchemas().resolveAll() as protobuf.Root);
       setUpForReading(root);
     }
     t = noteUnknownFields(root.lookupType(name));
