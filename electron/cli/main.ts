@@ -36,6 +36,8 @@ export async function runCli(argv: string[]): Promise<number> {
     io.err(`stasis: unknown command "${name}". Run "stasis --help" for the list.`);
     return 1;
   }
+  // Best effort: whatever goes wrong here, the command itself meets again and reports.
+  entry.warm?.(rest).catch(() => undefined);
   const command = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
     io.out(`usage: ${command.usage}`);

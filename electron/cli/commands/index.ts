@@ -8,11 +8,21 @@ export interface CommandEntry {
   name: string;
   summary: string;
   load(): Promise<CliCommand>;
+  /** Work to start before the command loads, in parallel with loading it (given the command's arguments). */
+  warm?(argv: string[]): Promise<void>;
 }
+
+/** The first argument that is not an option: the checkpoint of `stasis inspect PATH [--json] [--no-fds]`. */
+const firstPath = (argv: string[]): string | undefined => argv.find((a) => !a.startsWith('-'));
 
 export const COMMANDS: CommandEntry[] = [
   { name: 'hosts', summary: 'list, add, test and set up hosts', load: async () => (await import('./hosts')).hostsCommand },
-  { name: 'inspect', summary: 'show what a checkpoint holds: processes, fds, sockets, memory, mounts', load: async () => (await import('./inspect')).inspectCommand },
+  { name: 'inspect', summary: 'show what a checkpoint holds: processes, fds, sockets, memory, mounts', load: async () => (await import('./inspect')).inspectCommand,
+    warm: async (argv) => {
+      const target = firstPath(argv);
+      if (target) (await import('../../inspect/prestart')).prestartFor(target);
+    },
+  },
   { name: 'diff', summary: 'compare two checkpoints: processes, fds, sockets and memory growth', load: async () => (await import('./diff')).diffCommand },
   { name: 'mem', summary: "search or hexdump a process's memory in a checkpoint", load: async () => (await import('./mem')).memCommand },
   { name: 'ps', summary: 'list containers on every host (or one)', load: async () => (await import('./ps')).psCommand },

@@ -1,8 +1,7 @@
-import { closeSync, openSync, readSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 import type { InspectReport } from '../../../shared/inspect/report';
-import { discardPrestartedZstdWorker, prestartZstdWorker } from '../../inspect/zstd-worker';
+import { prestartFor, zstdBinding } from '../../inspect/prestart';
+import { discardPrestartedZstdWorker } from '../../inspect/zstd-worker';
 import { UsageError, type CliCommand, type CliIo } from '../command';
 
 export const inspectCommand: CliCommand = {
@@ -21,8 +20,8 @@ export const inspectCommand: CliCommand = {
 async function reportOf(target: string): Promise<InspectReport> {
   const binding = zstdBinding();
   // The worker boots and starts decompressing while the reader's modules (protobufjs, the report) load: they are
-  // imported only after it is started, which takes a tenth of a second off a short read.
-  if (binding && isZstdFile(target)) prestartZstdWorker(target, binding);
+  // imported only after it is started (main.ts may have started it already, see CommandEntry.warm).
+  prestartFor(target);
   try {
     const [{ loadCheckpointFile }, { buildReport }, { prepareSchemas }] = await Promise.all([
       import('../../inspect/load'),
@@ -40,33 +39,6 @@ async function reportOf(target: string): Promise<InspectReport> {
     }
   } finally {
     await discardPrestartedZstdWorker();
-  }
-}
-
-/** Whether the file starts with zstd's magic (anything unreadable is left to the reader to report). */
-function isZstdFile(target: string): boolean {
-  let fd: number | undefined;
-  try {
-    fd = openSync(target, 'r');
-    const head = new Uint8Array(4);
-    return readSync(fd, head, 0, 4, 0) === 4 && head[0] === 0x28 && head[1] === 0xb5 && head[2] === 0x2f && head[3] === 0xfd;
-  } catch {
-    return false;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
-}
-
-/**
- * zstd-napi's binding, resolved from this (ESM) chunk for the decompression worker, so decompression runs on another
- * core than the parsing (the Electron main process, a CommonJS bundle, keeps zstd on its own thread). Unresolvable →
- * zstd stays on this thread.
- */
-function zstdBinding(): string | undefined {
-  try {
-    return createRequire(import.meta.url).resolve('zstd-napi/binding.js');
-  } catch {
-    return undefined;
   }
 }
 
