@@ -7,12 +7,17 @@ import { prestartZstdWorker } from './zstd-worker';
  * core than the parsing (the Electron main process, a CommonJS bundle, keeps zstd on its own thread). Unresolvable →
  * zstd stays on this thread.
  */
+let binding: string | null | undefined;
+
 export function zstdBinding(): string | undefined {
-  try {
-    return createRequire(import.meta.url).resolve('zstd-napi/binding.js');
-  } catch {
-    return undefined;
+  if (binding === undefined) {
+    try {
+      binding = createRequire(import.meta.url).resolve('zstd-napi/binding.js');
+    } catch {
+      binding = null;
+    }
   }
+  return binding ?? undefined;
 }
 
 /** Whether the file starts with zstd's magic (anything unreadable is left to the reader to report). */
@@ -39,6 +44,6 @@ export function prestartFor(target: string): void {
   // Once per file: the reader may already have taken over (and finished with) a worker started for it.
   if (asked.has(target)) return;
   asked.add(target);
-  const binding = zstdBinding();
-  if (binding && isZstdFile(target)) prestartZstdWorker(target, binding);
+  const resolved = zstdBinding();
+  if (resolved && isZstdFile(target)) prestartZstdWorker(target, resolved);
 }
