@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { validatedEmitter } from '../../shared/api/dispatch';
 import { createAppServices } from '../services/app-services';
+import { openInBrowser } from './open-browser';
 import { isLoopback, startBrowserServer, type BrowserServer } from './server';
 
 const USAGE = `usage: npm run serve -- [--port N] [--host ADDR --allow-remote] [--no-open] [--ssh-config FILE]
@@ -57,11 +57,20 @@ export async function main(argv: string[]): Promise<BrowserServer> {
   } catch (err) {
     fail(`cannot listen on ${args.host}:${port}: ${(err as Error).message}`);
   }
+  // The URL carries the token: it goes to this terminal only, never onto a command line (see open-browser.ts).
   process.stdout.write(`Stasis is running in browser mode. Open:\n${server.url}\n`);
-  if (!args['no-open'] && process.env['DISPLAY']) {
-    spawn('xdg-open', [server.url], { stdio: 'ignore', detached: true }).on('error', () => {}).unref();
+  let opened: { remove(): void } | undefined;
+  if (!args['no-open'] && (process.env['DISPLAY'] || process.env['WAYLAND_DISPLAY'])) {
+    try {
+      opened = openInBrowser(server.url);
+    } catch (err) {
+      process.stderr.write(`Could not open a browser (${(err as Error).message}); open the URL above yourself.\n`);
+    }
   }
-  const stop = (): void => void server?.close().then(() => process.exit(0));
+  const stop = (): void => {
+    opened?.remove();
+    void server?.close().then(() => process.exit(0));
+  };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   return server;

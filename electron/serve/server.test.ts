@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -12,9 +13,22 @@ const handlers = {
   hosts: { list: async () => [], probe: async () => { throw new Error('unused'); }, sshConfig: async () => [] },
 } as unknown as StasisHandlers<CallContext>;
 
-function connect(url: string, origin: string): Promise<WebSocket> {
+/** One raw HTTP request (fetch would normalise the path and refuses to set Host). */
+function get(origin: string, rawPath: string, host?: string): Promise<number> {
+  const u = new URL(origin);
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { origin });
+    const req = request({ host: u.hostname, port: u.port, path: rawPath, headers: host ? { host } : {} }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function connect(url: string, origin: string, host?: string): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { origin, ...(host ? { headers: { host } } : {}) });
     ws.once('open', () => resolve(ws));
     ws.once('error', reject);
     ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
@@ -50,6 +64,22 @@ describe('browser-mode server', () => {
     for (const p of ['/../secret.txt', '/%2e%2e/secret.txt', '/..%2fsecret.txt']) {
       expect((await fetch(`${server.origin}${p}`)).status).toBe(404);
     }
+  });
+
+  it('answers a malformed path with 400 and keeps serving', async () => {
+    for (const p of ['/%E0%A4%A', '/%', '/assets/%zz.js', '/%E0%A4%A?x=1']) expect(await get(server.origin, p)).toBe(400);
+    expect(await get(server.origin, '/')).toBe(200);
+  });
+
+  it('refuses a Host header that is not its own address (DNS rebinding)', async () => {
+    const port = new URL(server.origin).port;
+    expect(await get(server.origin, '/', `evil.example:${port}`)).toBe(403);
+    expect(await get(server.origin, '/', `127.0.0.1.nip.io:${port}`)).toBe(403);
+    expect(await get(server.origin, '/', '127.0.0.1')).toBe(403);
+    expect(await get(server.origin, '/', `localhost:${port}`)).toBe(200);
+    expect(await get(server.origin, '/', `127.0.0.1:${port}`)).toBe(200);
+    const api = `${server.origin.replace('http', 'ws')}/api?token=${server.token}`;
+    await expect(connect(api, server.origin, `evil.example:${port}`)).rejects.toThrow(/403/);
   });
 
   it('carries the contract over the WebSocket for the right token and origin only', async () => {

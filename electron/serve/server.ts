@@ -51,20 +51,39 @@ function sameToken(given: string | null, token: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+const HEADERS = {
+  'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Cache-Control': 'no-store',
+};
+
+/**
+ * The Host header a request must carry: the address we listen on, or "localhost" for a loopback one. A page on
+ * another name that resolves to 127.0.0.1 (DNS rebinding) is then refused, though it reaches our socket.
+ */
+export function allowedHosts(host: string, port: number): Set<string> {
+  const forUrl = host.includes(':') ? `[${host}]` : host;
+  const names = [forUrl, ...(isLoopback(host) ? ['localhost', '127.0.0.1', '[::1]'] : [])];
+  return new Set(names.map((n) => `${n}:${port}`.toLowerCase()));
+}
+
 async function serveStatic(dir: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://x');
-  const rel = decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname);
-  const file = path.resolve(dir, `.${rel}`);
-  const headers = {
-    'Content-Security-Policy': CONTENT_SECURITY_POLICY,
-    'X-Content-Type-Options': 'nosniff',
-    'Referrer-Policy': 'no-referrer',
-    'Cache-Control': 'no-store',
-  };
+  const headers = HEADERS;
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.writeHead(405, headers).end();
     return;
   }
+  let rel: string;
+  try {
+    const url = new URL(req.url ?? '/', 'http://x');
+    rel = decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname);
+  } catch {
+    // A malformed escape such as "%E0%A4%A": the request is bad, the server carries on.
+    res.writeHead(400, headers).end('bad request');
+    return;
+  }
+  const file = path.resolve(dir, `.${rel}`);
   if (!file.startsWith(path.resolve(dir) + path.sep)) {
     res.writeHead(404, headers).end('not found');
     return;
@@ -86,15 +105,34 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
   const token = options.token ?? randomBytes(24).toString('base64url');
   const dispatch = createDispatch(options.handlers);
   const clients = new Set<WebSocket>();
-  const server = createServer((req, res) => void serveStatic(options.staticDir, req, res));
+  let hosts = new Set<string>();
+  const hostOk = (req: IncomingMessage): boolean => hosts.has((req.headers.host ?? '').toLowerCase());
+  const server = createServer((req, res) => {
+    if (!hostOk(req)) {
+      res.writeHead(403, HEADERS).end('this server answers only to its own address');
+      return;
+    }
+    // No request may end the server: whatever goes wrong in one is answered there.
+    serveStatic(options.staticDir, req, res).catch(() => {
+      if (!res.headersSent) res.writeHead(500, HEADERS);
+      res.end();
+    });
+  });
+  server.on('clientError', (_err, socket) => socket.destroy());
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   let origin = '';
   let nextCaller = 1;
 
   server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://x');
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://x');
+    } catch {
+      socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+      return;
+    }
     const originOk = req.headers.origin === origin || req.headers.origin === origin.replace('127.0.0.1', 'localhost');
-    if (url.pathname !== '/api' || !originOk || !sameToken(url.searchParams.get('token'), token)) {
+    if (url.pathname !== '/api' || !hostOk(req) || !originOk || !sameToken(url.searchParams.get('token'), token)) {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       return;
     }
@@ -128,6 +166,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
   const port = typeof address === 'object' && address ? address.port : options.port;
   const hostForUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
   origin = `http://${hostForUrl}:${port}`;
+  hosts = allowedHosts(options.host, port);
 
   return {
     url: `${origin}/#token=${token}`,
