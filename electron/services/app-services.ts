@@ -11,6 +11,7 @@ import { HostStore, defaultHostsFile } from './host-store';
 import { checkedPath, diffPaths, diffStored, inspectPath, inspectStored } from './image-service';
 import { fileOpener, memDumpResult, memSearchResult, type CheckpointOpener } from './memory-service';
 import type { SecretVault } from './secret-vault';
+import { MigrationService } from './migration/migration-service';
 import { defaultSshConfigPath, listSshConfigHosts } from './ssh-config';
 import { storedOpener } from './stored-memory';
 import { STASIS_VERSION } from './version';
@@ -70,6 +71,12 @@ export function createAppServices(options: AppServicesOptions) {
 
   const memorySource = async (source: MemSource): Promise<CheckpointOpener> =>
     'path' in source ? fileOpener(checkedPath(source.path)) : storedOpener(await hosts.helperFor(source.hostId), source.hostId, source.checkpointId);
+  const migrations = new MigrationService({
+    helperFor: (id) => hosts.helperFor(id),
+    hostIds: () => hosts.ids(),
+    ...(options.emit ? { emit: options.emit } : {}),
+  });
+
 
   const handlers: StasisHandlers<CallContext> = {
     app: {
@@ -115,6 +122,13 @@ export function createAppServices(options: AppServicesOptions) {
 
   return {
     handlers,
+    migrate: {
+      check: async (input) => migrations.check(input),
+      start: async (input) => migrations.start(input),
+      cancel: async ({ operationId }) => migrations.cancel(operationId),
+      interrupted: async ({ hostId }) => migrations.interrupted(hostId),
+      recover: async ({ hostId, migrationId }) => migrations.recover(hostId, migrationId),
+    },
     sshConfigPath,
     /** Ends SSH sessions so that a CLI process can exit. */
     close: () => hosts.closeAll(),

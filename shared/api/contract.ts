@@ -21,6 +21,7 @@ import { ReportDiffSchema } from '../domain/report-diff';
 import { HostId, HostKeyInfo, HostTestResult, ManualHost, SecretKind, SetUpResult } from '../domain/ssh-host';
 import { MEM_LIMITS } from '../inspect/memory-search';
 
+import { InterruptedMigration, MigrateInput, MigrationPlan, MigrationProgress, MigrationResult, RecoveryResult } from '../domain/migration';
 const Empty = z.object({}).strict();
 const OnHost = z.object({ hostId: z.string().min(1).max(256) }).strict();
 const AnyHost = z.object({ hostId: z.string().min(1).max(256).optional() }).strict();
@@ -199,3 +200,17 @@ export type RequestChannelName = `${keyof Requests & string}.${string}`;
 
 export const REQUEST_CHANNELS = requestChannels(requests);
 export const EVENT_NAMES = Object.keys(events).sort() as (keyof Events & string)[];
+  migrate: {
+    /** Preflight only: the checklist, the strategy `auto` picks and why; nothing stops. */
+    check: request(MigrateInput, MigrationPlan),
+    /** Preflight, then the move; progress as `migrationProgress` events. A failure after the freeze rolls back to the source. */
+    start: request(MigrateInput, MigrationResult),
+    /** Before the freeze: stops cleanly. After it: rolls back (the container ends on exactly one host). */
+    cancel: request(z.object({ operationId: OperationId }).strict(), z.object({ cancelled: z.boolean() })),
+    /** Migrations whose journal (on a source host's store) says they were cut off, on one host or all. */
+    interrupted: request(AnyHost, z.object({ migrations: z.array(InterruptedMigration), errors: ContainerList.shape.errors })),
+    /** Finishes an interrupted migration (it runs on the destination) or rolls it back onto the source. */
+    recover: request(z.object({ hostId: z.string().min(1).max(256), migrationId: z.string().regex(/^mg-[a-z0-9-]{5,60}$/) }).strict(), RecoveryResult),
+  },
+  /** Phase, bytes, rate and ETA of a running migration. */
+  migrationProgress: event(MigrationProgress),

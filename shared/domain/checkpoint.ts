@@ -98,7 +98,7 @@ export const OperationPhase = z.string().max(32);
 export const OperationProgress = z.object({
   operationId: z.string(),
   hostId: z.string(),
-  kind: z.enum(['checkpoint', 'restore']),
+  kind: z.enum(['checkpoint', 'restore', 'migrate']),
   phase: OperationPhase,
   bytes: z.number(),
   elapsedMs: z.number(),
