@@ -68,7 +68,7 @@ log "start (steps:${STEPS% }; mirror $MIRROR)"
 # ------------------------------------------------------------------------------------------------ apt
 BOOKWORM_PKGS=(podman runc crun conmon busybox-static openssh-server openssh-client iproute2 iptables zstd
   python3-protobuf criu ca-certificates chromium docker.io debootstrap sudo shellcheck uidmap fonts-dejavu-core
-  xz-utils gcc libc6-dev)
+  xz-utils gcc libc6-dev make desktop-file-utils libxml2-utils)
 
 step_apt() {
   local missing=() p sim libc_ver
