@@ -84,6 +84,7 @@ function directorySource(dir: string, handles: FileHandles, limits: ReaderLimits
   return {
     label: dir,
     format: 'directory',
+    rewalkable: true,
     async walk(visit) {
       let count = 0;
       const walkDir = async (rel: string, depth: number): Promise<void> => {
@@ -141,6 +142,7 @@ export async function openCheckpointSource(target: string, options: OpenOptions 
       label: target,
       open: () => reusedChunks(target),
       reusesBuffer: true,
+      reopenable: true,
       random: handles.access(target, info.size),
       ...(options.zstdWorkerBinding
         ? { decompressed: (c: 'gzip' | 'zstd', idle?: Idle) => (c === 'zstd' ? unzstdFileInWorker(target, options.zstdWorkerBinding!, idle) : undefined) }

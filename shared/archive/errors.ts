@@ -27,6 +27,11 @@ export interface ReaderLimits {
   maxPathBytes: number;
   /** Page bytes a memory view may hold (captured from a stream when the source cannot seek). */
   maxCaptureBytes: number;
+  /**
+   * Pages files held whole when they come before their pagemap in a stream that cannot be read twice (a host's
+   * stream): the plans that say which of their ranges matter are made once the images after them are known.
+   */
+  maxSpillBytes: number;
 }
 
 export const DEFAULT_LIMITS: ReaderLimits = {
@@ -37,6 +42,7 @@ export const DEFAULT_LIMITS: ReaderLimits = {
   maxFiles: 1_000_000,
   maxPathBytes: 64 * 1024,
   maxCaptureBytes: 1024 * 1024 * 1024,
+  maxSpillBytes: 64 * 1024 * 1024,
 };
 
 export function withLimits(partial?: Partial<ReaderLimits>): ReaderLimits {

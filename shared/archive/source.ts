@@ -19,6 +19,8 @@ export interface SourceFile {
 export interface CheckpointSource {
   readonly label: string;
   readonly format: 'directory' | `tar${'' | '+gzip' | '+zstd'}`;
+  /** walk() may be called again: a second pass for page ranges only known once every image has been read. */
+  readonly rewalkable?: boolean;
   walk(visit: (file: SourceFile) => Promise<void>, options?: WalkOptions): Promise<void>;
 }
 
@@ -40,8 +42,10 @@ export interface Decompressors {
 
 export interface ArchiveInput {
   label: string;
-  /** The archive's bytes from the start, as chunks (opened once). */
+  /** The archive's bytes from the start, as chunks (opened once, or once per walk when `reopenable`). */
   open(): AsyncIterable<Uint8Array>;
+  /** open() and decompressed() may be called again, for a second walk (a file can be; a stream cannot). */
+  reopenable?: boolean;
   /** Random access, when the archive is a file; used to skip page data without reading it. */
   random?: RandomAccess;
   /** open() yields every chunk in the same buffer (valid until the next is asked for). */
@@ -56,18 +60,23 @@ export interface ArchiveInput {
 
 /** Detects gzip / zstd / plain tar by magic bytes and reads the archive as a stream. */
 export async function archiveSource(input: ArchiveInput, limits: ReaderLimits, decompressors: Decompressors = {}): Promise<CheckpointSource> {
-  const probe = new StreamByteReader(input.open(), limits.maxTotalBytes, input.reusesBuffer === true);
-  const head = await probe.peek(512);
+  const firstProbe = new StreamByteReader(input.open(), limits.maxTotalBytes, input.reusesBuffer === true);
+  const head = await firstProbe.peek(512);
   const compression: Compression = detectCompression(head);
   if (compression === 'none' && !looksLikeTar(head)) {
     if (head.length === 0) throw new CorruptImageError(`${input.label} is empty`);
     throw new CorruptImageError(`${input.label} is not a checkpoint archive (not tar, gzip or zstd)`);
   }
   const format = compression === 'none' ? 'tar' : compression === 'gzip' ? 'tar+gzip' : 'tar+zstd';
+  let walks = 0;
   return {
     label: input.label,
     format,
+    rewalkable: input.reopenable === true,
     async walk(visit, options = {}) {
+      if (walks++ > 0 && !input.reopenable) throw new Error(`${input.label} is a stream: it cannot be read twice`);
+      // A second walk starts over from the archive's first byte.
+      const probe = walks === 1 ? firstProbe : new StreamByteReader(input.open(), limits.maxTotalBytes, input.reusesBuffer === true);
       let reader: ByteReader;
       let inflated: StreamByteReader | undefined;
       try {

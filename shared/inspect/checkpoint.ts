@@ -1,8 +1,9 @@
-import type { RandomAccess } from '../archive/byte-reader';
+import { RandomAccessByteReader, type RandomAccess } from '../archive/byte-reader';
 import { CorruptImageError, type ReaderLimits } from '../archive/errors';
 import type { CheckpointSource, SourceFile } from '../archive/source';
 import { readTar, type TarMemberType } from '../archive/tar';
 import { ImageDecoder, type DecodedImage, type Entry } from '../criu/image';
+import { pagesFileResolved } from './memory';
 
 /** Where one pages-N.img lives: random access when the source seeks, else only ranges captured while streaming. */
 export interface PagesFile {
@@ -105,6 +106,12 @@ export async function loadCheckpoint(source: CheckpointSource, options: LoadOpti
   };
 
   const deferred = new DeferredImages();
+  // Pages files that streamed by (no random access), whether a stream plan saw them; those held whole (spilled)
+  // because the stream cannot be walked again; those over the spill budget.
+  const passed = new Map<string, { streamed: boolean }>();
+  const spill = new SpillBudget(limits.maxSpillBytes);
+  const spilled = new Map<string, Uint8Array>();
+  const unspilled: string[] = [];
   await source.walk(async (file) => {
     if (file.type !== 'file') return;
     const inCheckpointDir = file.path.startsWith('checkpoint/');
@@ -120,7 +127,12 @@ export async function loadCheckpoint(source: CheckpointSource, options: LoadOpti
         else {
           const ranges = options.capture?.(name, deferred) ?? [];
           const stream = options.stream?.(name, deferred);
-          if (ranges.length || stream) await capture(file, pages, ranges, stream, limits);
+          passed.set(name, { streamed: stream !== undefined });
+          if (!source.rewalkable && (options.capture || options.stream) && !pagesFileResolved(name, deferred)) {
+            // Its pagemap or mm comes later in this stream, which cannot be read twice: held until the plans are known.
+            if (spill.hold(file.size)) spilled.set(name, await file.reader().readExact(file.size));
+            else unspilled.push(name);
+          } else if (ranges.length || stream) await capture(file, pages, ranges, stream, limits);
         }
         cp.pages.set(name, pages);
         return;
@@ -171,6 +183,7 @@ export async function loadCheckpoint(source: CheckpointSource, options: LoadOpti
   cp.images = deferred.all();
   // Images decoded completely leave their placeholder empty.
   cp.undecoded = cp.undecoded.filter((u) => u.reason !== '');
+  await secondLook(source, cp, options, passed, spilled, unspilled);
   if (!cp.images.has('inventory.img')) throw new CorruptImageError(`${source.label} is not a CRIU checkpoint (no inventory.img found)`);
   if (!cp.images.has('pstree.img')) throw new CorruptImageError(`${source.label} has no pstree.img (an incomplete checkpoint)`);
   return cp;
@@ -327,3 +340,77 @@ async function capture(file: SourceFile, pages: PagesFile, captureRanges: Range[
   }
   pages.captured.push(...buffers);
 }
+
+/** What the spill may still hold: pages files that came before their pagemap in a stream that cannot be read twice. */
+class SpillBudget {
+  private left: number;
+  constructor(max: number) {
+    this.left = max;
+  }
+  hold(size: number): boolean {
+    if (size > this.left) return false;
+    this.left -= size;
+    return true;
+  }
+}
+
+/** A pages file held in memory, as a SourceFile for capture(). */
+function heldFile(name: string, bytes: Uint8Array): SourceFile {
+  return { path: name, type: 'file', size: bytes.length, window: () => undefined, reader: () => new RandomAccessByteReader({ size: bytes.length, read: async (at, n) => bytes.subarray(at, at + n) }) };
+}
+
+/**
+ * Plans made while a pages file streamed by see only the images before it in the archive: in `tar -C DIR -cf X .`
+ * order a pages-N.img often comes before its process's mm and pagemap, and the plan then asked for nothing. With every
+ * image known, the plans are made again; what they add is read from the spill (streams) or by a second walk that
+ * visits only those pages files and stops after the last (files: the decompressor runs again, nothing is held).
+ */
+async function secondLook(
+  source: CheckpointSource,
+  cp: Checkpoint,
+  options: LoadOptions,
+  passed: ReadonlyMap<string, { streamed: boolean }>,
+  spilled: Map<string, Uint8Array>,
+  unspilled: string[],
+): Promise<void> {
+  const { limits } = options;
+  const todo = new Map<string, { ranges: Range[]; stream?: PageStream }>();
+  for (const [name, seen] of passed) {
+    const pages = cp.pages.get(name)!;
+    const ranges = clip(options.capture?.(name, cp.images) ?? [], pages.size);
+    // A range read before is read again whole unless one buffer holds it all: a read must find it in one piece.
+    const missing = ranges.filter((r) => !pages.captured.some((c) => c.offset <= r.offset && r.offset + r.length <= c.offset + c.bytes.length));
+    const stream = seen.streamed ? undefined : options.stream?.(name, cp.images);
+    if (missing.length || stream) todo.set(name, { ranges: missing, ...(stream ? { stream } : {}) });
+  }
+  for (const [name, bytes] of spilled) {
+    const job = todo.get(name);
+    todo.delete(name);
+    if (job) await capture(heldFile(name, bytes), cp.pages.get(name)!, job.ranges, job.stream, limits);
+  }
+  spilled.clear();
+  for (const name of unspilled) {
+    if (!todo.delete(name)) continue;
+    cp.undecoded.push({
+      file: name,
+      reason: `came before its pagemap in a stream that cannot be read twice, and is over the ${limits.maxSpillBytes}-byte spill budget: its pages were not read`,
+    });
+  }
+  if (!todo.size || !source.rewalkable) return;
+  let left = todo.size;
+  try {
+    await source.walk(async (file) => {
+      const name = file.path.startsWith('checkpoint/') ? file.path.slice('checkpoint/'.length) : file.path;
+      const job = file.type === 'file' ? todo.get(name) : undefined;
+      if (!job) return;
+      todo.delete(name);
+      await capture(file, cp.pages.get(name)!, job.ranges, job.stream, limits);
+      if (--left === 0) throw new WalkDone();
+    });
+  } catch (err) {
+    if (!(err instanceof WalkDone)) throw err;
+  }
+}
+
+/** Ends the second walk once the last pages file it wanted has gone by. */
+class WalkDone extends Error {}

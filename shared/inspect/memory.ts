@@ -188,3 +188,12 @@ export async function readArgsEnv(mem: ProcessMemory, mm: Entry | undefined): Pr
   if (env) out.environ = splitNul(env);
   return out;
 }
+
+/**
+ * Whether the plans for a pages file can be made yet: a pagemap that names it has been read, and so has its
+ * process's mm (argv and environment are found through it). Pages files nothing names yet may be anyone's.
+ */
+export function pagesFileResolved(pagesFile: string, images: ImagesSoFar): boolean {
+  const pids = pagemapsByPagesFile(images).get(pagesFile);
+  return pids !== undefined && pids.every((pid) => images.has(`mm-${pid}.img`));
+}
