@@ -5,6 +5,11 @@ export interface RunOptions {
   onLine?: (line: string) => void;
   /** Data for stdin. */
   input?: string | Buffer;
+  /**
+   * Bytes streamed to stdin at the program's pace (backpressure: the next chunk is pulled only when the last one was
+   * taken). When the source throws, the program is stopped and the result carries `inputError`. Wins over `input`.
+   */
+  stdin?: AsyncIterable<Uint8Array>;
   timeoutMs?: number;
   signal?: AbortSignal;
 }
@@ -16,6 +21,8 @@ export interface RunResult {
   stderr: string;
   notFound?: boolean;
   timedOut?: boolean;
+  /** Set when the `stdin` source failed; the program was stopped and its result says little. */
+  inputError?: Error;
 }
 
 /** A running program whose stdout is read as bytes, at the reader's pace. */
@@ -32,6 +39,48 @@ export interface CommandRunner {
   run(argv: readonly string[], options?: RunOptions): Promise<RunResult>;
   /** For output too large to collect (a checkpoint archive); runners without it cannot stream. */
   stream?(argv: readonly string[], options?: { timeoutMs?: number }): Promise<ByteStream>;
+}
+
+/** Where `pumpStdin` writes: a child's stdin or an SSH channel. */
+export interface StdinSink {
+  write(chunk: Uint8Array): boolean;
+  end(): void;
+  once(event: 'drain' | 'close' | 'error', listener: (...args: unknown[]) => void): unknown;
+  off(event: 'drain' | 'close' | 'error', listener: (...args: unknown[]) => void): unknown;
+  readonly destroyed?: boolean;
+}
+
+function drained(sink: StdinSink): Promise<boolean> {
+  return new Promise((resolve) => {
+    const done = (ok: boolean) => () => {
+      sink.off('drain', onDrain);
+      sink.off('close', onClose);
+      sink.off('error', onClose);
+      resolve(ok);
+    };
+    const onDrain = done(true);
+    const onClose = done(false);
+    sink.once('drain', onDrain);
+    sink.once('close', onClose);
+    sink.once('error', onClose);
+  });
+}
+
+/**
+ * Copies `source` into `sink` with backpressure and ends it. Resolves when all was written or the program stopped
+ * reading (it closed its stdin: its own result says why); rejects with the source's error, after calling `abort`.
+ */
+export async function pumpStdin(source: AsyncIterable<Uint8Array>, sink: StdinSink, abort: () => void): Promise<void> {
+  try {
+    for await (const chunk of source) {
+      if (sink.destroyed) return;
+      if (!sink.write(chunk) && !(await drained(sink))) return;
+    }
+    sink.end();
+  } catch (err) {
+    abort();
+    throw err;
+  }
 }
 
 /** Collects a stream's stderr, bounded. */
@@ -104,10 +153,11 @@ export const localRunner: CommandRunner = {
       child.stderr.setEncoding('utf8').on('data', (d: string) => {
         if (stderr.length < MAX_OUTPUT) stderr += d;
       });
+      let inputError: Error | undefined;
       const done = (r: RunResult) => {
         limit.clear();
         options.signal?.removeEventListener('abort', onAbort);
-        resolve(r);
+        resolve(inputError ? { ...r, inputError } : r);
       };
       child.on('error', (err: NodeJS.ErrnoException) => done({ code: null, stdout: out.text, stderr: err.message, notFound: err.code === 'ENOENT' }));
       child.on('close', (code) => {
@@ -115,7 +165,11 @@ export const localRunner: CommandRunner = {
         done(ended(code, out.text, stderr, limit));
       });
       child.stdin.on('error', () => {});
-      child.stdin.end(options.input ?? '');
+      if (options.stdin) {
+        pumpStdin(options.stdin, child.stdin, () => child.kill('SIGTERM')).catch((err: Error) => (inputError = err));
+      } else {
+        child.stdin.end(options.input ?? '');
+      }
     });
   },
   async stream(argv, options = {}) {

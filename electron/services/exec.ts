@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { pumpStdin } from './command-runner';
 
 export interface ExecResult {
   /** Exit code, or null when the command could not start or was killed. */
@@ -13,6 +14,8 @@ export interface ExecResult {
 export interface ExecOptions {
   timeoutMs?: number;
   input?: string;
+  /** Streamed to stdin with backpressure instead of `input` (see command-runner's pumpStdin). */
+  stdin?: AsyncIterable<Uint8Array>;
 }
 
 /** Runs one program with an argument list (never a shell string) somewhere: locally or on an SSH host. */
@@ -47,5 +50,6 @@ export const localExec: Exec = (argv, options = {}) =>
       resolve(timedOut ? { code: null, stdout, stderr, timedOut } : { code, stdout, stderr });
     });
     child.stdin.on('error', () => {});
-    child.stdin.end(options.input ?? '');
+    if (options.stdin) pumpStdin(options.stdin, child.stdin, () => child.kill('SIGTERM')).catch(() => undefined);
+    else child.stdin.end(options.input ?? '');
   });

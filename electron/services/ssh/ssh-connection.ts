@@ -6,7 +6,7 @@ import type { Duplex } from 'node:stream';
 import ssh2, { type AnyAuthMethod, type AuthenticationType, type ClientChannel, type ParsedKey } from 'ssh2';
 import { StasisError } from '../../../shared/api/errors';
 import type { SecretKind } from '../../../shared/domain/ssh-host';
-import { boundedText, deadline, ended, LineCollector, shellQuote, type ByteStream, type CommandRunner, type RunOptions, type RunResult } from '../command-runner';
+import { boundedText, deadline, ended, LineCollector, pumpStdin, shellQuote, type ByteStream, type CommandRunner, type RunOptions, type RunResult } from '../command-runner';
 import type { SshTarget } from '../ssh-config';
 import { checkHostKey, fingerprint, keyTypeOf, readKnownHosts, type HostKeyVerdict } from './known-hosts';
 
@@ -260,13 +260,24 @@ export class SshConnection implements CommandRunner {
         stream.stderr.on('data', (d: Buffer) => {
           if (stderr.length < 1_000_000) stderr += errDec.write(d);
         });
+        let inputError: Error | undefined;
         stream.on('close', (code: number | null) => {
           limit.clear();
           out.push(dec.end());
           out.end();
-          resolve(ended(code ?? null, out.text, stderr, limit));
+          const r = ended(code ?? null, out.text, stderr, limit);
+          resolve(inputError ? { ...r, inputError } : r);
         });
-        stream.end(options.input ?? '');
+        if (options.stdin) {
+          // The remote program learns of a failed source by a TERM (OpenSSH >= 7.9 delivers it) and the channel closing.
+          const abort = () => {
+            stream.signal('TERM');
+            stream.close();
+          };
+          pumpStdin(options.stdin, stream, abort).catch((err: Error) => (inputError = err));
+        } else {
+          stream.end(options.input ?? '');
+        }
       });
     });
   }

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { localRunner } from './command-runner';
+import { localExec } from './exec';
+
+async function* chunks(count: number, size: number, failAt?: number): AsyncGenerator<Uint8Array> {
+  for (let i = 0; i < count; i++) {
+    if (i === failAt) throw new Error('source broke');
+    yield new Uint8Array(size).fill(i & 0xff);
+  }
+}
+
+describe('command runner stdin streaming', () => {
+  it('streams 64 MiB into a local program, in order and complete', async () => {
+    const r = await localRunner.run(['sha256sum'], { stdin: chunks(256, 256 * 1024) });
+    const { createHash } = await import('node:crypto');
+    const h = createHash('sha256');
+    for await (const c of chunks(256, 256 * 1024)) h.update(c);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split(' ')[0]).toBe(h.digest('hex'));
+  });
+
+  it('pulls from the source only as fast as the program reads (backpressure)', async () => {
+    let pulled = 0;
+    async function* counted(): AsyncGenerator<Uint8Array> {
+      for (let i = 0; i < 1024; i++) {
+        pulled++;
+        yield new Uint8Array(1024 * 1024);
+      }
+    }
+    // head reads 1 MiB and exits: the rest must not have been pulled into memory.
+    const r = await localRunner.run(['head', '-c', '1048576'], { stdin: counted() });
+    expect(r.code).toBe(0);
+    expect(pulled).toBeLessThan(64);
+  });
+
+  it('stops the program and reports when the source fails', async () => {
+    const r = await localRunner.run(['cat'], { stdin: chunks(100, 65536, 10) });
+    expect(r.inputError?.message).toBe('source broke');
+    expect(r.code).not.toBe(0);
+  });
+
+  it('localExec streams stdin too', async () => {
+    const r = await localExec(['wc', '-c'], { stdin: chunks(16, 65536) });
+    expect(r.stdout.trim()).toBe(String(16 * 65536));
+  });
+});
