@@ -2,7 +2,7 @@
 # stasis-helper — the one program Stasis runs as root (directly, through pkexec, or `sudo -n`).
 #
 # Contract: `stasis-helper VERB [ARG...]` (verbs: version info ps checkpoint restore list inspect delete retain
-# images send receive cancel). Every argument is checked against a strict pattern before anything
+# images send receive cancel procs container). Every argument is checked against a strict pattern before anything
 # runs; there is no eval and every tool gets an argument list. Output is JSON lines: zero or more
 # {"event":"progress",...} lines, then exactly one {"result":...} or {"error":{"code":...,"message":...}}.
 # (`send` is the exception: its stdout is a raw tar stream.)
@@ -29,6 +29,7 @@ REPORTER=''
 VERJOB=''
 TMPDIR_OP=''
 OPFILE=''
+LEFT_OUT=''
 
 # ---------------------------------------------------------------------------------------------- output
 
@@ -101,6 +102,10 @@ is_count() {
 is_publish() { # podman -p: [ip:][hostPort:]containerPort[/proto]
   [ ${#1} -ge 1 ] && [ ${#1} -le 64 ] || return 1
   case $1 in *[!0-9a-z.:/-]*) return 1 ;; esac
+}
+is_left_out() { # the caller's record of processes a checkpoint leaves out: "7:sleep,12:sh,+3"
+  [ ${#1} -ge 1 ] && [ ${#1} -le 1400 ] || return 1
+  case $1 in *[!A-Za-z0-9_.:,+-]*) return 1 ;; esac
 }
 is_b64() {
   [ ${#1} -ge 4 ] && [ ${#1} -le 1368 ] || return 1
@@ -266,6 +271,8 @@ finalize() { # tmpdir recovered(true|false)
   opts=$(cat "$d/options" 2>/dev/null)
   note=''
   if [ -f "$d/note" ]; then note=$(json_esc "$(cat "$d/note")"); fi
+  left=''
+  if [ -f "$d/left-out" ]; then left=$(head -c 1400 "$d/left-out"); is_left_out "$left" || left=''; fi
   kind=checkpoint
   if [ -f "$d/kind" ]; then kind=$(cat "$d/kind"); fi
   rtv=$(cat "$d/version.runtime" 2>/dev/null || version_of "$RT")
@@ -275,10 +282,10 @@ finalize() { # tmpdir recovered(true|false)
   if [ -s "$d/stats.json" ] && [ "$(head -c 1 "$d/stats.json")" = '{' ]; then stats=true; fi
   parent_json=null
   if [ -n "$parent" ]; then parent_json="\"$parent\""; fi
-  printf '{"id":"%s","kind":"%s","host":"%s","created":"%s","container":{"runtime":"%s","id":"%s","name":"%s","image":"%s"},"lineage":"%s","parent":%s,"versions":{"runtime":"%s","criu":"%s","kernel":"%s","helper":"%s"},"options":[%s],"sizes":{"archive":%s,"pages":%s,"images":%s},"archive":"%s","hasStats":%s,"recovered":%s,"note":"%s"}\n' \
+  printf '{"id":"%s","kind":"%s","host":"%s","created":"%s","container":{"runtime":"%s","id":"%s","name":"%s","image":"%s"},"lineage":"%s","parent":%s,"versions":{"runtime":"%s","criu":"%s","kernel":"%s","helper":"%s"},"options":[%s],"sizes":{"archive":%s,"pages":%s,"images":%s},"archive":"%s","hasStats":%s,"recovered":%s,"note":"%s","leftOut":"%s"}\n' \
     "$ck" "$kind" "$HOSTNAME_S" "$created" "$RT" "$CID" "$CNAME" "$(json_esc "$IMAGE")" "$lineage" "$parent_json" \
     "$(json_esc "$rtv")" "$(json_esc "$criuv")" "$(uname -r)" "$STASIS_HELPER_VERSION" "$opts" \
-    "$(file_size "$arch")" "$(pages_bytes "$arch" "$d/stats.json")" "$(dir_bytes "$d/images")" "$(basename "$arch")" "$stats" "$2" "$note" \
+    "$(file_size "$arch")" "$(pages_bytes "$arch" "$d/stats.json")" "$(dir_bytes "$d/images")" "$(basename "$arch")" "$stats" "$2" "$note" "$left" \
     >"$d/meta.json.tmp" || return 1
   mv "$d/meta.json.tmp" "$d/meta.json" || return 1
   rm -f "$d/owner"
@@ -389,6 +396,7 @@ podman_ckpt_opts() {
       --keep-last=*) KEEP_LAST=${a#--keep-last=}; need "$KEEP_LAST" is_count "--keep-last count"; continue ;;
       --op=*) OP=${a#--op=}; need "$OP" is_opid "operation id"; continue ;;
       --note-b64=*) NOTE_B64=${a#--note-b64=}; need "$NOTE_B64" is_b64 "note"; continue ;;
+      --left-out=*) LEFT_OUT=${a#--left-out=}; need "$LEFT_OUT" is_left_out "left-out record"; continue ;;
       *) fail bad-request "Unknown checkpoint option." ;;
     esac
     OPTS_JSON="$OPTS_JSON${OPTS_JSON:+,}\"$a\""
@@ -409,6 +417,7 @@ begin_checkpoint() { # runtime cid name image
   printf '%s' "$OPTS_JSON" >"$TMPDIR_OP/options"
   printf '%s' "$KIND" >"$TMPDIR_OP/kind"
   if [ -n "$NOTE_B64" ]; then printf '%s' "$NOTE_B64" | base64 -d 2>/dev/null | head -c 1024 >"$TMPDIR_OP/note"; fi
+  if [ -n "$LEFT_OUT" ]; then printf '%s' "$LEFT_OUT" >"$TMPDIR_OP/left-out"; fi
   if [ -f "$HS/lineage/$1-$2" ]; then
     read -r lin last <"$HS/lineage/$1-$2"
     printf '%s %s\n' "$lin" "$last" >"$TMPDIR_OP/lineage"
@@ -496,6 +505,7 @@ ckpt_docker() {
       --keep-last=*) KEEP_LAST=${a#--keep-last=}; need "$KEEP_LAST" is_count "--keep-last count"; continue ;;
       --op=*) OP=${a#--op=}; need "$OP" is_opid "operation id"; continue ;;
       --note-b64=*) NOTE_B64=${a#--note-b64=}; need "$NOTE_B64" is_b64 "note"; continue ;;
+      --left-out=*) LEFT_OUT=${a#--left-out=}; need "$LEFT_OUT" is_left_out "left-out record"; continue ;;
       *) fail bad-request "Docker checkpoints take only --leave-running." ;;
     esac
     OPTS_JSON="$OPTS_JSON${OPTS_JSON:+,}\"$a\""
@@ -824,6 +834,83 @@ verb_receive() {
   result "$(tr -d '\n' <"$HS/checkpoints/$1/meta.json")"
 }
 
+# The processes in a running container's PID namespace, for the caller to compare with the tree CRIU dumps (the
+# init's descendants): processes started with `podman exec` / `docker exec` join the namespace but hang off
+# conmon / containerd-shim, outside that tree, and a checkpoint silently leaves them out. Prints a JSON object.
+container_procs() { # runtime container-ref
+  case $1 in
+    podman) ip=$(podman container inspect --format '{{.State.Pid}}' "$2" 2>/dev/null) || return 1 ;;
+    docker) ip=$(docker inspect --format '{{.State.Pid}}' "$2" 2>/dev/null) || return 1 ;;
+    *) return 1 ;;
+  esac
+  is_pid "$ip" || return 2
+  ns=$(readlink "/proc/$ip/ns/pid") || return 2
+  printf '{"init":%s,"processes":[' "$ip"
+  sep=''
+  # One find lists every process's PID namespace; only the container's processes are read further (at most 4096).
+  for p in $(find /proc/[0-9]*/ns/pid -maxdepth 0 -printf '%l %p\n' 2>/dev/null |
+    awk -v ns="$ns" '$1 == ns { split($2, a, "/"); print a[3] }' | head -n 4096); do
+    is_pid "$p" || continue
+    name='' ppid='' nspid=''
+    while IFS= read -r line; do
+      case $line in
+        Name:*) name=${line#Name:} ;;
+        PPid:*) ppid=${line#PPid:} ;;
+        NSpid:*) nspid=${line##*[!0-9]} ;;
+      esac
+    done <"/proc/$p/status" 2>/dev/null
+    ppid=$(printf '%s' "$ppid" | tr -cd '0-9')
+    [ -n "$ppid" ] || continue
+    args=$(tr '\000' ' ' <"/proc/$p/cmdline" 2>/dev/null | head -c 256)
+    printf '%s{"pid":%s,"ppid":%s,"nspid":%s,"name":"%s","args":"%s"}' "$sep" "$p" "$ppid" "${nspid:-0}" \
+      "$(json_esc "$(printf '%s' "$name" | tr -d '\t' | head -c 64)")" "$(json_esc "$args")"
+    sep=','
+  done
+  printf ']}'
+}
+
+verb_procs() {
+  [ $# -eq 2 ] || fail bad-request "usage: procs podman|docker CONTAINER"
+  case $1 in podman | docker) ;; *) fail bad-request "procs takes podman or docker." ;; esac
+  need "$2" is_name "container name or id"
+  out=$(container_procs "$1" "$2")
+  case $? in
+    0) result "$out" ;;
+    2) fail bad-request "Container \"$2\" is not running." ;;
+    *) fail not-found "No $1 container \"$2\" on this host." ;;
+  esac
+}
+
+# Stop, start or remove a container, for logins that reach the runtime only through the helper.
+verb_container() { # stop|start|remove runtime container
+  [ $# -eq 3 ] || fail bad-request "usage: container stop|start|remove podman|docker CONTAINER"
+  case $1 in stop | start | remove) ;; *) fail bad-request "container takes stop, start or remove." ;; esac
+  case $2 in podman | docker) ;; *) fail bad-request "container takes podman or docker." ;; esac
+  need "$3" is_name "container name or id"
+  act=$1 rt=$2 ref=$3
+  store_init
+  WORK=$HS/tmp/ctr-$$
+  mkdir -p "$WORK" || fail operation-failed "Cannot create a work directory in the Stasis store."
+  TMPDIR_OP=$WORK
+  case $act-$rt in
+    stop-*) set -- "$rt" stop --time 10 "$ref" ;;
+    start-*) set -- "$rt" start "$ref" ;;
+    remove-podman) set -- podman rm --force --time 10 "$ref" ;;
+    remove-docker) set -- docker rm --force "$ref" ;;
+  esac
+  # Started containers keep conmon / the shim running: they must not inherit our stdout or the lock fd.
+  if ! "$@" </dev/null >/dev/null 2>"$WORK/err" 9>&-; then
+    msg=$(tail_text "$WORK/err")
+    case $msg in
+      *'no such container'* | *'No such container'*) fail not-found "No $rt container \"$ref\" on this host." "$msg" ;;
+      *) fail operation-failed "Could not $act $rt container \"$ref\"." "$msg" ;;
+    esac
+  fi
+  rm -rf "$WORK"
+  TMPDIR_OP=''
+  result '{"ok":true}'
+}
+
 verb_cancel() {
   [ $# -eq 1 ] || fail bad-request "usage: cancel OPERATION_ID"
   need "$1" is_opid "operation id"
@@ -855,6 +942,8 @@ main() {
     send) verb_send "$@" ;;
     receive) verb_receive "$@" ;;
     cancel) verb_cancel "$@" ;;
+    procs) verb_procs "$@" ;;
+    container) verb_container "$@" ;;
     *) fail bad-request "Unknown helper verb." ;;
   esac
 }

@@ -4,7 +4,9 @@ import type { EmitEvent } from '../../shared/api/dispatch';
 import { StasisError } from '../../shared/api/errors';
 import type { HostCapabilities, HostSummary } from '../../shared/domain/host';
 import { CheckpointService } from './checkpoint-service';
+import { containerAction } from './container-actions';
 import { localExec } from './exec';
+import { checkContainerProcesses } from './lost-processes';
 import { probeHost } from './host-probe';
 import { HostRegistry } from './host-registry';
 import { HostStore, defaultHostsFile } from './host-store';
@@ -101,6 +103,8 @@ export function createAppServices(options: AppServicesOptions) {
     },
     containers: {
       list: async ({ hostId }) => checkpoints.containers(hostId),
+      processes: async ({ hostId, runtime, container }) => (await checkContainerProcesses(await hosts.helperFor(hostId), runtime, container))!,
+      act: async ({ hostId, runtime, container, action }) => containerAction(await hosts.helperFor(hostId), runtime, container, action),
     },
     checkpoints: {
       create: async (input) => checkpoints.create(input),

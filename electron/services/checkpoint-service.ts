@@ -15,6 +15,8 @@ import { z } from 'zod';
 import { checkpointArgs, restoreArgs } from './checkpoint-args';
 import { parseHelperPs } from './container-list';
 import type { HelperClient } from './helper-client';
+import { checkContainerProcesses, lostProcessesError } from './lost-processes';
+import { formatLeftOut } from '../../shared/domain/processes';
 
 export interface CheckpointServiceDeps {
   helperFor(hostId: string): Promise<HelperClient>;
@@ -63,10 +65,24 @@ export class CheckpointService {
     }
   }
 
-  async create(input: { hostId: string; runtime: Runtime; container: string; options: CheckpointOptions; operationId?: string }): Promise<Checkpoint> {
+  async create(input: {
+    hostId: string;
+    runtime: Runtime;
+    container: string;
+    options: CheckpointOptions;
+    operationId?: string;
+    allowLostProcesses?: boolean;
+  }): Promise<Checkpoint> {
     const operationId = input.operationId ?? newOperationId();
     const args = [input.runtime, input.container, ...checkpointArgs(input.runtime, input.options, operationId)];
     const helper = await this.deps.helperFor(input.hostId);
+    // CRIU leaves out processes started with exec without a word: refuse unless the caller has asked the user,
+    // and when allowed, the stored record says which were left out.
+    const check = await checkContainerProcesses(helper, input.runtime, input.container);
+    if (check?.lost.length) {
+      if (!input.allowLostProcesses) throw lostProcessesError(check, 'Checkpoint anyway only if you can do without them.');
+      args.push(`--left-out=${formatLeftOut(check.lost)}`);
+    }
     const started = Date.now();
     const onProgress = this.progress(operationId, input.hostId, 'checkpoint', started);
     return this.track(operationId, input.hostId, async () => {

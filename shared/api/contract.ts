@@ -18,6 +18,7 @@ import {
 } from '../domain/checkpoint';
 import { InspectReportSchema, VmaViewSchema } from '../domain/inspect-report';
 import { ReportDiffSchema } from '../domain/report-diff';
+import { ProcessCheck } from '../domain/processes';
 import { HostId, HostKeyInfo, HostTestResult, ManualHost, SecretKind, SetUpResult } from '../domain/ssh-host';
 import { MEM_LIMITS } from '../inspect/memory-search';
 
@@ -124,6 +125,21 @@ export const requests = {
   containers: {
     /** Every host in parallel (one helper call per host) unless one is named; unreachable hosts land in `errors`. */
     list: request(AnyHost, ContainerList),
+    /** The container's processes and those a checkpoint would leave out (started with exec, outside the init's tree). */
+    processes: request(
+      z.object({ hostId: z.string().min(1).max(256), runtime: z.enum(['podman', 'docker']), container: ContainerRef }).strict(),
+      ProcessCheck,
+    ),
+    /** Stop, start or remove (forced: the UI confirms first) a podman or Docker container, through the host's helper. */
+    act: request(
+      z.object({
+        hostId: z.string().min(1).max(256),
+        runtime: z.enum(['podman', 'docker']),
+        container: ContainerRef,
+        action: z.enum(['stop', 'start', 'remove']),
+      }).strict(),
+      z.object({ ok: z.boolean() }),
+    ),
   },
   checkpoints: {
     create: request(
@@ -133,6 +149,8 @@ export const requests = {
         container: ContainerRef,
         options: CheckpointOptions.default({}),
         operationId: OperationId.optional(),
+        /** Checkpoint even though processes started with exec would be left out (refused with `lost-processes` otherwise). */
+        allowLostProcesses: z.boolean().optional(),
       }).strict(),
       Checkpoint,
     ),

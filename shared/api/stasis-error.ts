@@ -23,6 +23,8 @@ export const ERROR_CODES = [
   'passphrase-needed',
   'busy',
   'cancelled',
+  /** A container checkpoint would leave out processes started with exec; the caller must allow it. */
+  'lost-processes',
   'timeout',
   'corrupt-image',
   'operation-failed',

@@ -67,6 +67,8 @@ export const CheckpointMeta = z.object({
   /** Adopted after the helper died once the runtime had finished the dump. */
   recovered: z.boolean(),
   note: z.string(),
+  /** Processes the checkpoint left out (started with exec, outside the init's tree): "7:sleep,12:sh" (see processes.ts). */
+  leftOut: z.string().max(1400).optional(),
 });
 export type CheckpointMeta = z.infer<typeof CheckpointMeta>;
 

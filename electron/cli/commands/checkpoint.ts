@@ -17,7 +17,7 @@ export const checkpointCommand: CliCommand = {
   usage:
     'stasis checkpoint HOST CONTAINER [--runtime podman|docker|process] [--leave-running] [--tcp-established] [--file-locks] ' +
     '[--ignore-rootfs] [--ignore-volumes] [--keep] [--compress none|gzip|zstd] [--pre-checkpoint] [--with-previous ID] ' +
-    '[--keep-last N] [--note TEXT] [--json] [--ssh-config FILE]',
+    '[--keep-last N] [--note TEXT] [--allow-lost-processes] [--json] [--ssh-config FILE]',
   async run(argv, io) {
     const { values, positionals } = parseArgs({
       args: argv,
@@ -37,6 +37,7 @@ export const checkpointCommand: CliCommand = {
         'with-previous': { type: 'string' },
         'keep-last': { type: 'string' },
         note: { type: 'string' },
+        'allow-lost-processes': { type: 'boolean' },
       },
     });
     const [host, container] = positionals;
@@ -71,7 +72,19 @@ export const checkpointCommand: CliCommand = {
       }
       const off = s.on('operationProgress', (p) => progress.update(p));
       try {
-        return await s.api.checkpoints.create({ hostId: host, runtime, container, options });
+        return await s.api.checkpoints.create({
+          hostId: host,
+          runtime,
+          container,
+          options,
+          ...(values['allow-lost-processes'] ? { allowLostProcesses: true } : {}),
+        });
+      } catch (err) {
+        // The service names no flag; the CLI says how to go on anyway, and lists every process that would be lost.
+        if (err instanceof StasisError && err.code === 'lost-processes') {
+          throw new StasisError(err.code, `${err.message} Run again with --allow-lost-processes to checkpoint anyway.`, err.detail?.replace(/\n/g, '; '));
+        }
+        throw err;
       } finally {
         off();
         progress.end();
