@@ -1,13 +1,22 @@
 import { createClient, onEvent } from '../../shared/api/client';
-import type { Events } from '../../shared/api/contract';
+import type { Events, StasisClient } from '../../shared/api/contract';
 import type { EventPayload } from '../../shared/api/define';
-import { pickTransport } from './transport';
+import type { AppTransport, ConnectionState } from './transport';
 
-const transport = pickTransport();
+/**
+ * The renderer's only way to the main side: the typed contract, plus event subscription and the connection's state.
+ * Built once in main.tsx from the transport picked there; stores get it passed in, nothing imports a live one.
+ */
+export interface Backend {
+  api: StasisClient;
+  subscribe<K extends keyof Events & string>(name: K, listener: (payload: EventPayload<Events, K>) => void): () => void;
+  onConnection(listener: (state: ConnectionState) => void): () => void;
+}
 
-/** The renderer's only way to the main side: the typed contract. */
-export const api = createClient(transport);
-
-export function subscribe<K extends keyof Events & string>(name: K, listener: (p: EventPayload<Events, K>) => void): () => void {
-  return onEvent(transport, name, listener);
+export function createBackend(transport: AppTransport): Backend {
+  return {
+    api: createClient(transport),
+    subscribe: (name, listener) => onEvent(transport, name, listener),
+    onConnection: (listener) => transport.onConnection(listener),
+  };
 }

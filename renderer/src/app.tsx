@@ -1,44 +1,80 @@
-import { useEffect } from 'react';
-import { useHosts } from './store/hosts-store';
+import { useEffect, useState } from 'react';
+import { parseRoute, useHash, type Route } from './router';
 import { Sidebar } from './components/sidebar';
 import { HostView } from './components/host-view';
 import { SshConfigView } from './components/ssh-config-view';
 import { ImageView } from './components/image-view';
 import { DiffView } from './components/diff-view';
-import { OperationsBar } from './components/operations-bar';
 import { HostPrompt } from './components/host-prompt';
-import { useWorkspace } from './store/workspace-store';
+import { Notices } from './components/notices';
+import { ConnectionBanner } from './components/connection-banner';
+import { ContainersView } from './components/containers-view';
+import { TimelineView } from './components/timeline-view';
+import { JobsView } from './components/jobs-view';
+import { WelcomeView, WelcomeCard } from './components/welcome-view';
+import { ShortcutsDialog } from './components/shortcuts-dialog';
+import { useGlobalShortcuts } from './keyboard';
+
+/** The screen for a route; a new key per document, so a view's local state never leaks from one to the next. */
+function Screen({ route }: { route: Route }) {
+  switch (route.name) {
+    case 'home':
+      return (
+        <>
+          <WelcomeCard />
+          <HostView hostId="local" />
+        </>
+      );
+    case 'welcome':
+      return <WelcomeView />;
+    case 'host':
+      return <HostView key={route.hostId} hostId={route.hostId} />;
+    case 'containers':
+      return <ContainersView route={route} />;
+    case 'timeline':
+      return <TimelineView key={route.lineage} lineage={route.lineage} />;
+    case 'jobs':
+      return <JobsView selected={route.job} />;
+    case 'image': {
+      const stored = route.hostId && route.checkpointId ? { hostId: route.hostId, checkpointId: route.checkpointId } : undefined;
+      return <ImageView key={stored ? `${stored.hostId}:${stored.checkpointId}` : (route.path ?? '')} path={route.path} stored={stored} />;
+    }
+    case 'diff': {
+      const stored = route.hostId && route.before && route.after ? { hostId: route.hostId, before: route.before, after: route.after } : undefined;
+      return <DiffView key={stored ? `${stored.hostId}:${stored.before}|${stored.after}` : `${route.a ?? ''}|${route.b ?? ''}`} a={route.a} b={route.b} stored={stored} />;
+    }
+    case 'ssh-config':
+      return <SshConfigView />;
+    case 'not-found':
+      return (
+        <section className="empty-state">
+          <h1>Nothing here</h1>
+          <p className="muted">
+            The address <code className="mono">{route.hash}</code> is not a page of Stasis. Start from <a href="#/">This computer</a> or{' '}
+            <a href="#/containers">all containers</a>.
+          </p>
+        </section>
+      );
+  }
+}
 
 export function App() {
-  const load = useHosts((s) => s.load);
-  const view = useHosts((s) => s.view);
-  const error = useHosts((s) => s.error);
-  const notice = useWorkspace((s) => s.notice);
-  const dismiss = useWorkspace((s) => s.dismissNotice);
-  useEffect(() => void load(), [load]);
+  const route = parseRoute(useHash());
+  const [shortcuts, setShortcuts] = useState(false);
+  useGlobalShortcuts(() => setShortcuts(true));
+  // Focus goes to the new page's heading, so keyboard and screen-reader users land on it after a link.
+  useEffect(() => {
+    document.querySelector<HTMLElement>('main h1')?.focus({ preventScroll: true });
+  }, [route.name]);
   return (
     <div className="app">
-      <Sidebar />
+      <Sidebar route={route} onShortcuts={() => setShortcuts(true)} />
       <main className="content">
-        {error && (
-          <div className="banner error" role="alert">
-            {error}
-          </div>
-        )}
-        {notice && (
-          <div className={`banner ${notice.tone}`} role={notice.tone === 'error' ? 'alert' : 'status'}>
-            <span>{notice.text}</span>
-            <button type="button" className="link" onClick={dismiss} aria-label="Dismiss">
-              ×
-            </button>
-          </div>
-        )}
-        <OperationsBar />
-        {view.kind === 'host' && <HostView hostId={view.hostId} />}
-        {view.kind === 'ssh-config' && <SshConfigView />}
-        {view.kind === 'image' && <ImageView key={view.stored ? `${view.stored.hostId}:${view.stored.checkpointId}` : (view.path ?? '')} path={view.path} stored={view.stored} />}
-        {view.kind === 'diff' && <DiffView key={view.stored ? `${view.stored.before}|${view.stored.after}` : `${view.a ?? ''}|${view.b ?? ''}`} a={view.a} b={view.b} stored={view.stored} />}
+        <ConnectionBanner />
+        <Notices hostId={route.name === 'host' ? route.hostId : route.name === 'home' ? 'local' : undefined} />
+        <Screen route={route} />
         <HostPrompt />
+        {shortcuts && <ShortcutsDialog onClose={() => setShortcuts(false)} />}
       </main>
     </div>
   );

@@ -1,10 +1,36 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { createBackend } from './api';
 import { App } from './app';
+import { connectStore, createRootStore, storeDeps, StoreProvider } from './store';
+import { adoptToken } from './token';
+import { pickTransport } from './transport';
+import 'uplot/dist/uPlot.min.css';
 import './styles.css';
+
+// The one place with side effects: take the token out of the address, open the transport, build the store,
+// subscribe it to events and load the hosts. Everything else gets what it needs passed in.
+const token = adoptToken(sessionStorage, location, (hash) => history.replaceState(history.state, '', hash));
+const backend = createBackend(pickTransport(token));
+
+function notifySystem(title: string, body: string): void {
+  // Browser mode: the Notifications API when the user allowed it; Electron's renderer has the same API.
+  if ('Notification' in window && Notification.permission === 'granted' && !document.hasFocus()) {
+    new Notification(title, { body });
+  }
+}
+
+const store = createRootStore(storeDeps({ api: backend.api, notifySystem }));
+connectStore(store, backend);
+void store
+  .getState()
+  .loadHosts()
+  .then(() => store.getState().refreshAll());
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App />
+    <StoreProvider store={store}>
+      <App />
+    </StoreProvider>
   </StrictMode>,
 );

@@ -1,29 +1,30 @@
 import { useState } from 'react';
-import { api } from '../api';
-import { useHosts } from '../store/hosts-store';
+import { navigate, links } from '../router';
+import { useStasis } from '../store';
+import { fieldOf, type Problem } from '../store/messages';
 import { Modal, ModalActions } from './modal';
 
 export function AddHostDialog({ onClose }: { onClose: () => void }) {
-  const load = useHosts((s) => s.load);
-  const select = useHosts((s) => s.select);
+  const addHost = useStasis((s) => s.addHost);
   const [form, setForm] = useState({ id: '', hostName: '', user: '', port: '', proxyJump: '' });
-  const [error, setError] = useState<string>();
+  const [problem, setProblem] = useState<Problem>();
+  const [busy, setBusy] = useState(false);
   const set = (k: keyof typeof form) => (e: React.ChangeEvent<HTMLInputElement>) => setForm({ ...form, [k]: e.target.value });
+  const field = problem ? fieldOf(problem) : undefined;
   const submit = async (): Promise<void> => {
-    try {
-      const host = await api.hosts.add({
-        id: form.id.trim(),
-        hostName: form.hostName.trim(),
-        ...(form.user ? { user: form.user.trim() } : {}),
-        ...(form.port ? { port: Number(form.port) } : {}),
-        ...(form.proxyJump ? { proxyJump: form.proxyJump.trim() } : {}),
-      });
-      await load();
-      select({ kind: 'host', hostId: host.id });
+    setBusy(true);
+    const out = await addHost({
+      id: form.id.trim(),
+      hostName: form.hostName.trim(),
+      ...(form.user ? { user: form.user.trim() } : {}),
+      ...(form.port ? { port: Number(form.port) } : {}),
+      ...(form.proxyJump ? { proxyJump: form.proxyJump.trim() } : {}),
+    });
+    setBusy(false);
+    if (out.ok) {
       onClose();
-    } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
-    }
+      navigate(links.host(out.value.id));
+    } else setProblem(out.problem);
   };
   return (
     <Modal title="Add an SSH host" onClose={onClose}>
@@ -55,8 +56,13 @@ export function AddHostDialog({ onClose }: { onClose: () => void }) {
           <input type="text" value={form.proxyJump} onChange={set('proxyJump')} placeholder="bastion" />
         </label>
         <p className="muted">Keys come from ssh-agent or ~/.ssh; a password is asked for when needed and kept in memory only.</p>
-        {error && <p className="problem bad">{error}</p>}
-        <ModalActions onCancel={onClose} submitLabel="Add host" />
+        {problem && (
+          <p className="field-error" role="alert">
+            {field ? <b>{field}: </b> : null}
+            {problem.message}
+          </p>
+        )}
+        <ModalActions onCancel={onClose} submitLabel={busy ? 'Adding…' : 'Add host'} disabled={busy} />
       </form>
     </Modal>
   );

@@ -1,19 +1,16 @@
 import { useState } from 'react';
 import type { CheckpointOptions } from '../../../shared/domain/checkpoint';
+import { CHECKPOINT_OPTIONS, Compression, defaultsFor } from '../../../shared/domain/checkpoint-options';
 import type { Runtime } from '../../../shared/domain/container';
-import { useWorkspace } from '../store/workspace-store';
+import { useStasis } from '../store';
 import { Modal, ModalActions } from './modal';
 
 type Flag = 'leaveRunning' | 'tcpEstablished' | 'fileLocks' | 'ignoreRootfs' | 'ignoreVolumes';
 
-// Which runtime honours which option (the helper refuses the others).
-const FLAGS: { key: Flag; label: string; runtimes: Runtime[] }[] = [
-  { key: 'leaveRunning', label: 'Leave it running', runtimes: ['podman', 'docker', 'process'] },
-  { key: 'tcpEstablished', label: 'Include established TCP connections', runtimes: ['podman', 'process'] },
-  { key: 'fileLocks', label: 'Include file locks', runtimes: ['podman', 'process'] },
-  { key: 'ignoreRootfs', label: 'Skip file system changes', runtimes: ['podman'] },
-  { key: 'ignoreVolumes', label: 'Skip volumes', runtimes: ['podman'] },
-];
+// The flags the options table gives a hint for, with the runtimes that honour each (the helper refuses the others).
+const FLAGS = Object.entries(CHECKPOINT_OPTIONS)
+  .filter(([, o]) => o.kind === 'flag' && o.hint)
+  .map(([key, o]) => ({ key: key as Flag, label: o.label, hint: o.hint ?? '', runtimes: o.runtimes }));
 
 /** What to checkpoint: a container by name, or (with no name given) a process tree whose PID the user types. */
 export interface CheckpointTarget {
@@ -23,13 +20,15 @@ export interface CheckpointTarget {
 }
 
 export function CheckpointDialog({ target, onClose }: { target: CheckpointTarget; onClose: () => void }) {
-  const checkpoint = useWorkspace((s) => s.checkpoint);
-  const podman = target.runtime === 'podman';
-  const [options, setOptions] = useState<CheckpointOptions>(podman ? { leaveRunning: true, compression: 'zstd' } : { leaveRunning: true });
+  const checkpoint = useStasis((s) => s.checkpoint);
+  const podman = CHECKPOINT_OPTIONS.compression.runtimes.includes(target.runtime);
+  // The table's defaults (zstd for podman), and the dialog leaves the workload running unless told otherwise.
+  const [options, setOptions] = useState<CheckpointOptions>({ leaveRunning: true, ...defaultsFor(CHECKPOINT_OPTIONS, target.runtime) });
   const [pid, setPid] = useState('');
   const submit = (): void => {
     const ref = target.name ?? pid.trim();
     if (!ref) return;
+    // The job runs on (jobs page, host page); the dialog closes at once.
     onClose();
     void checkpoint(target.hostId, target.runtime, ref, options);
   };
@@ -51,23 +50,28 @@ export function CheckpointDialog({ target, onClose }: { target: CheckpointTarget
         {FLAGS.filter((f) => f.runtimes.includes(target.runtime)).map((f) => (
           <label key={f.key} className="check">
             <input type="checkbox" checked={options[f.key] ?? false} onChange={(e) => setOptions({ ...options, [f.key]: e.target.checked })} />
-            {f.label}
+            <span>
+              {f.label}
+              <span className="hint">{f.hint}</span>
+            </span>
           </label>
         ))}
         {podman && (
           <label>
             Compression
             <select value={options.compression ?? 'zstd'} onChange={(e) => setOptions({ ...options, compression: e.target.value as CheckpointOptions['compression'] })}>
-              <option value="zstd">zstd (fast, small)</option>
-              <option value="gzip">gzip</option>
-              <option value="none">none</option>
+              {Compression.options.map((c) => (
+                <option key={c} value={c}>
+                  {c === 'zstd' ? 'zstd (fast, small)' : c}
+                </option>
+              ))}
             </select>
           </label>
         )}
         <label>
           Keep only the newest
           <input type="number" min={0} max={9999} value={options.keepLast ?? 0} onChange={(e) => setOptions({ ...options, keepLast: Number(e.target.value) })} />
-          <span className="muted">checkpoints of this container (0 keeps all)</span>
+          <span className="hint">checkpoints of this container (0 keeps all)</span>
         </label>
         <label>
           Note

@@ -1,12 +1,15 @@
 import { useState } from 'react';
-import { useWorkspace } from '../store/workspace-store';
+import { links } from '../router';
+import { useStasis } from '../store';
+import { EMPTY_LISTING } from '../store/containers-slice';
 import { CheckpointDialog, type CheckpointTarget } from './checkpoint-dialog';
 
 export function ContainersPanel({ hostId }: { hostId: string }) {
-  const containers = useWorkspace((s) => s.containers);
-  const loading = useWorkspace((s) => s.loadingHosts.has(hostId));
+  const listing = useStasis((s) => s.listings[hostId] ?? EMPTY_LISTING);
   const [target, setTarget] = useState<CheckpointTarget>();
-  const mine = containers.filter((c) => c.host === hostId);
+  const mine = listing.containers;
+  const lineageOf = (name: string, id: string): string | undefined =>
+    listing.checkpoints.filter((k) => k.container.name === name || k.container.id === id).sort((a, b) => b.created.localeCompare(a.created))[0]?.lineage;
   return (
     <section className="panel" aria-labelledby={`containers-${hostId}`}>
       <div className="panel-header">
@@ -15,40 +18,67 @@ export function ContainersPanel({ hostId }: { hostId: string }) {
           Checkpoint a process tree…
         </button>
       </div>
-      {mine.length === 0 ? (
-        <p className="muted">{loading ? 'Loading containers…' : 'No containers on this host.'}</p>
+      {listing.problem ? (
+        <div className="banner error" role="alert">
+          <span>{listing.problem.message}</span>
+        </div>
+      ) : mine.length === 0 ? (
+        <div className="empty-state">
+          {listing.loading || listing.loadedAt === undefined ? (
+            <p className="muted">Loading containers…</p>
+          ) : (
+            <p className="muted">
+              No containers on this host. Start one (for example <code className="mono">podman run -d --name web nginx</code>) and press Refresh, or checkpoint a
+              plain process tree by its PID.
+            </p>
+          )}
+        </div>
       ) : (
-        <table className="table" aria-label="Containers">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Runtime</th>
-              <th>State</th>
-              <th>Image</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {mine.map((c) => (
-              <tr key={`${c.runtime}-${c.id}`}>
-                <td>
-                  {c.name}
-                  <div className="muted mono">{c.id.slice(0, 12)}</div>
-                </td>
-                <td>{c.runtime}</td>
-                <td>
-                  <span className={`state ${c.state}`}>{c.state}</span>
-                </td>
-                <td className="muted">{c.image ?? '—'}</td>
-                <td className="row-actions">
-                  <button type="button" disabled={c.state !== 'running'} onClick={() => setTarget({ hostId: c.host, runtime: c.runtime, name: c.name || c.id })} aria-label={`Checkpoint ${c.name}`}>
-                    Checkpoint…
-                  </button>
-                </td>
+        <div className="table-scroll">
+          <table className="table" aria-label="Containers">
+            <thead>
+              <tr>
+                <th>Name</th>
+                <th>Runtime</th>
+                <th>State</th>
+                <th>Image</th>
+                <th className="actions-col">
+                  <span className="sr-only">Actions</span>
+                </th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {mine.map((c) => {
+                const lineage = lineageOf(c.name, c.id);
+                return (
+                  <tr key={`${c.runtime}-${c.id}`}>
+                    <td>
+                      {c.name}
+                      <div className="muted mono">{c.id.slice(0, 12)}</div>
+                    </td>
+                    <td>{c.runtime}</td>
+                    <td>
+                      <span className={`state ${c.state}`}>{c.state}</span>
+                    </td>
+                    <td className="muted ellipsis" title={c.image}>
+                      {c.image ?? '—'}
+                    </td>
+                    <td className="row-actions">
+                      {lineage && (
+                        <a className="button-like" href={links.timeline(lineage)} aria-label={`Timeline of ${c.name}`}>
+                          Timeline
+                        </a>
+                      )}
+                      <button type="button" disabled={c.state !== 'running'} onClick={() => setTarget({ hostId: c.host, runtime: c.runtime, name: c.name || c.id })} aria-label={`Checkpoint ${c.name}`}>
+                        Checkpoint…
+                      </button>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
       )}
       {target && <CheckpointDialog target={target} onClose={() => setTarget(undefined)} />}
     </section>

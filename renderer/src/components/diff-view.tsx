@@ -1,7 +1,9 @@
 import { useEffect, useState } from 'react';
 import type { ReportDiffData } from '../../../shared/domain/report-diff';
-import { api } from '../api';
-import { formatBytes } from '../store/workspace-store';
+import { formatBytes, hostLabel } from '../format';
+import { links, navigate } from '../router';
+import { useStasis } from '../store';
+import { diffKey, type DiffSource } from '../store/documents-slice';
 
 const signed = (n: number): string => (n > 0 ? `+${formatBytes(n)}` : n < 0 ? `−${formatBytes(-n)}` : '±0');
 const show = (v: unknown): string => (Array.isArray(v) ? v.join(' ') : String(v ?? '—'));
@@ -102,36 +104,29 @@ function Memory({ d }: { d: ReportDiffData }) {
   );
 }
 
-/** Two checkpoints side by side: what appeared, went away, or grew from A (older) to B. */
+/** Two checkpoints side by side: what appeared, went away, or grew from A (older) to B. The route says which two. */
 export function DiffView({ a: initialA, b: initialB, stored }: { a?: string | undefined; b?: string | undefined; stored?: { hostId: string; before: string; after: string } | undefined }) {
   const [a, setA] = useState(initialA ?? '');
   const [b, setB] = useState(initialB ?? '');
-  const [diff, setDiff] = useState<ReportDiffData>();
-  const [error, setError] = useState<string>();
-  const [loading, setLoading] = useState(false);
-  const run = async (compare: () => Promise<ReportDiffData>): Promise<void> => {
-    setLoading(true);
-    setError(undefined);
-    try {
-      setDiff(await compare());
-    } catch (err) {
-      setDiff(undefined);
-      setError(err instanceof Error ? err.message : String(err));
-    } finally {
-      setLoading(false);
-    }
-  };
+  const source: DiffSource | undefined = stored ?? (initialA && initialB ? { a: initialA, b: initialB } : undefined);
+  const key = source ? diffKey(source) : undefined;
+  const compare = useStasis((s) => s.compare);
+  const state = useStasis((s) => (key && s.diff?.key === key ? s.diff : undefined));
   useEffect(() => {
-    if (stored) void run(() => api.checkpoints.diff(stored));
-    else if (initialA && initialB) void run(() => api.images.diffFiles({ a: initialA, b: initialB }));
-  }, [initialA, initialB, stored]);
+    if (source) void compare(source);
+    // The key names the source; the object is new on every render.
+  }, [key, compare]);
+  const diff = state?.result;
+  const loading = state?.loading ?? false;
   return (
     <section aria-labelledby="diff-title">
       <header className="view-header">
-        <h1 id="diff-title">Compare two checkpoints</h1>
+        <h1 id="diff-title" tabIndex={-1}>
+          Compare two checkpoints
+        </h1>
         {stored && (
           <span className="muted mono">
-            {stored.before} → {stored.after} on {stored.hostId === 'local' ? 'this computer' : stored.hostId}
+            {stored.before} → {stored.after} on {hostLabel(stored.hostId)}
           </span>
         )}
       </header>
@@ -139,7 +134,7 @@ export function DiffView({ a: initialA, b: initialB, stored }: { a?: string | un
         className="form compare"
         onSubmit={(e) => {
           e.preventDefault();
-          if (a.trim() && b.trim()) void run(() => api.images.diffFiles({ a: a.trim(), b: b.trim() }));
+          if (a.trim() && b.trim()) navigate(links.diffFiles(a.trim(), b.trim()));
         }}
       >
         <input className="path-input mono" value={a} onChange={(e) => setA(e.target.value)} aria-label="Older checkpoint" placeholder="older checkpoint (archive or image directory)" />
@@ -148,9 +143,18 @@ export function DiffView({ a: initialA, b: initialB, stored }: { a?: string | un
           {loading ? 'Comparing…' : 'Compare'}
         </button>
       </form>
-      {error && (
+      {loading && <p className="muted">Reading both checkpoints…</p>}
+      {state?.problem && (
         <div className="banner error" role="alert">
-          {error}
+          <span>{state.problem.message}</span>
+        </div>
+      )}
+      {!source && !state && (
+        <div className="empty-state">
+          <p className="muted">
+            Type the paths of two checkpoint archives (or image directories) on this computer, or pick two stored checkpoints on a{' '}
+            <a href="#/containers">container&apos;s timeline</a>.
+          </p>
         </div>
       )}
       {diff && (
@@ -162,7 +166,9 @@ export function DiffView({ a: initialA, b: initialB, stored }: { a?: string | un
           ))}
           <p className="summary" aria-label="Diff summary">
             {diff.same
-              ? 'No differences.'
+              ? stored && stored.before === stored.after
+                ? 'Both sides are the same checkpoint.'
+                : 'No differences: both checkpoints hold the same processes, files and sockets.'
               : `${diff.processes.added.length} processes added, ${diff.processes.removed.length} removed, ${diff.processes.changed.length} changed; ${diff.sockets.added.length} sockets added, ${diff.sockets.removed.length} removed.`}
           </p>
           <h2>Processes</h2>

@@ -1,6 +1,6 @@
 import { useMemo, type ReactNode } from 'react';
 import { formatAddress, hexRows, printableChar, ROW_BYTES, type DumpPieceView, type HexRow } from '../hex-rows';
-import { formatBytes } from '../store/workspace-store';
+import { formatBytes } from '../format';
 
 export interface VmaLabel {
   start: number;

@@ -1,11 +1,11 @@
 import { useState } from 'react';
-import { useWorkspace } from '../store/workspace-store';
+import { useStasis } from '../store';
 import { Modal, ModalActions } from './modal';
 
 /** Asks what only the user can answer: trust an unknown host key, or a password kept in memory only. */
 export function HostPrompt() {
-  const prompt = useWorkspace((s) => s.prompt);
-  const answer = useWorkspace((s) => s.answerPrompt);
+  const prompt = useStasis((s) => s.prompt);
+  const answer = useStasis((s) => s.answerPrompt);
   const [secret, setSecret] = useState('');
   if (!prompt) return null;
   const close = (): void => void answer(undefined);

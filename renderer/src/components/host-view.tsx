@@ -1,11 +1,10 @@
-import { useEffect, useState, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { HostCapabilities } from '../../../shared/domain/host';
-import type { HostTestResult } from '../../../shared/domain/ssh-host';
-import { api } from '../api';
-import { useWorkspace } from '../store/workspace-store';
+import { useStasis } from '../store';
+import { EMPTY_LISTING } from '../store/containers-slice';
 import { CheckpointsPanel } from './checkpoints-panel';
 import { ContainersPanel } from './containers-panel';
-import { useHosts } from '../store/hosts-store';
+import { JobsStrip } from './jobs-strip';
 
 function Row({ label, value, problem, good }: { label: string; value: ReactNode; problem?: string | undefined; good?: boolean }) {
   return (
@@ -19,7 +18,7 @@ function Row({ label, value, problem, good }: { label: string; value: ReactNode;
   );
 }
 
-function Capabilities({ c }: { c: HostCapabilities }) {
+export function Capabilities({ c }: { c: HostCapabilities }) {
   return (
     <dl className="caps" aria-label="Detected capabilities">
       <Row label="Kernel" value={`${c.kernel} (${c.arch})`} />
@@ -42,51 +41,39 @@ function Capabilities({ c }: { c: HostCapabilities }) {
   );
 }
 
+/** Connection test and set-up of an SSH host; results are kept under this host's id (never shown on another's page). */
 function SshHostActions({ hostId }: { hostId: string }) {
-  const [result, setResult] = useState<HostTestResult>();
-  const [busy, setBusy] = useState(false);
+  const check = useStasis((s) => s.checks[hostId]);
+  const testHost = useStasis((s) => s.testHost);
+  const setUpHost = useStasis((s) => s.setUpHost);
   const [sudoers, setSudoers] = useState(false);
-  const refresh = useWorkspace((s) => s.refresh);
-  const run = async (fn: () => Promise<void>): Promise<void> => {
-    setBusy(true);
-    try {
-      await fn();
-    } catch (err) {
-      useWorkspace.setState({ notice: { tone: 'error', text: err instanceof Error ? err.message : String(err) } });
-    } finally {
-      setBusy(false);
-    }
-  };
-  const helper = result?.helper;
+  const busy = check?.busy ?? false;
+  const helper = check?.result?.helper;
   return (
     <div className="panel">
       <h2>Connection</h2>
       <div className="toolbar">
-        <button type="button" disabled={busy} onClick={() => void run(async () => setResult(await api.hosts.test({ hostId })))}>
+        <button type="button" disabled={busy} onClick={() => void testHost(hostId)}>
           Test connection
         </button>
-        <label className="check">
-          <input type="checkbox" checked={sudoers} onChange={(e) => setSudoers(e.target.checked)} />
-          also let my user run the helper through sudo without a password
-        </label>
-        <button
-          type="button"
-          disabled={busy}
-          onClick={() =>
-            void run(async () => {
-              const r = await api.hosts.setUp({ hostId, sudoers });
-              useWorkspace.setState({ notice: { tone: 'ok', text: `Installed the Stasis helper ${r.version} at ${r.helperPath}${r.sudoers ? ' with a sudoers rule' : ''}.` } });
-              setResult(await api.hosts.test({ hostId }));
-              await refresh(hostId);
-            })
-          }
-        >
-          Set up this host
-        </button>
+        <span className="nowrap-group">
+          <label className="check">
+            <input type="checkbox" checked={sudoers} onChange={(e) => setSudoers(e.target.checked)} />
+            also let my user run the helper through sudo without a password
+          </label>
+          <button type="button" disabled={busy} onClick={() => void setUpHost(hostId, sudoers)}>
+            Set up this host
+          </button>
+        </span>
       </div>
-      {result && (
+      {check?.problem && (
+        <div className="banner error" role="alert">
+          <span>{check.problem.message}</span>
+        </div>
+      )}
+      {check?.result && (
         <dl className="caps" aria-label="Connection test">
-          <Row label="Login" value={`${result.user ?? '?'} · ${result.latencyMs} ms`} good={result.ok} />
+          <Row label="Login" value={`${check.result.user ?? '?'} · ${check.result.latencyMs} ms`} good={check.result.ok} />
           {helper && (
             <Row
               label="Helper"
@@ -102,29 +89,41 @@ function SshHostActions({ hostId }: { hostId: string }) {
 }
 
 export function HostView({ hostId }: { hostId: string }) {
-  const host = useHosts((s) => s.hosts.find((h) => h.id === hostId));
-  const loading = useHosts((s) => s.loading);
-  const reprobe = useHosts((s) => s.reprobe);
-  const refresh = useWorkspace((s) => s.refresh);
-  const busy = useWorkspace((s) => s.loadingHosts.has(hostId));
-  useEffect(() => {
-    if (host) void refresh(hostId);
-  }, [hostId, Boolean(host), refresh]);
-  if (!host) return <p className="muted">{loading ? 'Looking at this computer…' : 'No such host.'}</p>;
+  const host = useStasis((s) => s.hosts.find((h) => h.id === hostId));
+  const hostsLoaded = useStasis((s) => s.hostsLoaded);
+  const probing = useStasis((s) => s.probing[hostId] ?? false);
+  const probeHost = useStasis((s) => s.probeHost);
+  const refreshHost = useStasis((s) => s.refreshHost);
+  const listing = useStasis((s) => s.listings[hostId] ?? EMPTY_LISTING);
+  if (!host) {
+    return (
+      <section className="empty-state">
+        <h1 tabIndex={-1}>{hostsLoaded ? 'No such host' : 'Looking at this computer…'}</h1>
+        {hostsLoaded && (
+          <p className="muted">
+            Stasis knows no host called <b>{hostId}</b>. Add it with <b>+ Add host…</b> in the sidebar, or pick one from <a href="#/ssh-config">your SSH config</a>.
+          </p>
+        )}
+      </section>
+    );
+  }
   return (
     <section aria-labelledby="host-title">
       <header className="view-header">
-        <h1 id="host-title">{host.name}</h1>
+        <h1 id="host-title" tabIndex={-1}>
+          {host.name}
+        </h1>
         <span className="muted">{host.capabilities?.hostname ?? host.address}</span>
         <div className="header-actions">
-          <button type="button" onClick={() => void refresh(hostId)} disabled={busy}>
-            {busy ? 'Refreshing…' : 'Refresh'}
+          <button type="button" onClick={() => void refreshHost(hostId)} disabled={listing.loading}>
+            {listing.loading ? 'Refreshing…' : 'Refresh'}
           </button>
-          <button type="button" onClick={() => void reprobe(hostId)} disabled={loading}>
-            {loading ? 'Checking…' : host.capabilities ? 'Check again' : 'Check what it can do'}
+          <button type="button" onClick={() => void probeHost(hostId)} disabled={probing}>
+            {probing ? 'Checking…' : 'Check what it can do'}
           </button>
         </div>
       </header>
+      <JobsStrip hostId={hostId} />
       {host.capabilities ? <Capabilities c={host.capabilities} /> : host.error ? <p className="problem">{host.error}</p> : null}
       {host.kind === 'ssh' && <SshHostActions hostId={hostId} />}
       <ContainersPanel hostId={hostId} />

@@ -1,8 +1,11 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import type { MemSource } from '../../../shared/api/contract';
 import type { InspectReportData } from '../../../shared/domain/inspect-report';
-import { useImages } from '../store/image-store';
-import { formatBytes } from '../store/workspace-store';
+import { hostLabel } from '../format';
+import { links, navigate } from '../router';
+import { useStasis } from '../store';
+import { ImageStoreProvider, useImage, type ImageSource } from '../store/image-store';
+import { formatBytes } from '../format';
 import { MemoryPanel } from './memory-panel';
 import { ProcessTree } from './process-tree';
 
@@ -278,28 +281,30 @@ function Report({ r, origin }: { r: InspectReportData; origin: ReportOrigin }) {
   );
 }
 
+/**
+ * The image browser for one checkpoint. The route names it (a path, or a host and checkpoint id); a store is made for
+ * it here and dropped when the view closes or the route names another (the route keys this component).
+ * Props stay `{ path, stored }`; the report and memory panels come from `useImage(selector)` (store/image-store.ts).
+ */
 export function ImageView({ path: initial, stored }: { path: string | undefined; stored?: { hostId: string; checkpointId: string } | undefined }) {
-  const open = useImages((s) => s.open);
-  const openStored = useImages((s) => s.openStored);
-  const recent = useImages((s) => s.recent);
+  const newImageStore = useStasis((s) => s.newImageStore);
+  const recent = useStasis((s) => s.recentImages);
+  const source: ImageSource | undefined = stored ?? (initial ? { path: initial } : undefined);
+  // One store per open image, made once for this view's life (the route's key remounts the view for another image).
+  const [store] = useState(() => (source ? newImageStore(source) : undefined));
   const [path, setPath] = useState(initial ?? '');
-  const [shown, setShown] = useState(stored ? `${stored.hostId}:${stored.checkpointId}` : initial);
-  const image = useImages((s) => (shown ? s.images[shown] : undefined));
-  const submit = (p: string): void => {
-    setShown(p);
-    void open(p);
-  };
   useEffect(() => {
-    if (stored) void openStored(stored.hostId, stored.checkpointId);
-    else if (initial) void open(initial);
-  }, [initial, stored, open, openStored]);
+    void store?.getState().load();
+  }, [store]);
   return (
     <section aria-labelledby="image-title">
       <header className="view-header">
-        <h1 id="image-title">Look inside a checkpoint</h1>
+        <h1 id="image-title" tabIndex={-1}>
+          Look inside a checkpoint
+        </h1>
         {stored && (
           <span className="muted mono">
-            {stored.checkpointId} on {stored.hostId === 'local' ? 'this computer' : stored.hostId}
+            {stored.checkpointId} on {hostLabel(stored.hostId)}
           </span>
         )}
       </header>
@@ -307,7 +312,7 @@ export function ImageView({ path: initial, stored }: { path: string | undefined;
         className="toolbar"
         onSubmit={(e) => {
           e.preventDefault();
-          if (path.trim()) submit(path.trim());
+          if (path.trim()) navigate(links.imageFile(path.trim()));
         }}
       >
         <input
@@ -324,16 +329,42 @@ export function ImageView({ path: initial, stored }: { path: string | undefined;
             <option key={p} value={p} />
           ))}
         </datalist>
-        <button type="submit" className="primary" disabled={!path.trim() || image?.loading}>
-          {image?.loading ? 'Reading…' : 'Open'}
+        <button type="submit" className="primary" disabled={!path.trim()}>
+          Open
         </button>
       </form>
-      {image?.error && (
-        <div className="banner error" role="alert">
-          {image.error}
+      {store ? (
+        <ImageStoreProvider store={store}>
+          <OpenImage />
+        </ImageStoreProvider>
+      ) : (
+        <div className="empty-state">
+          <p className="muted">
+            Type the path of a checkpoint archive (.tar, .tar.gz, .tar.zst) or a CRIU image directory on this computer, or press Look inside on a stored
+            checkpoint (a host&apos;s page, a timeline).
+          </p>
         </div>
       )}
-      {image?.report && <Report key={image.path} r={image.report} origin={{ key: image.path, source: stored && shown === `${stored.hostId}:${stored.checkpointId}` ? stored : { path: image.path } }} />}
     </section>
+  );
+}
+
+/** The open image's report, read from its store. */
+function OpenImage() {
+  const loading = useImage((s) => s.loading);
+  const problem = useImage((s) => s.problem);
+  const report = useImage((s) => s.report);
+  const key = useImage((s) => s.key);
+  const source = useImage((s) => s.source);
+  return (
+    <>
+      {loading && <p className="muted">Reading the checkpoint…</p>}
+      {problem && (
+        <div className="banner error" role="alert">
+          {problem.message}
+        </div>
+      )}
+      {report && <Report r={report} origin={{ key, source }} />}
+    </>
   );
 }

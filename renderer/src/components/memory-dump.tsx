@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import { formatAddress, parseAddress } from '../hex-rows';
-import type { DumpView } from '../store/memory-store';
+import type { DumpView } from '../store/image-store';
 import { HexDump } from './hex-dump';
 
 /** The hexdump under the matches: an address to jump to, the rows, and buttons that read on in either direction. */

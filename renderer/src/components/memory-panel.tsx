@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { MemSource } from '../../../shared/api/contract';
-import { useMemory, type QueryKind } from '../store/memory-store';
+import { useImage, type QueryKind } from '../store/image-store';
 import { MatchList } from './match-list';
 import { MemoryDump } from './memory-dump';
 
@@ -23,13 +23,13 @@ function Elapsed({ since }: { since: number }) {
  * Search and hexdump over one process's dumped memory. The pages are read from the checkpoint again on every request
  * (streamed, never kept), so a stored checkpoint on a host streams its whole archive each time.
  */
-export function MemoryPanel({ imageKey, source, pid }: { imageKey: string; source: MemSource; pid: number }) {
-  const key = `${imageKey}#${pid}`;
-  const panel = useMemory((s) => s.panels[key]);
-  const setQuery = useMemory((s) => s.setQuery);
-  const search = useMemory((s) => s.search);
-  const dumpAt = useMemory((s) => s.dumpAt);
-  const dumpMore = useMemory((s) => s.dumpMore);
+export function MemoryPanel({ pid }: { imageKey?: string; source?: MemSource; pid: number }) {
+  const source = useImage((s) => s.source);
+  const panel = useImage((s) => s.memory[pid]);
+  const setQuery = useImage((s) => s.setQuery);
+  const search = useImage((s) => s.search);
+  const dumpAt = useImage((s) => s.dumpAt);
+  const dumpMore = useImage((s) => s.dumpMore);
   const kind = panel?.kind ?? 'text';
   const text = panel?.text ?? '';
   const busy = panel?.busy ?? false;
@@ -41,10 +41,10 @@ export function MemoryPanel({ imageKey, source, pid }: { imageKey: string; sourc
         className="toolbar"
         onSubmit={(e) => {
           e.preventDefault();
-          void search(key, source, pid);
+          void search(pid);
         }}
       >
-        <select aria-label="Query kind" value={kind} onChange={(e) => setQuery(key, { kind: e.target.value as QueryKind })}>
+        <select aria-label="Query kind" value={kind} onChange={(e) => setQuery(pid, { kind: e.target.value as QueryKind })}>
           {KINDS.map(([k, label]) => (
             <option key={k} value={k}>
               {label}
@@ -55,7 +55,7 @@ export function MemoryPanel({ imageKey, source, pid }: { imageKey: string; sourc
           className="path-input mono"
           type="text"
           value={text}
-          onChange={(e) => setQuery(key, { text: e.target.value })}
+          onChange={(e) => setQuery(pid, { text: e.target.value })}
           placeholder={KINDS.find(([k]) => k === kind)?.[2]}
           aria-label="Search memory for"
         />
@@ -78,11 +78,11 @@ export function MemoryPanel({ imageKey, source, pid }: { imageKey: string; sourc
           result={panel.result}
           searched={panel.searched ?? ''}
           selected={panel.dump?.highlight ? `0x${panel.dump.highlight.address.toString(16)}` : undefined}
-          onOpen={(m) => void dumpAt(key, source, pid, parseInt(m.address.slice(2), 16), { address: parseInt(m.address.slice(2), 16), length: m.length })}
+          onOpen={(m) => void dumpAt(pid, parseInt(m.address.slice(2), 16), { address: parseInt(m.address.slice(2), 16), length: m.length })}
         />
       )}
       <h4>Hexdump</h4>
-      <MemoryDump dump={panel?.dump} onGo={(a) => void dumpAt(key, source, pid, a)} onMore={(side) => void dumpMore(key, source, pid, side)} />
+      <MemoryDump dump={panel?.dump} onGo={(a) => void dumpAt(pid, a)} onMore={(side) => void dumpMore(pid, side)} />
     </section>
   );
 }

@@ -1,60 +1,78 @@
 import iconUrl from '../../../assets/icon.svg';
 import { useState } from 'react';
-import { useHosts } from '../store/hosts-store';
+import { links, type Route } from '../router';
+import { useStasis } from '../store';
+import { selectRunningCount } from '../store/jobs-slice';
 import { AddHostDialog } from './add-host-dialog';
 
 const STATUS_LABEL = { ok: 'ready', unreachable: 'unreachable', unknown: 'not checked', error: 'error' } as const;
 
-export function Sidebar() {
-  const hosts = useHosts((s) => s.hosts);
-  const view = useHosts((s) => s.view);
-  const select = useHosts((s) => s.select);
-  const [adding, setAdding] = useState(false);
+function NavLink({ to, active, children, label }: { to: string; active: boolean; children: React.ReactNode; label?: string }) {
   return (
-    <nav className="sidebar" aria-label="Hosts">
-      <div className="brand">
+    <a href={to} className={active ? 'nav-item active' : 'nav-item'} aria-current={active ? 'page' : undefined} aria-label={label}>
+      {children}
+    </a>
+  );
+}
+
+export function Sidebar({ route, onShortcuts }: { route: Route; onShortcuts: () => void }) {
+  const hosts = useStasis((s) => s.hosts);
+  const running = useStasis(selectRunningCount);
+  const connection = useStasis((s) => s.connection);
+  const [adding, setAdding] = useState(false);
+  const lost = connection === 'lost';
+  const hostActive = (id: string): boolean => (route.name === 'host' && route.hostId === id) || (route.name === 'home' && id === 'local');
+  return (
+    <nav className="sidebar" aria-label="Stasis">
+      <a className="brand" href={links.welcome()}>
         <img src={iconUrl} alt="" width={24} height={24} />
         <span>Stasis</span>
-      </div>
+      </a>
+      <NavLink to={links.containers()} active={route.name === 'containers'}>
+        All containers
+      </NavLink>
+      <NavLink to={links.jobs()} active={route.name === 'jobs'} label={running ? `Jobs, ${running} running` : 'Jobs'}>
+        Jobs
+        {running > 0 && (
+          <span className="badge" aria-hidden>
+            {running}
+          </span>
+        )}
+      </NavLink>
       <h2 className="section-title">Hosts</h2>
       <ul className="host-list">
         {hosts.map((h) => (
           <li key={h.id}>
-            <button
-              type="button"
-              className={view.kind === 'host' && view.hostId === h.id ? 'host-item active' : 'host-item'}
-              onClick={() => select({ kind: 'host', hostId: h.id })}
-              aria-current={view.kind === 'host' && view.hostId === h.id}
-            >
-              <span className={`dot ${h.status}`} aria-hidden />
+            <NavLink to={links.host(h.id)} active={hostActive(h.id)}>
+              <span className={`dot ${lost ? 'unknown' : h.status}`} aria-hidden />
               <span className="host-name">{h.name}</span>
-              <span className="host-status">{STATUS_LABEL[h.status]}</span>
-            </button>
+              <span className="host-status">{lost ? 'no server' : STATUS_LABEL[h.status]}</span>
+            </NavLink>
           </li>
         ))}
       </ul>
-      <h2 className="section-title">Checkpoints</h2>
-      <button
-        type="button"
-        className={view.kind === 'image' ? 'host-item active' : 'host-item'}
-        onClick={() => select({ kind: 'image' })}
-      >
-        Look inside a checkpoint…
-      </button>
-      <button type="button" className={view.kind === 'diff' ? 'host-item active' : 'host-item'} onClick={() => select({ kind: 'diff' })}>
-        Compare two checkpoints…
-      </button>
       <button type="button" className="add-host" onClick={() => setAdding(true)}>
         + Add host…
       </button>
       {adding && <AddHostDialog onClose={() => setAdding(false)} />}
-      <button
-        type="button"
-        className={view.kind === 'ssh-config' ? 'link-item active' : 'link-item'}
-        onClick={() => select({ kind: 'ssh-config' })}
-      >
-        Hosts in ~/.ssh/config
-      </button>
+      <h2 className="section-title">Checkpoints</h2>
+      <NavLink to={links.image()} active={route.name === 'image'}>
+        Look inside a checkpoint…
+      </NavLink>
+      <NavLink to={links.diff()} active={route.name === 'diff'}>
+        Compare two checkpoints…
+      </NavLink>
+      <div className="sidebar-foot">
+        <NavLink to={links.sshConfig()} active={route.name === 'ssh-config'}>
+          Hosts in your SSH config
+        </NavLink>
+        <NavLink to={links.welcome()} active={route.name === 'welcome'}>
+          About and readiness
+        </NavLink>
+        <button type="button" className="nav-item" onClick={onShortcuts}>
+          Keyboard shortcuts <kbd>?</kbd>
+        </button>
+      </div>
     </nav>
   );
 }

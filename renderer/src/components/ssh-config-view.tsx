@@ -1,9 +1,9 @@
 import { useEffect } from 'react';
-import { useHosts } from '../store/hosts-store';
+import { useStasis } from '../store';
 
 export function SshConfigView() {
-  const hosts = useHosts((s) => s.sshConfigHosts);
-  const loadSshConfig = useHosts((s) => s.loadSshConfig);
+  const hosts = useStasis((s) => s.sshConfigHosts);
+  const loadSshConfig = useStasis((s) => s.loadSshConfig);
   useEffect(() => void loadSshConfig(), [loadSshConfig]);
   return (
     <section aria-labelledby="ssh-title">

@@ -1,40 +1,161 @@
-import { create } from 'zustand';
+import { createContext, createElement, useContext, type ReactNode } from 'react';
+import { createStore, useStore, type StoreApi } from 'zustand';
+import { ApiError } from '../../../shared/api/client';
+import type { MemDumpResult, MemQueryInput, MemSearchResult, MemSource, StasisClient } from '../../../shared/api/contract';
 import type { InspectReportData } from '../../../shared/domain/inspect-report';
-import { api } from '../api';
+import { extendPieces, piecesFromApi, windowAround, type DumpPieceView } from '../hex-rows';
+import { toProblem, type Problem } from './messages';
 
-export interface OpenImage {
-  path: string;
-  report?: InspectReportData;
+/** A checkpoint to look inside: a file on the machine Stasis runs on, or one stored on a host. */
+export type ImageSource = { path: string } | { hostId: string; checkpointId: string };
+
+export const imageKey = (source: ImageSource): string => ('path' in source ? source.path : `${source.hostId}:${source.checkpointId}`);
+
+export type QueryKind = MemQueryInput['kind'];
+
+/** Bytes fetched at a time; well under the API's 64 KiB cap, so a click answers quickly even from a big archive. */
+export const DUMP_STEP = 1024;
+const BEFORE_MATCH = 256;
+
+export interface DumpView {
+  start: number;
+  end: number;
+  pieces: DumpPieceView[];
+  vmas: MemDumpResult['vmas'];
+  /** The match the dump was opened for, marked in the rows. */
+  highlight?: { address: number; length: number };
+  busy: boolean;
   error?: string;
+}
+
+export interface MemoryPanel {
+  kind: QueryKind;
+  text: string;
+  busy: boolean;
+  /** When the running search started (Date.now()), for the elapsed time shown while it runs. */
+  startedAt?: number;
+  error?: string;
+  result?: MemSearchResult;
+  /** The query the result is for, so the summary does not change as the input is edited. */
+  searched?: string;
+  dump?: DumpView;
+}
+
+/**
+ * One open checkpoint: its report and the memory panels of its processes. Created when the image view opens a
+ * checkpoint and dropped with the view, so nothing of a closed image stays in memory.
+ */
+export interface ImageState {
+  source: ImageSource;
+  key: string;
   loading: boolean;
+  report?: InspectReportData;
+  problem?: Problem;
+  load(): Promise<void>;
+  /** One memory panel per process, by pid. */
+  memory: Record<number, MemoryPanel>;
+  setQuery(pid: number, patch: Partial<Pick<MemoryPanel, 'kind' | 'text'>>): void;
+  search(pid: number): Promise<void>;
+  /** Shows DUMP_STEP bytes around `address` (a match, or an address the user typed). */
+  dumpAt(pid: number, address: number, highlight?: { address: number; length: number }): Promise<void>;
+  /** Reads the next (or previous) DUMP_STEP bytes beside those shown. */
+  dumpMore(pid: number, side: 'before' | 'after'): Promise<void>;
 }
 
-interface ImageState {
-  images: Record<string, OpenImage>;
-  recent: string[];
-  open(path: string): Promise<void>;
-  /** A checkpoint in a host's store, read through its helper (shown under the key "host:id"). */
-  openStored(hostId: string, checkpointId: string): Promise<void>;
+export type ImageStore = StoreApi<ImageState>;
+
+const EMPTY_PANEL: MemoryPanel = { kind: 'text', text: '', busy: false };
+const message = (err: unknown): string => toProblem(err).message;
+const hex = (n: number): string => `0x${n.toString(16)}`;
+
+function queryOf(kind: QueryKind, text: string): MemQueryInput {
+  return kind === 'text' ? { kind, text } : kind === 'regex' ? { kind, source: text } : { kind, hex: text };
 }
 
-/** Reports of the checkpoints the user opened, by path; reopening a path reads it again. */
-export const useImages = create<ImageState>()((set) => {
-  const load = async (key: string, read: () => Promise<InspectReportData>): Promise<void> => {
-    set((s) => ({ images: { ...s.images, [key]: { path: key, loading: true } } }));
-    try {
-      const report = await read();
-      set((s) => ({ images: { ...s.images, [key]: { path: key, report, loading: false } } }));
-    } catch (err) {
-      set((s) => ({ images: { ...s.images, [key]: { path: key, loading: false, error: err instanceof Error ? err.message : String(err) } } }));
-    }
-  };
-  return {
-    images: {},
-    recent: [],
-    async open(path) {
-      set((s) => ({ recent: [path, ...s.recent.filter((p) => p !== path)].slice(0, 8) }));
-      await load(path, () => api.images.inspectFile({ path }));
-    },
-    openStored: (hostId, checkpointId) => load(`${hostId}:${checkpointId}`, () => api.checkpoints.report({ hostId, checkpointId })),
-  };
-});
+export function createImageStore(api: StasisClient, source: ImageSource, onOpened?: (source: ImageSource) => void): ImageStore {
+  const memSource: MemSource = source;
+  return createStore<ImageState>()((set, get) => {
+    const panel = (pid: number): MemoryPanel => get().memory[pid] ?? EMPTY_PANEL;
+    const update = (pid: number, patch: Partial<MemoryPanel>): void => set((s) => ({ memory: { ...s.memory, [pid]: { ...(s.memory[pid] ?? EMPTY_PANEL), ...patch } } }));
+    const updateDump = (pid: number, patch: Partial<DumpView>): void => {
+      const d = panel(pid).dump;
+      if (d) update(pid, { dump: { ...d, ...patch } });
+    };
+    return {
+      source,
+      key: imageKey(source),
+      loading: false,
+      memory: {},
+
+      async load() {
+        set({ loading: true, problem: undefined });
+        try {
+          const report = 'path' in source ? await api.images.inspectFile({ path: source.path }) : await api.checkpoints.report(source);
+          set({ report, loading: false });
+          onOpened?.(source);
+        } catch (err) {
+          set({ problem: toProblem(err), loading: false });
+        }
+      },
+
+      setQuery: (pid, patch) => update(pid, patch),
+
+      async search(pid) {
+        const { kind, text, busy } = panel(pid);
+        if (busy || !text) return;
+        update(pid, { busy: true, startedAt: Date.now(), error: undefined });
+        try {
+          const result = await api.images.memSearch({ source: memSource, pid, query: queryOf(kind, text) });
+          update(pid, { busy: false, result, searched: kind === 'text' ? JSON.stringify(text) : kind === 'regex' ? `/${text}/` : `hex ${text}`, dump: undefined });
+        } catch (err) {
+          update(pid, { busy: false, error: message(err) });
+        }
+      },
+
+      async dumpAt(pid, address, highlight) {
+        // A match is shown with some bytes before it; an address typed by hand is where the view starts.
+        const { start, length } = highlight ? windowAround(address, BEFORE_MATCH, DUMP_STEP) : { start: address, length: DUMP_STEP };
+        update(pid, { dump: { start, end: start, pieces: [], vmas: [], busy: true, ...(highlight ? { highlight } : {}) } });
+        try {
+          const r = await api.images.memDump({ source: memSource, pid, address: hex(start), length });
+          updateDump(pid, { end: start + length, pieces: piecesFromApi(r.pieces), vmas: r.vmas, busy: false });
+        } catch (err) {
+          updateDump(pid, { busy: false, error: message(err) });
+        }
+      },
+
+      async dumpMore(pid, side) {
+        const d = panel(pid).dump;
+        if (!d || d.busy || (side === 'before' && d.start === 0)) return;
+        const from = side === 'after' ? d.end : Math.max(0, d.start - DUMP_STEP);
+        const to = side === 'after' ? d.end + DUMP_STEP : d.start;
+        updateDump(pid, { busy: true, error: undefined });
+        try {
+          const r = await api.images.memDump({ source: memSource, pid, address: hex(from), length: to - from });
+          const vmas = [...d.vmas, ...r.vmas.filter((v) => !d.vmas.some((o) => o.start === v.start))];
+          updateDump(pid, { pieces: extendPieces(d.pieces, piecesFromApi(r.pieces), side), vmas, busy: false, ...(side === 'after' ? { end: to } : { start: from }) });
+        } catch (err) {
+          // Reading on past the last mapping is not a failure: the rows say so, and the user can still go the other way.
+          if (err instanceof ApiError && err.code === 'not-found' && /not mapped/.test(err.message)) {
+            updateDump(pid, { pieces: extendPieces(d.pieces, [{ address: from, missing: to - from, reason: 'not mapped' }], side), busy: false, ...(side === 'after' ? { end: to } : { start: from }) });
+          } else {
+            updateDump(pid, { busy: false, error: message(err) });
+          }
+        }
+      },
+    };
+  });
+}
+
+const ImageContext = createContext<ImageStore | null>(null);
+
+export function ImageStoreProvider({ store, children }: { store: ImageStore; children: ReactNode }) {
+  return createElement(ImageContext.Provider, { value: store }, children);
+}
+
+/** Reads the open image's store (inside ImageView) through a selector. */
+export function useImage<T>(selector: (s: ImageState) => T): T {
+  const store = useContext(ImageContext);
+  if (!store) throw new Error('useImage outside <ImageStoreProvider>');
+  return useStore(store, selector);
+}

@@ -1,0 +1,165 @@
+import { useMemo, useState } from 'react';
+import { formatBytes, formatAgo } from '../format';
+import { href, links, navigate, type Route } from '../router';
+import { useStasis } from '../store';
+import { containerRows, filterRows, hostAvailability, type ContainerRow } from '../store/selectors';
+import { DataTable, type Column } from '../ui/data-table';
+import { CheckpointDialog, type CheckpointTarget } from './checkpoint-dialog';
+
+type Filters = Omit<Extract<Route, { name: 'containers' }>, 'name'>;
+
+/** Every container on every host in one table; filters live in the address, so a filtered view is a link. */
+export function ContainersView({ route }: { route: Extract<Route, { name: 'containers' }> }) {
+  const hosts = useStasis((s) => s.hosts);
+  const listings = useStasis((s) => s.listings);
+  const refreshAll = useStasis((s) => s.refreshAll);
+  const [target, setTarget] = useState<CheckpointTarget>();
+  const now = Date.now();
+  const rows = useMemo(() => containerRows(hosts, listings), [hosts, listings]);
+  const availability = useMemo(() => hostAvailability(hosts, listings), [hosts, listings]);
+  const shown = filterRows(rows, route);
+  const setFilter = (patch: Partial<Filters>): void => {
+    const { name: _n, ...current } = route;
+    navigate(href({ name: 'containers', ...current, ...patch }), { replace: true });
+  };
+  const runtimes = [...new Set(rows.map((r) => r.runtime))].sort();
+  const states = [...new Set(rows.map((r) => r.state))].sort();
+  const loading = availability.some((a) => a.state === 'loading');
+  const columns: Column<ContainerRow>[] = useMemo(
+    () => [
+      { key: 'name', label: 'Name', value: (r) => r.name, render: (r) => <span title={r.id}>{r.name}</span> },
+      { key: 'host', label: 'Host', value: (r) => r.hostName, render: (r) => <a href={links.host(r.hostId)}>{r.hostName}</a> },
+      { key: 'runtime', label: 'Runtime', value: (r) => r.runtime },
+      { key: 'image', label: 'Image', value: (r) => r.image, className: 'ellipsis muted', render: (r) => <span title={r.image}>{r.image || '—'}</span> },
+      { key: 'state', label: 'State', value: (r) => r.state, render: (r) => <span className={`state ${r.state}`}>{r.state}</span> },
+      { key: 'uptime', label: 'Up for', value: (r) => r.uptime, render: (r) => r.uptime ?? <span className="muted">—</span> },
+      {
+        key: 'memory',
+        label: 'Memory',
+        numeric: true,
+        value: (r) => r.memoryBytes,
+        text: (r) => (r.memoryBytes !== undefined ? formatBytes(r.memoryBytes) : ''),
+        render: (r) => (r.memoryBytes !== undefined ? <span title="as of the last checkpoint">{formatBytes(r.memoryBytes)}</span> : <span className="muted">—</span>),
+      },
+      {
+        key: 'canCheckpoint',
+        label: 'Can checkpoint',
+        value: (r) => r.canCheckpoint,
+        text: (r) => (r.canCheckpoint ? 'yes' : `no: ${r.cannotWhy ?? ''}`),
+        render: (r) => (r.canCheckpoint ? <span className="good">yes</span> : <span className="muted" title={r.cannotWhy}>no</span>),
+      },
+      {
+        key: 'last',
+        label: 'Last checkpoint',
+        value: (r) => r.lastCheckpoint?.created,
+        render: (r) => (r.lastCheckpoint ? <span title={r.lastCheckpoint.id}>{formatAgo(r.lastCheckpoint.created, now)}</span> : <span className="muted">never</span>),
+      },
+      { key: 'checkpoints', label: 'Checkpoints', numeric: true, value: (r) => r.checkpointCount },
+    ],
+    [now],
+  );
+  return (
+    <section aria-labelledby="containers-title">
+      <header className="view-header">
+        <h1 id="containers-title" tabIndex={-1}>
+          All containers
+        </h1>
+        <span className="muted">{hosts.length} hosts</span>
+        <div className="header-actions">
+          <button type="button" onClick={() => void refreshAll()} disabled={loading}>
+            {loading ? 'Refreshing…' : 'Refresh'}
+          </button>
+        </div>
+      </header>
+      <ul className="host-chips" aria-label="Hosts">
+        {availability.map((a) => (
+          <li key={a.hostId} className={`chip ${a.state}`} title={a.message}>
+            <span className={`dot ${a.state === 'ok' ? 'ok' : a.state === 'down' ? 'unreachable' : 'unknown'}`} aria-hidden />
+            <a href={links.host(a.hostId)}>{a.name}</a>
+            <span className="muted">{a.state === 'loading' ? 'connecting…' : a.state === 'down' ? 'down' : `${rows.filter((r) => r.hostId === a.hostId).length} containers`}</span>
+          </li>
+        ))}
+      </ul>
+      <DataTable
+        label="All containers"
+        columns={columns}
+        rows={shown}
+        rowKey={(r) => r.key}
+        initialSort={{ key: 'name', dir: 'asc' }}
+        onOpen={(r) => navigate(r.lineage ? links.timeline(r.lineage) : links.host(r.hostId))}
+        toolbar={
+          <>
+            <input
+              type="search"
+              className="search"
+              data-search
+              placeholder="Search name, image, host…  ( / )"
+              aria-label="Search containers"
+              value={route.q ?? ''}
+              onChange={(e) => setFilter({ q: e.target.value || undefined })}
+            />
+            <select aria-label="Host" value={route.host ?? ''} onChange={(e) => setFilter({ host: e.target.value || undefined })}>
+              <option value="">All hosts</option>
+              {hosts.map((h) => (
+                <option key={h.id} value={h.id}>
+                  {h.name}
+                </option>
+              ))}
+            </select>
+            <select aria-label="Runtime" value={route.runtime ?? ''} onChange={(e) => setFilter({ runtime: e.target.value || undefined })}>
+              <option value="">All runtimes</option>
+              {runtimes.map((r) => (
+                <option key={r} value={r}>
+                  {r}
+                </option>
+              ))}
+            </select>
+            <select aria-label="State" value={route.state ?? ''} onChange={(e) => setFilter({ state: e.target.value || undefined })}>
+              <option value="">All states</option>
+              {states.map((s) => (
+                <option key={s} value={s}>
+                  {s}
+                </option>
+              ))}
+            </select>
+          </>
+        }
+        actions={(r) => (
+          <>
+            {r.lineage && (
+              <a className="button-like" href={links.timeline(r.lineage)} aria-label={`Timeline of ${r.name} on ${r.hostName}`}>
+                Timeline
+              </a>
+            )}
+            <button
+              type="button"
+              disabled={!r.canCheckpoint}
+              title={r.cannotWhy}
+              onClick={() => setTarget({ hostId: r.hostId, runtime: r.runtime, name: r.name || r.id })}
+              aria-label={`Checkpoint ${r.name} on ${r.hostName}`}
+            >
+              Checkpoint…
+            </button>
+          </>
+        )}
+        empty={
+          rows.length === 0 ? (
+            loading ? (
+              <p className="muted">Asking every host for its containers…</p>
+            ) : (
+              <p className="muted">
+                No containers on any host. Start one (<code className="mono">podman run -d --name web nginx</code>), add an SSH host with <b>+ Add host…</b>, or
+                import one from <a href={links.sshConfig()}>your SSH config</a>.
+              </p>
+            )
+          ) : (
+            <p className="muted">
+              No container matches these filters. <a href={links.containers()}>Show all</a>.
+            </p>
+          )
+        }
+      />
+      {target && <CheckpointDialog target={target} onClose={() => setTarget(undefined)} />}
+    </section>
+  );
+}

@@ -1,0 +1,64 @@
+import { useEffect, useRef } from 'react';
+import uPlot from 'uplot';
+
+export interface ChartPoint {
+  /** Seconds since the epoch. */
+  t: number;
+  sizeMiB: number | null;
+  memoryMiB: number | null;
+  frozenMs: number | null;
+}
+
+function cssVar(name: string, fallback: string): string {
+  return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
+}
+
+/**
+ * Size, memory and frozen time of each checkpoint on one time axis (uPlot: ~50 KB, canvas, no dependencies;
+ * it draws thousands of points without effort and leaves the table beside it to carry the words).
+ */
+export function TimelineChart({ points, width, onPick }: { points: ChartPoint[]; width: number; onPick?: (index: number) => void }) {
+  const el = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!el.current || points.length === 0) return;
+    const text = cssVar('--text', '#222');
+    const line = cssVar('--line', '#ddd');
+    const axis = { stroke: text, grid: { stroke: line, width: 1 }, ticks: { stroke: line, width: 1 } };
+    const opts: uPlot.Options = {
+      width,
+      height: 220,
+      scales: { x: { time: true }, mib: { auto: true, range: (_u, _min, max) => [0, Math.max(1, max * 1.15)] }, ms: { auto: true, range: (_u, _min, max) => [0, Math.max(1, max * 1.15)] } },
+      axes: [
+        { ...axis },
+        { ...axis, scale: 'mib', label: 'MiB', size: 56 },
+        { ...axis, scale: 'ms', side: 1, label: 'frozen ms', size: 56, grid: { show: false } },
+      ],
+      series: [
+        {},
+        { label: 'Archive size (MiB)', scale: 'mib', stroke: cssVar('--accent', '#2f6fed'), width: 2, points: { size: 8 } },
+        { label: 'Memory (MiB)', scale: 'mib', stroke: cssVar('--good', '#1f8a4c'), width: 2, dash: [6, 4], points: { size: 8 } },
+        { label: 'Frozen (ms)', scale: 'ms', stroke: cssVar('--bad', '#c4322f'), width: 0, paths: () => null, points: { show: true, size: 9 } },
+      ],
+      cursor: { drag: { x: false, y: false } },
+      legend: { show: true },
+      ...(onPick
+        ? {
+            hooks: {
+              ready: [
+                (u: uPlot) => {
+                  u.over.addEventListener('click', () => {
+                    const i = u.cursor.idx;
+                    if (i !== null && i !== undefined) onPick(i);
+                  });
+                },
+              ],
+            },
+          }
+        : {}),
+    };
+    const data: uPlot.AlignedData = [points.map((p) => p.t), points.map((p) => p.sizeMiB), points.map((p) => p.memoryMiB), points.map((p) => p.frozenMs)];
+    const plot = new uPlot(opts, data, el.current);
+    return () => plot.destroy();
+  }, [points, width, onPick]);
+  return <div ref={el} className="timeline-chart" role="img" aria-label="Checkpoint sizes, memory and frozen time over time" />;
+}

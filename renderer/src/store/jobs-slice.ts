@@ -1,0 +1,251 @@
+import type { Checkpoint, CheckpointOptions, RestoreOptions, RestoreResult } from '../../../shared/domain/checkpoint';
+import type { Runtime } from '../../../shared/domain/container';
+import { formatBytes, formatDuration, hostLabel } from '../format';
+import { toProblem, type Outcome, type Problem } from './messages';
+import type { SliceCreator } from './types';
+
+export type JobState = 'running' | 'done' | 'failed' | 'cancelled';
+
+/**
+ * One operation the user started: a checkpoint, restore, delete, migration — any kind. The jobs page, the sidebar
+ * badge and the host pages read these; progress events find their job by operation id.
+ */
+export interface Job {
+  id: string;
+  /** checkpoint, restore, delete, migrate, … (open: a new kind needs no change here). */
+  kind: string;
+  hostId: string;
+  /** "Checkpoint of web on stasis-a". */
+  title: string;
+  /** The container the job is about, and its lineage when known (for the timeline). */
+  subject?: string;
+  lineage?: string;
+  state: JobState;
+  startedAt: number;
+  endedAt?: number;
+  phase?: string;
+  bytes?: number;
+  /** What the bytes should add up to, when known (the last checkpoint's size, the archive to restore). */
+  expectedBytes?: number;
+  /** The main side's own estimate, when it sends one (migration does). */
+  etaMs?: number;
+  summary?: string;
+  problem?: Problem;
+  /** What happened, line by line: phases as they came, then the outcome with the helper's detail. */
+  log: string[];
+  cancellable: boolean;
+  cancelRequested?: boolean;
+}
+
+/** A progress report of any kind of operation (operationProgress, migrationProgress, …). */
+export interface ProgressReport {
+  operationId: string;
+  hostId?: string;
+  kind?: string;
+  phase: string;
+  bytes?: number;
+  elapsedMs?: number;
+  totalBytes?: number;
+  etaMs?: number;
+}
+
+export interface JobSpec {
+  kind: string;
+  hostId: string;
+  title: string;
+  subject?: string;
+  lineage?: string;
+  expectedBytes?: number;
+  /** How to cancel it once started; without one, the job has no Cancel button. */
+  cancel?: (operationId: string) => Promise<unknown>;
+}
+
+export interface JobsSlice {
+  jobs: Record<string, Job>;
+  /** Newest first. */
+  jobOrder: string[];
+  /**
+   * Runs an operation as a job. `run` gets the operation id to pass to the main side. Refreshes the host afterwards,
+   * notifies (and, for long jobs, a system notification), and returns the outcome for the dialog that started it.
+   */
+  runJob<T>(spec: JobSpec, run: (operationId: string) => Promise<T>, describe: (value: T) => string): Promise<Outcome<T>>;
+  jobProgress(report: ProgressReport): void;
+  cancelJob(jobId: string): Promise<void>;
+  clearFinishedJobs(): void;
+  checkpoint(hostId: string, runtime: Runtime, container: string, options: CheckpointOptions): Promise<Outcome<Checkpoint>>;
+  restore(hostId: string, checkpointId: string, options: RestoreOptions): Promise<Outcome<RestoreResult>>;
+  deleteCheckpoint(hostId: string, checkpointId: string): Promise<Outcome<string>>;
+}
+
+/** Jobs that take longer than this end with a system notification (the user has likely looked away). */
+export const LONG_JOB_MS = 10_000;
+
+export const selectRunningCount = (s: { jobs: Record<string, Job> }): number => Object.values(s.jobs).filter((j) => j.state === 'running').length;
+
+export const createJobsSlice: SliceCreator<JobsSlice> = (set, get, deps) => {
+  const cancels = new Map<string, (operationId: string) => Promise<unknown>>();
+  const update = (id: string, patch: Partial<Job> | ((j: Job) => Partial<Job>)): void =>
+    set((s) => {
+      const job = s.jobs[id];
+      if (!job) return {};
+      return { jobs: { ...s.jobs, [id]: { ...job, ...(typeof patch === 'function' ? patch(job) : patch) } } };
+    });
+  const hostName = (hostId: string): string => hostLabel(hostId, get().hosts.find((h) => h.id === hostId)?.name);
+  /** The last checkpoint of this container on this host: its size is what the next one should come close to. */
+  const lastCheckpoint = (hostId: string, container: string): Checkpoint | undefined =>
+    (get().listings[hostId]?.checkpoints ?? [])
+      .filter((k) => k.container.name === container || k.container.id === container)
+      .sort((a, b) => b.created.localeCompare(a.created))[0];
+
+  return {
+    jobs: {},
+    jobOrder: [],
+
+    async runJob(spec, run, describe) {
+      const id = deps.newId(spec.kind);
+      const startedAt = deps.now();
+      const { cancel, ...fields } = spec;
+      if (cancel) cancels.set(id, cancel);
+      set((s) => ({
+        jobs: { ...s.jobs, [id]: { ...fields, id, state: 'running', startedAt, log: [`Started on ${hostName(spec.hostId)}.`], cancellable: Boolean(cancel) } },
+        jobOrder: [id, ...s.jobOrder],
+      }));
+      let outcome: Outcome<Awaited<ReturnType<typeof run>>>;
+      try {
+        const value = await run(id);
+        const summary = describe(value);
+        update(id, (j) => ({ state: 'done', endedAt: deps.now(), summary, log: [...j.log, summary] }));
+        get().notify({ tone: 'ok', text: summary, hostId: spec.hostId, jobId: id });
+        outcome = { ok: true, value };
+      } catch (err) {
+        const problem = toProblem(err);
+        const cancelled = problem.code === 'cancelled' || get().jobs[id]?.cancelRequested === true;
+        update(id, (j) => ({
+          state: cancelled ? 'cancelled' : 'failed',
+          endedAt: deps.now(),
+          problem,
+          log: [...j.log, cancelled ? `Cancelled: ${problem.message}` : `Failed: ${problem.message}`, ...(problem.detail ? [problem.detail] : [])],
+        }));
+        if (!get().promptFor(spec.hostId, err) && !cancelled) {
+          get().notify({ tone: 'error', text: `${spec.title} failed: ${problem.message}`, ...(problem.detail ? { detail: problem.detail } : {}), hostId: spec.hostId, jobId: id });
+        }
+        outcome = { ok: false, problem };
+      } finally {
+        cancels.delete(id);
+      }
+      const job = get().jobs[id];
+      if (job && deps.now() - startedAt >= LONG_JOB_MS) {
+        deps.notifySystem(`Stasis: ${job.state === 'done' ? 'done' : job.state}`, job.summary ?? `${job.title}: ${job.problem?.message ?? job.state}`);
+      }
+      get().refreshSoon(spec.hostId);
+      return outcome;
+    },
+
+    jobProgress(report) {
+      update(report.operationId, (j) => ({
+        phase: report.phase,
+        ...(report.bytes !== undefined ? { bytes: report.bytes } : {}),
+        ...(report.totalBytes ? { expectedBytes: report.totalBytes } : {}),
+        ...(report.etaMs !== undefined ? { etaMs: report.etaMs } : {}),
+        log: j.phase === report.phase ? j.log : [...j.log, `Phase: ${report.phase}`],
+      }));
+    },
+
+    async cancelJob(jobId) {
+      const cancel = cancels.get(jobId);
+      const job = get().jobs[jobId];
+      if (!cancel || !job || job.state !== 'running') return;
+      update(jobId, (j) => ({ cancelRequested: true, log: [...j.log, 'Cancel asked.'] }));
+      try {
+        await cancel(jobId);
+      } catch (err) {
+        get().notify({ tone: 'error', text: `Could not cancel ${job.title}: ${toProblem(err).message}`, hostId: job.hostId, jobId });
+      }
+    },
+
+    clearFinishedJobs() {
+      set((s) => {
+        const keep = s.jobOrder.filter((id) => s.jobs[id]?.state === 'running');
+        return { jobOrder: keep, jobs: Object.fromEntries(keep.map((id) => [id, s.jobs[id]!])) };
+      });
+    },
+
+    checkpoint(hostId, runtime, container, options) {
+      const last = lastCheckpoint(hostId, container);
+      return get().runJob(
+        {
+          kind: 'checkpoint',
+          hostId,
+          title: `Checkpoint of ${container} on ${hostName(hostId)}`,
+          subject: container,
+          ...(last ? { lineage: last.lineage, expectedBytes: last.sizes.pages || last.sizes.archive } : {}),
+          cancel: (operationId) => deps.api.checkpoints.cancel({ operationId }),
+        },
+        (operationId) => deps.api.checkpoints.create({ hostId, runtime, container, options, operationId }),
+        (k) => `Checkpoint ${k.id} of ${k.container.name} saved on ${hostName(hostId)} (${formatBytes(k.sizes.archive)}).`,
+      );
+    },
+
+    restore(hostId, checkpointId, options) {
+      const k = get().listings[hostId]?.checkpoints.find((c) => c.id === checkpointId);
+      return get().runJob(
+        {
+          kind: 'restore',
+          hostId,
+          title: `Restore of ${k?.container.name ?? checkpointId} on ${hostName(hostId)}`,
+          ...(k ? { subject: k.container.name, lineage: k.lineage, expectedBytes: k.sizes.archive } : {}),
+          cancel: (operationId) => deps.api.checkpoints.cancel({ operationId }),
+        },
+        (operationId) => deps.api.checkpoints.restore({ hostId, checkpointId, options, operationId }),
+        (r) => `Restored ${checkpointId} as ${r.container.name} on ${hostName(hostId)}.`,
+      );
+    },
+
+    deleteCheckpoint(hostId, checkpointId) {
+      const k = get().listings[hostId]?.checkpoints.find((c) => c.id === checkpointId);
+      return get().runJob(
+        { kind: 'delete', hostId, title: `Delete ${checkpointId} on ${hostName(hostId)}`, ...(k ? { subject: k.container.name, lineage: k.lineage } : {}) },
+        async () => {
+          const r = await deps.api.checkpoints.delete({ hostId, checkpointId });
+          // Gone from the lists at once; the refresh afterwards confirms it.
+          set((s) => {
+            const l = s.listings[hostId];
+            return l ? { listings: { ...s.listings, [hostId]: { ...l, checkpoints: l.checkpoints.filter((c) => c.id !== checkpointId) } } } : {};
+          });
+          return r.deleted;
+        },
+        () => `Deleted ${checkpointId} from ${hostName(hostId)}.`,
+      );
+    },
+  };
+};
+
+/** Percentage (0–99 while running) when the expected total is known. */
+export function jobPercent(job: Pick<Job, 'bytes' | 'expectedBytes' | 'state'>): number | undefined {
+  if (job.state === 'done') return 100;
+  if (!job.expectedBytes || job.bytes === undefined) return undefined;
+  return Math.min(99, Math.floor((job.bytes / job.expectedBytes) * 100));
+}
+
+/** Time left: the main side's estimate, else the rate so far against the expected total. */
+export function jobEtaMs(job: Pick<Job, 'bytes' | 'expectedBytes' | 'etaMs' | 'startedAt' | 'state'>, now: number): number | undefined {
+  if (job.state !== 'running') return undefined;
+  if (job.etaMs !== undefined) return job.etaMs;
+  if (!job.expectedBytes || !job.bytes) return undefined;
+  const elapsed = now - job.startedAt;
+  const rate = job.bytes / Math.max(1, elapsed);
+  return Math.max(0, (job.expectedBytes - job.bytes) / rate);
+}
+
+/** "dump · 12 MiB of ~40 MiB (30 %) · 3.1 s · about 7 s left". */
+export function jobProgressText(job: Job, now: number): string {
+  const parts: string[] = [job.phase ?? (job.state === 'running' ? 'starting' : job.state)];
+  if (job.bytes !== undefined) {
+    const pct = jobPercent(job);
+    parts.push(job.expectedBytes ? `${formatBytes(job.bytes)} of ~${formatBytes(job.expectedBytes)}${pct !== undefined ? ` (${pct} %)` : ''}` : formatBytes(job.bytes));
+  }
+  parts.push(formatDuration((job.endedAt ?? now) - job.startedAt));
+  const eta = jobEtaMs(job, now);
+  if (eta !== undefined) parts.push(`about ${formatDuration(eta)} left`);
+  return parts.join(' · ');
+}

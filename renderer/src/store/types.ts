@@ -1,0 +1,25 @@
+import type { StoreApi } from 'zustand';
+import type { StasisClient } from '../../../shared/api/contract';
+import type { ConnectionSlice } from './connection-slice';
+import type { ContainersSlice } from './containers-slice';
+import type { DocumentsSlice } from './documents-slice';
+import type { HostsSlice } from './hosts-slice';
+import type { JobsSlice } from './jobs-slice';
+import type { NoticesSlice } from './notices-slice';
+
+export type RootState = HostsSlice & ContainersSlice & JobsSlice & NoticesSlice & ConnectionSlice & DocumentsSlice;
+
+/** What slices may use besides the store: passed in, so tests give their own clock, timers and API. */
+export interface StoreDeps {
+  api: StasisClient;
+  now(): number;
+  setTimeout(f: () => void, ms: number): unknown;
+  /** A system notification (Notification API when allowed); a no-op in tests. */
+  notifySystem(title: string, body: string): void;
+  /** Fresh ids for operations (so the caller can cancel before the first reply). */
+  newId(prefix: string): string;
+}
+
+export type SetState = StoreApi<RootState>['setState'];
+export type GetState = StoreApi<RootState>['getState'];
+export type SliceCreator<T> = (set: SetState, get: GetState, deps: StoreDeps) => T;
