@@ -1,4 +1,3 @@
-import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import { REQUEST_CHANNELS } from '../../shared/api/contract';
 import { createDispatch } from '../../shared/api/dispatch';
 import { fail } from '../../shared/api/envelope';
@@ -6,17 +5,49 @@ import { ipcEventChannel } from '../../shared/api/ipc-channels';
 import type { AppServices } from '../services/app-services';
 import { isTrustedUrl } from './security';
 
+// What of Electron's ipcMain and webContents the check reads; main.ts passes the real ones.
+export interface FrameLike {
+  url: string;
+}
+export interface InvokeEventLike {
+  sender: { id: number };
+  senderFrame: FrameLike | null;
+}
+export interface IpcMainLike {
+  handle(channel: string, listener: (event: InvokeEventLike, input: unknown) => Promise<unknown>): void;
+}
+export interface TrustedContents {
+  id: number;
+  mainFrame: FrameLike;
+  isDestroyed(): boolean;
+}
+export interface EventTarget {
+  isDestroyed(): boolean;
+  send(channel: string, payload: unknown): void;
+}
+
+/** True only for our own live window's main frame showing our own bundle. */
+export function isTrustedSender(event: InvokeEventLike, wc: TrustedContents | undefined, rendererIndexUrl: string): boolean {
+  if (!wc || wc.isDestroyed()) return false;
+  const frame = event.senderFrame;
+  return event.sender.id === wc.id && frame !== null && frame === wc.mainFrame && isTrustedUrl(frame.url, rendererIndexUrl);
+}
+
 /**
  * Registers one handler per contract channel. A message is served only when it comes from our own
  * window's main frame showing our own bundle.
  */
-export function registerIpc(services: AppServices, trusted: () => WebContents | undefined, rendererIndexUrl: string): void {
+export function registerIpc(
+  ipcMain: IpcMainLike,
+  services: Pick<AppServices, 'handlers'>,
+  trusted: () => TrustedContents | undefined,
+  rendererIndexUrl: string,
+): void {
   const dispatch = createDispatch(services.handlers);
   for (const channel of REQUEST_CHANNELS) {
-    ipcMain.handle(channel, async (event: IpcMainInvokeEvent, input: unknown) => {
+    ipcMain.handle(channel, async (event, input) => {
       const wc = trusted();
-      const frameUrl = event.senderFrame?.url ?? '';
-      if (!wc || event.sender.id !== wc.id || event.senderFrame !== wc.mainFrame || !isTrustedUrl(frameUrl, rendererIndexUrl)) {
+      if (!wc || !isTrustedSender(event, wc, rendererIndexUrl)) {
         return fail({ code: 'permission-denied', message: 'Request refused: it did not come from the Stasis window.' });
       }
       return dispatch(channel, input, { caller: `webcontents-${wc.id}` });
@@ -24,6 +55,6 @@ export function registerIpc(services: AppServices, trusted: () => WebContents | 
   }
 }
 
-export function sendEvent(target: WebContents | undefined, name: string, payload: unknown): void {
+export function sendEvent(target: EventTarget | undefined, name: string, payload: unknown): void {
   if (target && !target.isDestroyed()) target.send(ipcEventChannel(name), payload);
 }

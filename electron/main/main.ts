@@ -1,10 +1,13 @@
-import { app, BrowserWindow, Menu, type WebContents } from 'electron';
+// The composition root of the Electron shell: the only file that touches Electron's globals. Every module
+// below gets the Electron objects it needs passed in, so its logic runs in unit tests without the binary.
+import { app, BrowserWindow, ipcMain, Menu, safeStorage, session, shell } from 'electron';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { validatedEmitter } from '../../shared/api/dispatch';
 import { createAppServices } from '../services/app-services';
 import { registerIpc, sendEvent } from './ipc';
-import { buildMenu } from './menu';
+import { reloadOnCrash, runSingleInstance } from './lifecycle';
+import { menuTemplate } from './menu';
 import { applySecurityBaseline } from './security';
 import { SafeStorageVault } from './secret-vault';
 
@@ -13,10 +16,10 @@ const rendererIndex = path.join(__dirname, '..', 'renderer', 'index.html');
 const rendererIndexUrl = pathToFileURL(rendererIndex).toString();
 
 let mainWindow: BrowserWindow | undefined;
-const trusted = (): WebContents | undefined => mainWindow?.webContents;
+const trusted = () => mainWindow?.webContents;
 
 function createWindow(): void {
-  mainWindow = new BrowserWindow({
+  const win = new BrowserWindow({
     width: 1280,
     height: 820,
     minWidth: 900,
@@ -32,26 +35,20 @@ function createWindow(): void {
       spellcheck: false,
     },
   });
-  mainWindow.once('ready-to-show', () => mainWindow?.show());
-  mainWindow.webContents.on('render-process-gone', (_e, details) => {
-    // A crashed or killed renderer cannot be trusted to resume; start fresh.
-    if (details.reason !== 'clean-exit') mainWindow?.reload();
-  });
-  mainWindow.on('closed', () => (mainWindow = undefined));
-  void mainWindow.loadFile(rendererIndex);
+  mainWindow = win;
+  win.once('ready-to-show', () => win.show());
+  reloadOnCrash(win);
+  win.on('closed', () => (mainWindow = undefined));
+  void win.loadFile(rendererIndex);
 }
 
-if (!app.requestSingleInstanceLock()) {
-  app.quit();
-} else {
-  app.on('second-instance', () => mainWindow?.focus());
-  void app.whenReady().then(() => {
-    applySecurityBaseline(rendererIndexUrl);
-    const emit = validatedEmitter((name, payload) => sendEvent(trusted(), name, payload));
-    const services = createAppServices({ mode: 'electron', emit, secrets: new SafeStorageVault(app.getPath('userData')) });
-    registerIpc(services, trusted, rendererIndexUrl);
-    Menu.setApplicationMenu(buildMenu());
-    createWindow();
-  });
-  app.on('window-all-closed', () => app.quit());
-}
+runSingleInstance(app, () => mainWindow, () => {
+  const openExternal = (url: string): Promise<void> => shell.openExternal(url);
+  applySecurityBaseline(rendererIndexUrl, { session: session.defaultSession, app, openExternal });
+  const emit = validatedEmitter((name, payload) => sendEvent(trusted(), name, payload));
+  const secrets = new SafeStorageVault(app.getPath('userData'), safeStorage);
+  const services = createAppServices({ mode: 'electron', emit, secrets });
+  registerIpc(ipcMain, services, trusted, rendererIndexUrl);
+  Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate(openExternal)));
+  createWindow();
+});

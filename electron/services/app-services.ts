@@ -99,7 +99,7 @@ export function createAppServices(options: AppServicesOptions) {
       test: async ({ hostId }) => hosts.test(hostId),
       setUp: async ({ hostId, sudoers }) => hosts.setUp(hostId, sudoers),
       acceptKey: async ({ hostId, fingerprint }) => hosts.acceptKey(hostId, fingerprint),
-      provideSecret: async ({ hostId, kind, secret }) => hosts.provideSecret(hostId, kind, secret),
+      provideSecret: async ({ hostId, kind, secret, remember }) => hosts.provideSecret(hostId, kind, secret, remember),
     },
     containers: {
       list: async ({ hostId }) => checkpoints.containers(hostId),

@@ -165,8 +165,8 @@ export class HostRegistry {
     return { removed: true };
   }
 
-  provideSecret(id: string, kind: SecretKind, secret: string): { ok: boolean } {
-    this.secrets.set(`${id}\0${kind}`, secret);
+  provideSecret(id: string, kind: SecretKind, secret: string, remember = false): { ok: boolean; remembered: boolean } {
+    const { remembered } = this.secrets.set(`${id}\0${kind}`, secret, { remember });
     // A new secret means a new login attempt: drop a failed or stale session.
     const c = this.conns.get(id);
     if (c && c.status !== 'ok') {
@@ -174,7 +174,7 @@ export class HostRegistry {
       this.conns.delete(id);
       this.helpers.delete(id);
     }
-    return { ok: true };
+    return { ok: true, remembered };
   }
 
   async acceptKey(id: string, fp: string): Promise<HostKeyInfo> {
@@ -335,4 +335,3 @@ export class HostRegistry {
     this.helpers.clear();
   }
 }
-

@@ -116,10 +116,14 @@ export const requests = {
     setUp: request(z.object({ hostId: z.string().min(1).max(256), sudoers: z.boolean().default(false) }).strict(), SetUpResult),
     /** Trusts the key shown in a `host-key-unknown` error; the fingerprint must match what the host presents. */
     acceptKey: request(z.object({ hostId: z.string().min(1).max(256), fingerprint: z.string().min(8).max(128) }).strict(), HostKeyInfo),
-    /** A password or key passphrase for this session only; kept in memory, never written to disk. */
+    /**
+     * A password or key passphrase. Kept in memory for this session; never written in clear. Only with `remember`,
+     * and only in the desktop app with an OS keyring, is it also stored on disk encrypted with the keyring's key;
+     * `remembered` says whether that happened.
+     */
     provideSecret: request(
-      z.object({ hostId: z.string().min(1).max(256), kind: SecretKind, secret: z.string().min(1).max(4096) }).strict(),
-      z.object({ ok: z.boolean() }),
+      z.object({ hostId: z.string().min(1).max(256), kind: SecretKind, secret: z.string().min(1).max(4096), remember: z.boolean().optional() }).strict(),
+      z.object({ ok: z.boolean(), remembered: z.boolean() }),
     ),
   },
   containers: {
