@@ -335,3 +335,4 @@ export class HostRegistry {
     this.helpers.clear();
   }
 }
+
