@@ -40,7 +40,17 @@ function field(h: Uint8Array, start: number, len: number): Uint8Array {
 }
 
 function str(h: Uint8Array, start: number, len: number): string {
-  return decoder.decode(field(h, start, len));
+  // Header fields are nearly always ASCII: built directly, without TextDecoder's call cost (thousands of headers in a
+  // container's rootfs-diff.tar); anything else goes through the decoder.
+  let out = '';
+  const end = start + len;
+  for (let i = start; i < end; i++) {
+    const b = h[i]!;
+    if (b === 0) return out;
+    if (b > 0x7f) return decoder.decode(field(h, start, len));
+    out += String.fromCharCode(b);
+  }
+  return out;
 }
 
 function octal(h: Uint8Array, start: number, len: number, what: string): number {
@@ -51,10 +61,28 @@ function octal(h: Uint8Array, start: number, len: number, what: string): number 
     if (!Number.isSafeInteger(v)) throw new CorruptImageError(`tar header ${what} is out of range`);
     return v;
   }
-  const text = str(h, start, len).trim();
-  if (text === '') return 0;
-  if (!/^[0-7]+$/.test(text)) throw new CorruptImageError(`tar header ${what} is not an octal number ("${text.slice(0, 20)}")`);
-  return parseInt(text, 8);
+  // Octal digits, optionally padded with spaces and ended by NUL or space (read digit by digit: no string).
+  let i = start;
+  const end = start + len;
+  while (i < end && h[i] === 0x20) i++;
+  let v = 0;
+  let digits = 0;
+  for (; i < end; i++) {
+    const b = h[i]!;
+    if (b < 0x30 || b > 0x37) break;
+    v = v * 8 + (b - 0x30);
+    digits++;
+  }
+  for (; i < end; i++) {
+    const b = h[i]!;
+    if (b === 0) break;
+    if (b !== 0x20 || digits === 0) {
+      const text = str(h, start, len).trim();
+      throw new CorruptImageError(`tar header ${what} is not an octal number ("${text.slice(0, 20)}")`);
+    }
+  }
+  if (!Number.isSafeInteger(v)) throw new CorruptImageError(`tar header ${what} is out of range`);
+  return v;
 }
 
 function checksumOk(h: Uint8Array): boolean {
@@ -62,11 +90,15 @@ function checksumOk(h: Uint8Array): boolean {
   // The checksum field itself counts as eight spaces.
   let unsigned = 8 * 0x20;
   let high = 0;
-  for (let i = 0; i < BLOCK; i++) {
-    if (i === 148) i = 156;
+  for (let i = 0; i < 148; i++) {
     const b = h[i]!;
     unsigned += b;
-    if (b > 127) high++;
+    high += b >> 7;
+  }
+  for (let i = 156; i < BLOCK; i++) {
+    const b = h[i]!;
+    unsigned += b;
+    high += b >> 7;
   }
   // Old tars summed signed bytes: each byte over 127 counts 256 less.
   return stored === unsigned || stored === unsigned - 256 * high;
@@ -82,6 +114,8 @@ export function safePath(raw: string, limits: ReaderLimits): string {
   if (raw.length > limits.maxPathBytes) throw new CorruptImageError(`archive member path is ${raw.length} bytes long, over the cap`);
   if (raw.includes('\0')) throw new CorruptImageError('archive member path contains a NUL byte');
   if (raw.startsWith('/')) throw new CorruptImageError(`archive member has an absolute path: ${JSON.stringify(raw.slice(0, 200))}`);
+  // Already normal (no empty, "." or ".." part): most names are; returned as they are.
+  if (!/(^|\/)\.{0,2}(\/|$)/.test(raw)) return raw;
   const parts = raw.split('/').filter((p) => p !== '' && p !== '.');
   if (parts.includes('..')) throw new CorruptImageError(`archive member path escapes the archive: ${JSON.stringify(raw.slice(0, 200))}`);
   return parts.join('/');
