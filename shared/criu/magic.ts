@@ -75,7 +75,8 @@ const KINDS: Array<[number, string, MessageName | undefined, Layout?]> = [
   [0x57113925, 'RLIMIT', 'rlimit_entry'],
   [0x55096122, 'FANOTIFY_FILE', 'fanotify_file_entry'],
   [0x56506035, 'FANOTIFY_MARK', 'fanotify_mark_entry'],
-  [0x59255647, 'SIGNAL', undefined],
+  // signal-s-PID.img / signal-p-TID.img (CRIU before 2.x; later CRIU keeps the queues in core).
+  [0x59255647, 'SIGNAL', 'signal_queue_entry'],
   [0x58005614, 'NETLINK_SK', 'netlink_sk_entry'],
   [0x61394011, 'NS_FILES', 'ns_file_entry'],
   [0x57143751, 'TUNFILE', 'tunfile_entry'],

@@ -38,7 +38,12 @@ message task_core_entry { optional uint32 task_state = 1; optional uint32 exit_c
   optional uint32 flags = 4; optional uint64 blk_sigset = 5; optional string comm = 6; optional task_rlimits_entry rlimits = 8;
   optional uint32 cg_set = 9; optional seccomp_mode old_seccomp_mode = 11; optional uint32 old_seccomp_filter = 12;
   optional uint32 loginuid = 13; optional int32 oom_score_adj = 14; repeated sa_entry sigactions = 15;
-  optional bool child_subreaper = 18; optional uint32 stop_signo = 21; reserved 7, 10, 20, 22; }
+  optional bool child_subreaper = 18; optional uint32 stop_signo = 21; optional task_timers_entry timers = 7;
+  optional signal_queue_entry signals_s = 10; reserved 20, 22; }
+message task_timers_entry { optional itimer_entry real = 1; optional itimer_entry virt = 2; optional itimer_entry prof = 3;
+  repeated posix_timer_entry posix = 4; }
+message siginfo_entry { optional bytes siginfo = 1; }
+message signal_queue_entry { repeated siginfo_entry signals = 1; }
 message task_kobj_ids_entry { optional uint32 vm_id = 1; optional uint32 files_id = 2; optional uint32 fs_id = 3;
   optional uint32 sighand_id = 4; optional uint32 pid_ns_id = 5; optional uint32 net_ns_id = 6; optional uint32 ipc_ns_id = 7;
   optional uint32 uts_ns_id = 8; optional uint32 mnt_ns_id = 9; optional uint32 user_ns_id = 10; optional uint32 cgroup_ns_id = 11;
@@ -46,7 +51,7 @@ message task_kobj_ids_entry { optional uint32 vm_id = 1; optional uint32 files_i
 message thread_core_entry { optional uint64 futex_rla = 1; optional uint32 futex_rla_len = 2; optional sint32 sched_nice = 3;
   optional uint32 sched_policy = 4; optional uint32 sched_prio = 5; optional uint64 blk_sigset = 6; optional uint32 pdeath_sig = 8;
   optional creds_entry creds = 10; optional seccomp_mode seccomp_mode = 11; optional uint32 seccomp_filter = 12;
-  optional string comm = 13; optional uint32 cg_set = 16; reserved 7, 9, 14, 15; }
+  optional string comm = 13; optional uint32 cg_set = 16; optional signal_queue_entry signals_p = 9; reserved 7, 14, 15; }
 message core_entry { optional march mtype = 1; optional task_core_entry tc = 3; optional task_kobj_ids_entry ids = 4;
   optional thread_core_entry thread_core = 5; reserved 2, 6 to 13; }
 
@@ -259,7 +264,7 @@ export type MessageName =
   | 'packet_sock_entry' | 'itimer_entry' | 'posix_timer_entry' | 'net_device_entry' | 'pipe_data_entry' | 'sk_packet_entry'
   | 'netns_entry' | 'userns_entry' | 'seccomp_entry' | 'file_entry' | 'memfd_file_entry' | 'memfd_inode_entry'
   | 'bpfmap_file_entry' | 'bpfmap_data_entry' | 'ipc_var_entry' | 'ipc_shm_entry' | 'ipc_sem_entry' | 'ipc_msg_entry' | 'ipc_msg'
-  | 'cpuinfo_entry' | 'autofs_entry';
+  | 'cpuinfo_entry' | 'autofs_entry' | 'signal_queue_entry';
 
 const cache = new Map<string, protobuf.Type>();
 

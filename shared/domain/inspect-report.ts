@@ -24,6 +24,47 @@ export const VmaViewSchema = z.object({
   prot: z.string(),
   kind: z.string(),
   path: z.string().optional(),
+  unlinked: z.boolean().optional(),
+});
+
+const TaskStrings = { value: z.string(), interval: z.string() };
+export const RlimitViewSchema = z.object({ resource: z.string(), soft: z.string(), hard: z.string() });
+export const TimersViewSchema = z.object({
+  itimers: z.array(z.object({ which: z.enum(['real', 'virtual', 'prof']), ...TaskStrings })),
+  posix: z.array(
+    z.object({ id: z.number(), clock: z.string(), signal: z.number(), notify: z.string(), ...TaskStrings, overrun: z.number(), thread: z.number().optional() }),
+  ),
+});
+export const SeccompFilterViewSchema = z.object({ index: z.number(), instructions: z.number(), flags: z.number() });
+export const PendingSignalViewSchema = z.object({ signal: z.number(), thread: z.number().optional() });
+export const FileLockViewSchema = z.object({
+  pid: z.number(),
+  fd: z.number(),
+  kind: z.enum(['posix', 'flock', 'ofd', 'lease', 'unknown']),
+  type: z.string(),
+  start: z.number(),
+  length: z.number(),
+});
+export const IpcObjectViewSchema = z.object({
+  namespace: z.number(),
+  kind: z.enum(['shm', 'sem', 'msg']),
+  id: z.number(),
+  key: z.string(),
+  uid: z.number(),
+  gid: z.number(),
+  mode: z.string(),
+  sizeBytes: z.number().optional(),
+  semaphores: z.number().optional(),
+  messages: z.number().optional(),
+  maxBytes: z.number().optional(),
+});
+export const InFlightFileViewSchema = z.object({ id: z.number(), type: z.string(), path: z.string().optional(), description: z.string(), unlinked: z.boolean().optional() });
+export const UnlinkedFileViewSchema = z.object({
+  path: z.string(),
+  kind: z.enum(['file', 'fifo', 'directory', 'unix-socket']),
+  holders: z.array(HolderSchema),
+  mappedBy: z.array(z.number()).optional(),
+  cwdOf: z.array(z.number()).optional(),
 });
 
 const ProcessView = z.object({
@@ -44,8 +85,12 @@ const ProcessView = z.object({
   uid: z.number().optional(),
   gid: z.number().optional(),
   seccomp: z.string().optional(),
+  seccompFilters: z.array(SeccompFilterViewSchema).optional(),
   personality: z.number().optional(),
   namespaces: z.record(z.string(), z.number()),
+  rlimits: z.array(RlimitViewSchema).optional(),
+  timers: TimersViewSchema.optional(),
+  pendingSignals: z.array(PendingSignalViewSchema).optional(),
   fds: z.array(FdViewSchema),
   memory: z.object({ vmas: z.number(), sizeBytes: z.number(), rssBytes: z.number(), map: z.array(VmaViewSchema) }),
 });
@@ -61,6 +106,8 @@ export const SocketViewSchema = z.object({
   peer: z.object({ ino: z.number(), holders: z.array(HolderSchema) }).optional(),
   holders: z.array(HolderSchema),
   queuedBytes: z.number().optional(),
+  deleted: z.boolean().optional(),
+  inFlight: z.array(InFlightFileViewSchema).optional(),
 });
 
 const MountView = z.object({
@@ -96,7 +143,9 @@ export const InspectReportSchema = z.object({
   mounts: z.array(MountView),
   stats: z.record(z.string(), z.number()).nullable(),
   container: ContainerView.nullable(),
-  unlinkedFiles: z.array(z.object({ path: z.string(), holders: z.array(HolderSchema) })),
+  unlinkedFiles: z.array(UnlinkedFileViewSchema),
+  fileLocks: z.array(FileLockViewSchema),
+  ipc: z.array(IpcObjectViewSchema),
   undecoded: z.array(
     z.object({
       file: z.string(),

@@ -24,7 +24,7 @@ function sock(ino: number, pid: number, fdNo: number): SocketView {
 }
 
 function report(path: string, processes: ProcessView[], sockets: SocketView[] = []): InspectReport {
-  return { source: { path, format: 'tar+zstd', layout: 'container' }, processes, sockets, mounts: [], stats: null, container: null, unlinkedFiles: [], undecoded: [] };
+  return { source: { path, format: 'tar+zstd', layout: 'container' }, processes, sockets, mounts: [], stats: null, container: null, unlinkedFiles: [], fileLocks: [], ipc: [], undecoded: [] };
 }
 
 describe('diffReports', () => {

@@ -1,7 +1,15 @@
 import type { Entry } from '../criu/image';
 import { unknownFieldsOf } from '../criu/schemas';
 import type { Checkpoint, ListedFile } from './checkpoint';
+import { fileLocksOf, ipcObjectsOf, type FileLockView, type IpcObjectView } from './ipc-locks';
 import { num, pageRuns, ProcessMemory, readArgsEnv, PAGE_SIZE, type PageRun } from './memory';
+import {
+  pendingSignalsOf, rlimitsOf, seccompChainOf, timersOf,
+  type ItimerView, type PendingSignalView, type PosixTimerView, type RlimitView, type SeccompFilterView,
+} from './task-state';
+import { mapsFile, vmaKind, VMA_AREA_MEMFD } from './vma-kinds';
+
+export type { FileLockView, IpcObjectView, ItimerView, PendingSignalView, PosixTimerView, RlimitView, SeccompFilterView };
 
 export type ProcessState = 'alive' | 'zombie' | 'stopped' | 'dead';
 
@@ -11,6 +19,7 @@ export interface FdView {
   type: string;
   path?: string;
   description: string;
+  /** The file (or a fifo's file, or a unix socket's bound path) was deleted while held: CRIU kept it as a ghost or link-remap. */
   unlinked?: boolean;
 }
 
@@ -20,8 +29,11 @@ export interface VmaView {
   sizeBytes: number;
   rssBytes: number;
   prot: string;
+  /** CRIU's status bits for the mapping, named (see vma-kinds.ts), e.g. "file-shared,memfd". */
   kind: string;
   path?: string;
+  /** The mapped file was deleted (held only by mappings, CRIU keeps it as a ghost or link-remap). */
+  unlinked?: boolean;
 }
 
 export interface ProcessView {
@@ -44,8 +56,15 @@ export interface ProcessView {
   uid?: number;
   gid?: number;
   seccomp?: string;
+  /** The seccomp filters the main thread runs under, newest first. */
+  seccompFilters?: SeccompFilterView[];
   personality?: number;
   namespaces: Record<string, number>;
+  rlimits?: RlimitView[];
+  /** Armed interval timers and POSIX timers. */
+  timers?: { itimers: ItimerView[]; posix: PosixTimerView[] };
+  /** Signals queued and not yet delivered: process-wide, and per thread. */
+  pendingSignals?: PendingSignalView[];
   fds: FdView[];
   memory: { vmas: number; sizeBytes: number; rssBytes: number; map: VmaView[] };
 }
@@ -61,6 +80,31 @@ export interface SocketView {
   peer?: { ino: number; holders: Array<{ pid: number; fd: number }> };
   holders: Array<{ pid: number; fd: number }>;
   queuedBytes?: number;
+  /** Unix: the bound path was unlinked while the socket stayed bound (CRIU's `deleted`). */
+  deleted?: boolean;
+  /** Unix: files passed over SCM_RIGHTS and still queued in the socket (in flight, held by no fd). */
+  inFlight?: InFlightFileView[];
+}
+
+/** A file in flight: sent over a unix socket with SCM_RIGHTS, not yet received. */
+export interface InFlightFileView {
+  /** The file's id in files.img. */
+  id: number;
+  type: string;
+  path?: string;
+  description: string;
+}
+
+/** A deleted file, fifo, directory or socket path that the checkpoint still holds. */
+export interface UnlinkedFileView {
+  path: string;
+  kind: 'file' | 'fifo' | 'directory' | 'unix-socket';
+  /** The fds that hold it. */
+  holders: Array<{ pid: number; fd: number }>;
+  /** Processes that hold it only (or also) through a memory mapping. */
+  mappedBy?: number[];
+  /** Processes whose working directory it is. */
+  cwdOf?: number[];
 }
 
 export interface MountView {
@@ -96,7 +140,11 @@ export interface InspectReport {
   mounts: MountView[];
   stats: Record<string, number> | null;
   container: ContainerView | null;
-  unlinkedFiles: Array<{ path: string; holders: Array<{ pid: number; fd: number }> }>;
+  unlinkedFiles: UnlinkedFileView[];
+  /** File locks and leases (dumped with --file-locks). */
+  fileLocks: FileLockView[];
+  /** SysV IPC objects of the IPC namespaces CRIU dumped (a tree in its own IPC namespace). */
+  ipc: IpcObjectView[];
   undecoded: UndecodedView[];
 }
 
@@ -150,10 +198,19 @@ function accessMode(flags: number): string {
   }
 }
 
-function unixName(v: unknown): string {
+/**
+ * A unix socket's address as `ss` shows it: a path as is, without the NUL the kernel keeps when the program passed
+ * the terminator in the address length; an abstract name (first byte NUL) as "@name", its NULs (significant there)
+ * shown as "@" too. A bound path never starts with NUL, so the two cannot be confused.
+ */
+export function unixName(v: unknown): string {
   if (!(v instanceof Uint8Array) || v.length === 0) return '';
   if (v[0] === 0) return `@${new TextDecoder().decode(v.subarray(1)).replace(/\0/g, '@')}`;
-  return new TextDecoder().decode(v);
+  let end = v.length;
+  while (end > 0 && v[end - 1] === 0) end--;
+  // A path ends at its first NUL (the kernel's sun_path is a C string); anything after it is not part of the name.
+  const nul = v.subarray(0, end).indexOf(0);
+  return new TextDecoder().decode(v.subarray(0, nul === -1 ? end : nul));
 }
 
 function ipAddr(family: number, words: unknown): string {
@@ -190,6 +247,8 @@ class Index {
   readonly ttys = new Map<number, Entry>();
   readonly memfdInodes = new Map<number, Entry>();
   readonly sockQueues = new Map<number, number>();
+  /** SCM_RIGHTS: the file ids queued in each socket's messages. */
+  readonly inFlight = new Map<number, number[]>();
   readonly holders = new Map<number, Array<{ pid: number; fd: number }>>();
   readonly unixByIno = new Map<number, Entry>();
 
@@ -199,7 +258,16 @@ class Index {
     for (const e of this.entries('pipes-data.img')) this.pipeBytes.set(num(e['pipe_id']), num(e['bytes']));
     for (const e of this.entries('fifo-data.img')) this.fifoBytes.set(num(e['pipe_id']), num(e['bytes']));
     for (const e of this.entries('tty-info.img')) this.ttys.set(num(e['id']), e);
-    for (const e of this.entries('sk-queues.img')) this.sockQueues.set(num(e['id_for']), (this.sockQueues.get(num(e['id_for'])) ?? 0) + num(e['length']));
+    for (const e of this.entries('sk-queues.img')) {
+      const id = num(e['id_for']);
+      this.sockQueues.set(id, (this.sockQueues.get(id) ?? 0) + num(e['length']));
+      // scm_entry.type is the control message type: 1 is SCM_RIGHTS (2, SCM_CREDENTIALS, carries no files).
+      for (const scm of (e['scm'] as Entry[] | undefined) ?? []) {
+        if (num(scm['type']) !== 1) continue;
+        const rights = ((scm['rights'] as unknown[] | undefined) ?? []).map(num);
+        if (rights.length) this.inFlight.set(id, [...(this.inFlight.get(id) ?? []), ...rights]);
+      }
+    }
     for (const image of cp.images.values()) {
       if (image.kind === 'MEMFD_INODE') for (const e of image.entries) this.memfdInodes.set(num(e['inode_id']), e);
     }
@@ -218,26 +286,39 @@ class Index {
     const reg = f && obj(f['reg']);
     return reg && typeof reg['name'] === 'string' ? reg['name'] : undefined;
   }
+
+  /** A file CRIU found deleted: it keeps such a file as a ghost (its contents) or a link-remap (a new hard link). */
+  unlinked(id: number): boolean {
+    const remap = this.remaps.get(id);
+    return remap === 'GHOST' || remap === 'LINKED';
+  }
+
+  memfdName(fileId: number): string | undefined {
+    const m = this.files.get(fileId)?.['memfd'];
+    const inode = m ? this.memfdInodes.get(num(obj(m)['inode_id'])) : undefined;
+    return inode && typeof inode['name'] === 'string' ? inode['name'] : undefined;
+  }
 }
 
 function describeFd(ix: Index, fd: number, fdi: Entry): FdView {
-  const id = num(fdi['id']);
-  const typeName = String(fdi['type'] ?? 'UND');
+  return { fd, ...describeFile(ix, num(fdi['id']), String(fdi['type'] ?? 'UND'), num(fdi['flags'])) };
+}
+
+/** A file record of files.img, described (for an fd, or for a file in flight over a unix socket). */
+function describeFile(ix: Index, id: number, typeName: string, flags: number): Omit<FdView, 'fd'> {
   const type = typeName.toLowerCase();
   const file = ix.files.get(id);
-  const view: FdView = { fd, type, description: type };
+  const view: Omit<FdView, 'fd'> = { type, description: type };
   if (!file) {
     view.description = `${type} (no file record ${id})`;
     return view;
   }
-  const flags = num(fdi['flags']);
   switch (typeName) {
     case 'REG': {
       const r = obj(file['reg']);
       const path = String(r['name'] ?? '');
       view.path = path;
-      const remap = ix.remaps.get(id);
-      if (remap === 'GHOST' || remap === 'LINKED') view.unlinked = true;
+      if (ix.unlinked(id)) view.unlinked = true;
       view.description = `file ${path} (${accessMode(num(r['flags']))}, pos ${num(r['pos'])}${r['size'] !== undefined ? `, size ${num(r['size'])}` : ''}${view.unlinked ? ', unlinked' : ''})`;
       break;
     }
@@ -252,9 +333,11 @@ function describeFd(ix: Index, fd: number, fdi: Entry): FdView {
       const p = obj(file['fifo']);
       const path = ix.path(num(p['regf_id'])) ?? '?';
       view.path = path;
+      // A fifo deleted while open: the remap (a ghost) is on the fifo's file record.
+      if (ix.unlinked(num(p['regf_id'])) || ix.unlinked(id)) view.unlinked = true;
       const queued = ix.fifoBytes.get(num(p['pipe_id'])) ?? 0;
       const rf = obj(ix.files.get(num(p['regf_id']))?.['reg']);
-      view.description = `fifo ${path} (${accessMode(num(rf['flags']))})${queued ? `, ${queued} bytes queued` : ''}`;
+      view.description = `fifo ${path} (${accessMode(num(rf['flags']))})${queued ? `, ${queued} bytes queued` : ''}${view.unlinked ? ', unlinked' : ''}`;
       break;
     }
     case 'UNIXSK': {
@@ -267,7 +350,9 @@ function describeFd(ix: Index, fd: number, fdi: Entry): FdView {
         const h = ps ? (ix.holders.get(num(ps['id'])) ?? []) : [];
         peer = h.length ? `, peer: ${h.map((x) => `pid ${x.pid} fd ${x.fd}`).join(', ')}` : ps ? `, peer: socket ${peerIno} (not held by an fd)` : `, peer: socket ${peerIno} (outside the checkpoint)`;
       }
-      view.description = `unix ${SOCK_TYPES[num(s['type'])] ?? `type ${num(s['type'])}`} socket${name ? ` ${name}` : ''}${num(s['state']) === 10 ? ', listening' : ''}${peer}`;
+      if (s['deleted'] === true) view.unlinked = true;
+      const inFlight = ix.inFlight.get(id)?.length ?? 0;
+      view.description = `unix ${SOCK_TYPES[num(s['type'])] ?? `type ${num(s['type'])}`} socket${name ? ` ${name}` : ''}${view.unlinked ? ' (deleted)' : ''}${num(s['state']) === 10 ? ', listening' : ''}${peer}${inFlight ? `, ${inFlight} file${inFlight === 1 ? '' : 's'} in flight` : ''}`;
       if (name && !name.startsWith('@')) view.path = name;
       break;
     }
@@ -359,12 +444,6 @@ function describeFd(ix: Index, fd: number, fdi: Entry): FdView {
 }
 
 const PROT = (p: number): string => `${p & 1 ? 'r' : '-'}${p & 2 ? 'w' : '-'}${p & 4 ? 'x' : '-'}`;
-// vma_entry.status bits (CRIU's VMA_AREA_*).
-const VMA_STATUS: Array<[number, string]> = [
-  [1 << 1, 'stack'], [1 << 2, 'vsyscall'], [1 << 3, 'vdso'], [1 << 5, 'heap'], [1 << 6, 'file-private'], [1 << 7, 'file-shared'],
-  [1 << 8, 'sysv-shm'], [1 << 11, 'aio'], [1 << 12, 'memfd'], [1 << 14, 'vvar'],
-];
-
 function vmaViews(ix: Index, mm: Entry | undefined, runs: PageRun[]): VmaView[] {
   // VMAs and page runs both come in address order: one merged walk instead of every run for every VMA.
   let ri = 0;
@@ -381,10 +460,16 @@ function vmaViews(ix: Index, mm: Entry | undefined, runs: PageRun[]): VmaView[] 
       rss += Math.max(0, Math.min(end, r.vaddr + r.length) - Math.max(start, r.vaddr));
     }
     const status = num(v['status']);
-    const kind = VMA_STATUS.filter(([bit]) => status & bit).map(([, n]) => n).join(',') || 'anon';
-    const shmid = num(v['shmid']);
-    const path = status & ((1 << 6) | (1 << 7)) ? ix.path(shmid) : undefined;
-    return { start: hex(v['start']), end: hex(v['end']), sizeBytes: end - start, rssBytes: rss, prot: PROT(num(v['prot'])), kind, ...(path ? { path } : {}) };
+    const view: VmaView = { start: hex(v['start']), end: hex(v['end']), sizeBytes: end - start, rssBytes: rss, prot: PROT(num(v['prot'])), kind: vmaKind(status) };
+    if (mapsFile(status)) {
+      // shmid is the mapped file's id in files.img: a regular file, or a memfd (named as /proc/PID/maps names it).
+      const shmid = num(v['shmid']);
+      const memfd = status & VMA_AREA_MEMFD ? ix.memfdName(shmid) : undefined;
+      const path = ix.path(shmid) ?? (memfd !== undefined ? `memfd:${memfd}` : undefined);
+      if (path !== undefined) view.path = path;
+      if (ix.unlinked(shmid)) view.unlinked = true;
+    }
+    return view;
   });
 }
 
@@ -423,6 +508,16 @@ export async function buildReport(cp: Checkpoint, options: ReportOptions = {}): 
     }
   }
 
+  // Deleted things the checkpoint holds, by kind and path: through fds, mappings, or as a working directory.
+  const unlinked = new Map<string, { view: UnlinkedFileView; mappedBy: Set<number>; cwdOf: Set<number> }>();
+  const note = (path: string, kind: UnlinkedFileView['kind']): { view: UnlinkedFileView; mappedBy: Set<number>; cwdOf: Set<number> } => {
+    const key = `${kind}\0${path}`;
+    let u = unlinked.get(key);
+    if (!u) unlinked.set(key, (u = { view: { path, kind, holders: [] }, mappedBy: new Set(), cwdOf: new Set() }));
+    return u;
+  };
+  const UNLINKED_KIND: Record<string, UnlinkedFileView['kind']> = { reg: 'file', fifo: 'fifo', unixsk: 'unix-socket' };
+
   const processes: ProcessView[] = [];
   for (const p of pstree) {
     const pid = num(p['pid']);
@@ -430,7 +525,8 @@ export async function buildReport(cp: Checkpoint, options: ReportOptions = {}): 
     const tc = obj(core['tc']);
     const thread = obj(core['thread_core']);
     const creds = obj(thread['creds']);
-    const ids = obj(core['ids']);
+    // CRIU 4 writes a task's namespace (and other kernel object) ids to ids-PID.img; older CRIU kept them in core.ids.
+    const ids = obj(ix.entries(`ids-${pid}.img`)[0] ?? core['ids']);
     const fsEntry = ix.entries(`fs-${pid}.img`)[0];
     const mm = ix.entries(`mm-${pid}.img`)[0];
     const st = state(tc);
@@ -452,10 +548,13 @@ export async function buildReport(cp: Checkpoint, options: ReportOptions = {}): 
     };
     if ((st === 'zombie' || st === 'dead') && tc['exit_code'] !== undefined) Object.assign(view, exitOf(num(tc['exit_code'])));
     if (fsEntry) {
-      const cwd = ix.path(num(fsEntry['cwd_id']));
+      const cwdId = num(fsEntry['cwd_id']);
+      const cwd = ix.path(cwdId);
       const root = ix.path(num(fsEntry['root_id']));
-      if (cwd !== undefined) view.cwd = cwd;
+      // As /proc/PID/cwd reads for a directory removed while a process sat in it.
+      if (cwd !== undefined) view.cwd = ix.unlinked(cwdId) ? `${cwd} (deleted)` : cwd;
       if (root !== undefined) view.root = root;
+      if (cwd !== undefined && ix.unlinked(cwdId)) note(cwd, 'directory').cwdOf.add(pid);
     }
     if (mm && mm['exe_file_id'] !== undefined) {
       const exe = ix.path(num(mm['exe_file_id']));
@@ -465,6 +564,21 @@ export async function buildReport(cp: Checkpoint, options: ReportOptions = {}): 
     if (creds['gid'] !== undefined) view.gid = num(creds['gid']);
     const seccomp = thread['seccomp_mode'] ?? tc['old_seccomp_mode'];
     if (seccomp !== undefined) view.seccomp = String(seccomp);
+    const filters = seccompChainOf(thread['seccomp_filter'] !== undefined ? thread : { seccomp_filter: tc['old_seccomp_filter'] }, ix.entries('seccomp.img')[0]);
+    if (filters?.length) view.seccompFilters = filters;
+    const rlimits = rlimitsOf(tc);
+    if (rlimits) view.rlimits = rlimits;
+    const timers = timersOf(tc);
+    if (timers) view.timers = timers;
+    const pending = pendingSignalsOf(tc['signals_s']);
+    for (const tid of view.threads.length ? view.threads : [pid]) {
+      const tcore = tid === pid ? core : ix.entries(`core-${tid}.img`)[0];
+      pending.push(...pendingSignalsOf(obj(obj(tcore?.['thread_core'])['signals_p']), tid));
+    }
+    // CRIU before 2.x kept the queues in signal-s-PID.img / signal-p-TID.img.
+    for (const e of ix.entries(`signal-s-${pid}.img`)) pending.push(...pendingSignalsOf(e));
+    if (pending.length) view.pendingSignals = pending;
+    for (const v of vmas) if (v.unlinked && v.path) note(v.path, 'file').mappedBy.add(pid);
     if (tc['personality'] !== undefined) view.personality = num(tc['personality']);
     if (options.args !== false && mm) {
       const { cmdline, environ } = await readArgsEnv(ProcessMemory.of(cp, pid), mm);
@@ -488,6 +602,8 @@ export async function buildReport(cp: Checkpoint, options: ReportOptions = {}): 
         ino: num(s['ino']), holders, ...(name ? { local: name } : {}),
         ...(peerIno ? { peer: { ino: peerIno, holders: ps ? (ix.holders.get(num(ps['id'])) ?? []) : [] } } : {}),
         ...(ix.sockQueues.has(id) ? { queuedBytes: ix.sockQueues.get(id)! } : {}),
+        ...(s['deleted'] === true ? { deleted: true } : {}),
+        ...(ix.inFlight.has(id) ? { inFlight: ix.inFlight.get(id)!.map((fid) => inFlightFile(ix, fid)) } : {}),
       });
     } else if (f['isk']) {
       const s = obj(f['isk']);
@@ -521,9 +637,8 @@ export async function buildReport(cp: Checkpoint, options: ReportOptions = {}): 
   const dump = obj(statsImage?.entries[0]?.['dump']);
   const stats = statsImage ? Object.fromEntries(Object.entries(dump).map(([k, v]) => [k, num(v)])) : null;
 
-  const unlinked = new Map<string, Array<{ pid: number; fd: number }>>();
   for (const p of processes) {
-    for (const f of p.fds) if (f.unlinked && f.path) unlinked.set(f.path, [...(unlinked.get(f.path) ?? []), { pid: p.pid, fd: f.fd }]);
+    for (const f of p.fds) if (f.unlinked && f.path) note(f.path, UNLINKED_KIND[f.type] ?? 'file').view.holders.push({ pid: p.pid, fd: f.fd });
   }
 
   return {
@@ -533,9 +648,20 @@ export async function buildReport(cp: Checkpoint, options: ReportOptions = {}): 
     mounts,
     stats,
     container: containerView(cp),
-    unlinkedFiles: [...unlinked].map(([path, holders]) => ({ path, holders })),
+    unlinkedFiles: [...unlinked.values()].map(({ view, mappedBy, cwdOf }) => ({
+      ...view,
+      ...(mappedBy.size ? { mappedBy: [...mappedBy] } : {}),
+      ...(cwdOf.size ? { cwdOf: [...cwdOf] } : {}),
+    })),
+    fileLocks: fileLocksOf(cp.images),
+    ipc: ipcObjectsOf(cp.images),
     undecoded: [...cp.undecoded, ...unknownFields(cp)],
   };
+}
+
+function inFlightFile(ix: Index, id: number): InFlightFileView {
+  const type = String(ix.files.get(id)?.['type'] ?? 'UND');
+  return { id, ...describeFile(ix, id, type, 0) };
 }
 
 /** CRIU keeps a zombie's raw wait status (/proc/PID/stat's exit_code); split it the way waitpid's macros do. */
