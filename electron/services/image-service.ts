@@ -6,6 +6,7 @@ import { StasisError } from '../../shared/api/errors';
 import { diffReports, type ReportDiff } from '../../shared/inspect/diff';
 import { buildReport, type InspectReport } from '../../shared/inspect/report';
 import { loadCheckpointFile } from '../inspect/load';
+import { pathIdentity } from './checkpoint-identity';
 import type { HelperClient } from './helper-client';
 
 /**
@@ -33,7 +34,7 @@ export function checkedPath(p: string): string {
 export async function diffPaths(a: string, b: string): Promise<ReportDiff> {
   const before = await inspectPath(a);
   const after = await inspectPath(b);
-  return diffReports(before, after);
+  return { ...diffReports(before, after), identical: await pathIdentity(checkedPath(a), checkedPath(b)) };
 }
 
 const HelperImages = z.object({ tar: z.string().max(40 * 1024 * 1024) });
@@ -60,5 +61,5 @@ export async function inspectStored(helper: HelperClient, hostId: string, checkp
 export async function diffStored(helper: HelperClient, hostId: string, before: string, after: string): Promise<ReportDiff> {
   const a = await inspectStored(helper, hostId, before);
   const b = await inspectStored(helper, hostId, after);
-  return diffReports(a, b);
+  return { ...diffReports(a, b), identical: before === after ? 'same-file' : null };
 }

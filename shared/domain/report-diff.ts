@@ -57,6 +57,7 @@ export const ReportDiffSchema = z.object({
   sockets: z.object({ added: z.array(SocketViewSchema), removed: z.array(SocketViewSchema) }),
   memory: z.array(z.object({ pid: z.number(), comm: z.string(), ...MemoryTotals })),
   same: z.boolean(),
+  identical: z.enum(['same-file', 'same-content']).nullable(),
   warnings: z.array(z.string()),
 });
 export type ReportDiffData = z.infer<typeof ReportDiffSchema>;

@@ -50,6 +50,9 @@ export interface ProcessDiff {
   memory: MemoryChange;
 }
 
+/** Why a diff's two sides cannot differ; null when they are two different checkpoints. */
+export type Identical = 'same-file' | 'same-content' | null;
+
 export interface ReportDiff {
   a: { path: string };
   b: { path: string };
@@ -59,6 +62,11 @@ export interface ReportDiff {
   memory: Array<{ pid: number; comm: string } & Omit<MemoryChange, 'vmas'>>;
   /** True when nothing differs except the order of things. */
   same: boolean;
+  /**
+   * Set by the caller who opened the two sides: both are one file (or one stored checkpoint), or two files with the
+   * same bytes. Then "no differences" says nothing about the workload, and the views say which it is instead.
+   */
+  identical: Identical;
   /** Reasons the comparison may mislead (two different containers, say). */
   warnings: string[];
 }
@@ -182,7 +190,7 @@ export function diffReports(a: InspectReport, b: InspectReport): ReportDiff {
   } else if (Boolean(ca) !== Boolean(cb)) {
     warnings.push('one of A and B is a container checkpoint and the other is not: processes are matched by pid only');
   }
-  return { a: { path: a.source.path }, b: { path: b.source.path }, processes, sockets, memory, same, warnings };
+  return { a: { path: a.source.path }, b: { path: b.source.path }, processes, sockets, memory, same, identical: null, warnings };
 }
 
 function size(n: number): string {
@@ -226,12 +234,21 @@ function vmaLine(v: VmaView): string {
   return `${v.start}-${v.end} ${size(v.sizeBytes)} ${v.prot} ${v.path ?? v.kind}${v.rssBytes ? `, rss ${size(v.rssBytes)}` : ''}`;
 }
 
+/** What the CLI and the diff view say when both sides are one checkpoint or byte for byte the same. */
+export function identicalText(identical: Identical): string {
+  if (identical === 'same-file') return 'Both sides are the same file: comparing a checkpoint with itself shows no differences.';
+  if (identical === 'same-content') return 'Both sides have the same content byte for byte (copies of one checkpoint): they show no differences.';
+  return '';
+}
+
 /** The readable form `stasis diff` prints: changes only, "+" added, "-" removed, "~" changed. */
 export function renderDiff(d: ReportDiff, opts: { maxVmas?: number } = {}): string {
   const maxVmas = opts.maxVmas ?? 8;
   const lines: string[] = [`A: ${d.a.path}`, `B: ${d.b.path}`, ...d.warnings.map((w) => `warning: ${w}`)];
+  const sameSides = identicalText(d.identical);
+  if (sameSides) lines.push(sameSides);
   if (d.same) {
-    lines.push('no differences in processes, fds, sockets or memory');
+    if (!sameSides) lines.push('no differences in processes, fds, sockets or memory');
     return lines.join('\n');
   }
   const pr = d.processes;

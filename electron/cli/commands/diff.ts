@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { diffReports, renderDiff } from '../../../shared/inspect/diff';
 import { buildReport, type InspectReport } from '../../../shared/inspect/report';
 import { loadCheckpointFile } from '../../inspect/load';
+import { pathIdentity } from '../../services/checkpoint-identity';
 import { UsageError, type CliCommand } from '../command';
 
 async function reportOf(target: string): Promise<InspectReport> {
@@ -21,7 +22,7 @@ export const diffCommand: CliCommand = {
     // One after the other: each read holds only its own metadata.
     const a = await reportOf(positionals[0]!);
     const b = await reportOf(positionals[1]!);
-    const d = diffReports(a, b);
+    const d = { ...diffReports(a, b), identical: await pathIdentity(positionals[0]!, positionals[1]!) };
     io.out(values.json ? JSON.stringify(d) : renderDiff(d));
     return 0;
   },
