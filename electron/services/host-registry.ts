@@ -102,7 +102,8 @@ export class HostRegistry {
     if (existing) return existing;
     const t = await this.target(await this.entry(id));
     const conn = new SshConnection(id, t, {
-      secret: (kind) => this.secrets.get(`${id}\0${kind}`),
+      // A jump host gets only what was entered for it (its spec names it, e.g. an ssh config alias).
+      secret: (kind, hop) => this.secrets.get(`${hop ?? id}\0${kind}`),
       resolveHop: (spec) => resolveJumpHop(this.o.sshConfigPath, spec),
       onStatus: (s, err) => this.o.emit?.('hostChanged', { host: this.summaryOf(id, t, s, err?.message) }),
     });

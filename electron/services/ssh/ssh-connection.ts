@@ -13,7 +13,11 @@ import { checkHostKey, fingerprint, keyTypeOf, readKnownHosts, type HostKeyVerdi
 export type SshStatus = 'ok' | 'unreachable' | 'error' | 'unknown';
 
 export interface SshConnectionDeps {
-  secret(kind: SecretKind): string | undefined;
+  /**
+   * The password or passphrase entered for one host: the target (`hop` undefined) or the jump host named by its
+   * ProxyJump spec. Each is offered only to the host it was entered for, never to every hop on the way.
+   */
+  secret(kind: SecretKind, hop?: string): string | undefined;
   resolveHop(spec: string): Promise<SshTarget>;
   onStatus?(status: SshStatus, error?: StasisError): void;
 }
@@ -117,7 +121,8 @@ export class SshConnection implements CommandRunner {
     try {
       const chain = await Promise.all(this.target.proxyJump.map((spec) => this.deps.resolveHop(spec)));
       for (const [i, hop] of chain.entries()) {
-        const c = await this.openOne(hop, sock, `${this.hostId} (jump host ${this.target.proxyJump[i]})`);
+        const spec = this.target.proxyJump[i]!;
+        const c = await this.openOne(hop, sock, `${this.hostId} (jump host ${spec})`, spec);
         hops.push(c);
         // Each hop forwards to the next one; the last to the target.
         const next = chain[i + 1] ?? this.target;
@@ -133,10 +138,10 @@ export class SshConnection implements CommandRunner {
     }
   }
 
-  private async openOne(t: SshTarget, sock: Duplex | undefined, label: string): Promise<Client> {
+  private async openOne(t: SshTarget, sock: Duplex | undefined, label: string, hop?: string): Promise<Client> {
     const known = await readKnownHosts(t.knownHostsFiles);
-    const passphrase = this.deps.secret('passphrase');
-    const password = this.deps.secret('password');
+    const passphrase = this.deps.secret('passphrase', hop);
+    const password = this.deps.secret('password', hop);
     const { keys, locked } = await loadKeys(t, passphrase);
     const agentSock = t.identitiesOnly ? undefined : process.env['SSH_AUTH_SOCK'];
     const queue: AnyAuthMethod[] = [];
@@ -167,7 +172,7 @@ export class SshConnection implements CommandRunner {
           this.presented = presented;
           reject(hostKeyError(label, presented));
         } else if (err.level === 'client-authentication') {
-          reject(authError(label, t, serverMethods, locked, Boolean(passphrase), Boolean(password)));
+          reject(authError(label, t, serverMethods, locked, Boolean(passphrase), Boolean(password), hop));
         } else if (err.level === 'client-timeout') {
           reject(new StasisError('timeout', `${label} did not answer in time. Check that it is up and reachable.`, err.message));
         } else {
@@ -313,11 +318,18 @@ function forward(client: Client, host: string, port: number): Promise<Duplex> {
   });
 }
 
-function authError(label: string, t: SshTarget, methods: AuthenticationType[], locked: string[], hadPassphrase: boolean, hadPassword: boolean): StasisError {
+function authError(label: string, t: SshTarget, methods: AuthenticationType[], locked: string[], hadPassphrase: boolean, hadPassword: boolean, hop?: string): StasisError {
+  if (hop !== undefined && !hadPassword && !hadPassphrase && (locked.length || methods.includes('password') || methods.includes('keyboard-interactive'))) {
+    // What the user enters for the target is never offered to a jump host: the hop's secret is entered for the hop.
+    return new StasisError(
+      'auth-failed',
+      `The jump host ${hop} of ${label.split(' ')[0]} wants a ${locked.length ? `passphrase for ${locked[0]}` : `password for ${t.user}`}. Stasis offers a secret only to the host it was entered for: add ${hop} as a host, connect to it once and enter it there, or log in to it with a key or ssh-agent.`,
+    );
+  }
   if (locked.length && !hadPassphrase) {
     return new StasisError(
       'passphrase-needed',
-      `The key ${locked[0]} for ${label} is encrypted. Enter its passphrase (CLI: set STASIS_SSH_PASSPHRASE or answer the prompt); it is kept in memory only.`,
+      `The key ${locked[0]} for ${label} is encrypted. Enter its passphrase (CLI: set STASIS_SSH_PASSPHRASE or answer the prompt); it stays in memory, and is stored (encrypted with your keyring) only if you tick Remember in the desktop app.`,
       locked.join(', '),
     );
   }
@@ -333,7 +345,7 @@ function authError(label: string, t: SshTarget, methods: AuthenticationType[], l
   if (!hadPassword && (methods.includes('password') || methods.includes('keyboard-interactive'))) {
     return new StasisError(
       'password-needed',
-      `${label} wants a password for ${t.user}. Enter it (CLI: set STASIS_SSH_PASSWORD or answer the prompt); it is kept in memory only.`,
+      `${label} wants a password for ${t.user}. Enter it (CLI: set STASIS_SSH_PASSWORD or answer the prompt); it stays in memory, and is stored (encrypted with your keyring) only if you tick Remember in the desktop app.`,
     );
   }
   return new StasisError(
