@@ -91,7 +91,8 @@ export const createJobsSlice: SliceCreator<JobsSlice> = (set, get, deps) => {
       return { jobs: { ...s.jobs, [id]: { ...job, ...(typeof patch === 'function' ? patch(job) : patch) } } };
     });
   const hostName = (hostId: string): string => hostLabel(hostId, get().hosts.find((h) => h.id === hostId)?.name);
-  /** The last checkpoint of this container on this host: its size is what the next one should come close to. */
+  /** The last checkpoint of this container on this host: the helper reports the archive's bytes as it grows, so
+   *  the last archive's size is what the next one should come close to. */
   const lastCheckpoint = (hostId: string, container: string): Checkpoint | undefined =>
     (get().listings[hostId]?.checkpoints ?? [])
       .filter((k) => k.container.name === container || k.container.id === container)
@@ -178,7 +179,7 @@ export const createJobsSlice: SliceCreator<JobsSlice> = (set, get, deps) => {
           hostId,
           title: `Checkpoint of ${container} on ${hostName(hostId)}`,
           subject: container,
-          ...(last ? { lineage: last.lineage, expectedBytes: last.sizes.pages || last.sizes.archive } : {}),
+          ...(last ? { lineage: last.lineage, expectedBytes: last.sizes.archive } : {}),
           cancel: (operationId) => deps.api.checkpoints.cancel({ operationId }),
         },
         (operationId) => deps.api.checkpoints.create({ hostId, runtime, container, options, operationId }),

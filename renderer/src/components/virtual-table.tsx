@@ -1,0 +1,158 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { sortRows, type Column, type Sort } from '../ui/data-table';
+import { copyText, tableText } from '../ui/copy';
+
+export const ROW_HEIGHT = 26;
+
+const cellText = <T,>(c: Column<T>, row: T): string => (c.text ? c.text(row) : String(c.value(row) ?? ''));
+
+/** The rows of a table as tab-separated text or JSON (what the Copy buttons put on the clipboard). */
+export function rowsAs<T>(json: boolean, columns: Column<T>[], rows: T[]): string {
+  return json
+    ? JSON.stringify(rows.map((r) => Object.fromEntries(columns.map((c) => [c.key, c.value(r) ?? null]))), null, 2)
+    : tableText(columns.map((c) => c.label), rows.map((r) => columns.map((c) => cellText(c, r))));
+}
+
+/**
+ * A table of thousands of rows: only the rows in view (and a few beyond) are in the DOM, between two spacer rows that
+ * keep the scroll height, so an image's 10,000 fds or 4,000 sockets scroll like ten. Rows have one fixed height
+ * (cells do not wrap). Sortable headers, arrow-key navigation, Copy as text / JSON of the rows it shows (all of
+ * them, not only those in view). `focusKey` scrolls a row into view and marks it (a jump from a socket's peer).
+ */
+export function VirtualTable<T>({
+  label,
+  columns,
+  rows,
+  rowKey,
+  toolbar,
+  empty,
+  focusKey,
+  rowClass,
+  initialSort,
+  height = 420,
+}: {
+  label: string;
+  columns: Column<T>[];
+  rows: T[];
+  rowKey: (row: T) => string;
+  toolbar?: ReactNode;
+  empty?: ReactNode;
+  focusKey?: string | undefined;
+  rowClass?: (row: T) => string | undefined;
+  initialSort?: Sort;
+  /** The scrolling pane's largest height in pixels. */
+  height?: number;
+}) {
+  const [sort, setSort] = useState<Sort | undefined>(initialSort);
+  const [active, setActive] = useState(0);
+  const sorted = useMemo(() => sortRows(rows, columns, sort), [rows, columns, sort]);
+  const scroller = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: sorted.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 10,
+    // Before layout (and where there is none, as in tests) the first screenful is still rendered.
+    initialRect: { width: 800, height },
+  });
+  const focusIndex = focusKey === undefined ? -1 : sorted.findIndex((r) => rowKey(r) === focusKey);
+  useEffect(() => {
+    if (focusIndex < 0) return;
+    setActive(focusIndex);
+    virtualizer.scrollToIndex(focusIndex, { align: 'center' });
+  }, [focusIndex, virtualizer]);
+
+  const focusRow = (i: number): void => {
+    const n = Math.max(0, Math.min(sorted.length - 1, i));
+    setActive(n);
+    virtualizer.scrollToIndex(n, { align: 'auto' });
+    // The row exists once the virtualizer has rendered it.
+    requestAnimationFrame(() => scroller.current?.querySelector<HTMLTableRowElement>(`tr[data-index="${n}"]`)?.focus());
+  };
+  const onKey = (e: KeyboardEvent<HTMLTableRowElement>, i: number): void => {
+    if (e.target !== e.currentTarget) return;
+    const page = Math.max(1, Math.floor(height / ROW_HEIGHT) - 1);
+    if (e.key === 'ArrowDown') focusRow(i + 1);
+    else if (e.key === 'ArrowUp') focusRow(i - 1);
+    else if (e.key === 'PageDown') focusRow(i + page);
+    else if (e.key === 'PageUp') focusRow(i - page);
+    else if (e.key === 'Home') focusRow(0);
+    else if (e.key === 'End') focusRow(sorted.length - 1);
+    else return;
+    e.preventDefault();
+  };
+
+  const items = virtualizer.getVirtualItems();
+  const padTop = items.length ? items[0]!.start : 0;
+  const padBottom = items.length ? virtualizer.getTotalSize() - items[items.length - 1]!.end : 0;
+  return (
+    <div className="data-table virtual-table">
+      <div className="table-tools">
+        {toolbar}
+        <span className="spacer" />
+        <span className="muted count">{`${sorted.length} rows`}</span>
+        <button type="button" className="small" onClick={() => void copyText(rowsAs(false, columns, sorted))} disabled={!sorted.length} aria-label={`Copy ${label} as text`}>
+          Copy as text
+        </button>
+        <button type="button" className="small" onClick={() => void copyText(rowsAs(true, columns, sorted))} disabled={!sorted.length} aria-label={`Copy ${label} as JSON`}>
+          Copy as JSON
+        </button>
+      </div>
+      {sorted.length === 0 ? (
+        <div className="empty-state">{empty ?? <p className="muted">Nothing to show.</p>}</div>
+      ) : (
+        <div ref={scroller} className="table-scroll virtual-scroll" style={{ maxHeight: height }} data-rows={sorted.length}>
+          <table className="table compact" aria-label={label} aria-rowcount={sorted.length + 1}>
+            <thead>
+              <tr>
+                {columns.map((c) => (
+                  <th key={c.key} className={c.numeric ? 'num' : undefined} aria-sort={sort?.key === c.key ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'}>
+                    <button
+                      type="button"
+                      className="th-sort"
+                      onClick={() => setSort(sort?.key === c.key ? { key: c.key, dir: sort.dir === 'asc' ? 'desc' : 'asc' } : { key: c.key, dir: 'asc' })}
+                    >
+                      {c.label}
+                      <span aria-hidden className="sort-mark">
+                        {sort?.key === c.key ? (sort.dir === 'asc' ? '▲' : '▼') : ''}
+                      </span>
+                    </button>
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {padTop > 0 && <tr aria-hidden className="spacer-row" style={{ height: padTop }} />}
+              {items.map((v) => {
+                const row = sorted[v.index]!;
+                const key = rowKey(row);
+                const classes = [rowClass?.(row), key === focusKey ? 'focused' : undefined].filter(Boolean).join(' ');
+                return (
+                  <tr
+                    key={key}
+                    data-index={v.index}
+                    data-key={key}
+                    aria-rowindex={v.index + 2}
+                    className={classes || undefined}
+                    style={{ height: ROW_HEIGHT }}
+                    tabIndex={v.index === Math.min(active, sorted.length - 1) ? 0 : -1}
+                    onFocus={() => setActive(v.index)}
+                    onKeyDown={(e) => onKey(e, v.index)}
+                  >
+                    {columns.map((c) => (
+                      <td key={c.key} className={[c.numeric ? 'num' : '', c.className ?? ''].join(' ').trim() || undefined}>
+                        {c.render ? c.render(row) : String(c.value(row) ?? '—')}
+                      </td>
+                    ))}
+                  </tr>
+                );
+              })}
+              {padBottom > 0 && <tr aria-hidden className="spacer-row" style={{ height: padBottom }} />}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,132 @@
+import { describe, expect, it, vi } from 'vitest';
+import { ApiError } from '../../../shared/api/client';
+import type { Checkpoint } from '../../../shared/domain/checkpoint';
+import { createRootStore } from '.';
+import { fakeApi, manualTime, testDeps } from '../testing/fake-api';
+import { jobEtaMs, jobPercent, jobProgressText, LONG_JOB_MS } from './jobs-slice';
+
+const checkpoint = (over: Partial<Checkpoint> = {}): Checkpoint => ({
+  id: 'ck-20261129101010-aaaaaaaa',
+  kind: 'checkpoint',
+  host: 'h',
+  created: '2026-11-29T10:10:10Z',
+  container: { runtime: 'podman', id: 'c1', name: 'web', image: 'busybox' },
+  lineage: 'ck-20261129101010-aaaaaaaa',
+  parent: null,
+  versions: { runtime: '4', criu: '4', kernel: '6', helper: '1' },
+  options: [],
+  sizes: { archive: 10 * 1024 * 1024, pages: 30 * 1024 * 1024, images: 1000 },
+  archive: 'a.tar.zst',
+  hasStats: false,
+  recovered: false,
+  note: '',
+  hostId: 'stasis-a',
+  ...over,
+});
+
+function setup(handlers: Parameters<typeof fakeApi>[0]) {
+  const time = manualTime();
+  const notifySystem = vi.fn();
+  const { api, calls } = fakeApi({
+    containers: { list: async () => ({ containers: [], errors: [] }) },
+    checkpoints: { list: async () => ({ checkpoints: [], errors: [] }), ...handlers.checkpoints },
+    ...(handlers.hosts ? { hosts: handlers.hosts } : {}),
+  });
+  const store = createRootStore(testDeps(api, { ...time.deps, notifySystem }));
+  return { store, calls, time, notifySystem };
+}
+
+describe('jobs slice', () => {
+  it('runs a checkpoint as a job with the operation id, progress, percentage of the expected total and a success notice', async () => {
+    let finish!: (k: Checkpoint) => void;
+    const { store, calls, time } = setup({ checkpoints: { create: () => new Promise<Checkpoint>((r) => (finish = r)) } });
+    // The last checkpoint of this container on this host gives the expected total.
+    store.setState({ listings: { 'stasis-a': { loading: false, containers: [], checkpoints: [checkpoint()] } } });
+    const done = store.getState().checkpoint('stasis-a', 'podman', 'web', { leaveRunning: true });
+    const [id] = store.getState().jobOrder;
+    expect(calls.at(-1)).toMatchObject({ channel: 'checkpoints.create', input: { hostId: 'stasis-a', container: 'web', operationId: id } });
+    let job = store.getState().jobs[id!]!;
+    expect(job).toMatchObject({ kind: 'checkpoint', state: 'running', hostId: 'stasis-a', expectedBytes: 10 * 1024 * 1024, lineage: checkpoint().lineage, cancellable: true });
+
+    time.advance(2000);
+    store.getState().jobProgress({ operationId: id!, hostId: 'stasis-a', kind: 'checkpoint', phase: 'dump', bytes: 5 * 1024 * 1024, elapsedMs: 2000 });
+    job = store.getState().jobs[id!]!;
+    expect(jobPercent(job)).toBe(50);
+    expect(jobEtaMs(job, time.now())).toBe(2000);
+    expect(jobProgressText(job, time.now())).toBe('dump · 5.0 MiB of ~10 MiB (50 %) · 2.0 s · about 2.0 s left');
+
+    finish(checkpoint({ id: 'ck-20261129111111-bbbbbbbb' }));
+    const out = await done;
+    expect(out.ok).toBe(true);
+    job = store.getState().jobs[id!]!;
+    expect(job.state).toBe('done');
+    expect(jobPercent(job)).toBe(100);
+    const notice = store.getState().notices.at(-1)!;
+    expect(notice).toMatchObject({ tone: 'ok', hostId: 'stasis-a', jobId: id });
+    expect(notice.text).toMatch(/^Checkpoint ck-20261129111111-bbbbbbbb of web saved on stasis-a \(10 MiB\)\.$/);
+  });
+
+  it('keeps a failure with what failed and the detail, for the dialog and the jobs page', async () => {
+    const { store } = setup({
+      checkpoints: {
+        restore: async () => {
+          throw new ApiError('operation-failed', 'podman restore failed: the name is in use. Restore a copy with a new name (--name).', 'Error: name "web" is in use');
+        },
+      },
+    });
+    const out = await store.getState().restore('stasis-a', 'ck-20261129101010-aaaaaaaa', {});
+    expect(out).toEqual({
+      ok: false,
+      problem: {
+        code: 'operation-failed',
+        message: 'podman restore failed: the name is in use. Restore a copy with a new name (the “Restore as a new container named” field).',
+        detail: 'Error: name "web" is in use',
+      },
+    });
+    const job = Object.values(store.getState().jobs)[0]!;
+    expect(job.state).toBe('failed');
+    expect(job.log.at(-1)).toBe('Error: name "web" is in use');
+    expect(store.getState().notices.at(-1)).toMatchObject({ tone: 'error', hostId: 'stasis-a', detail: 'Error: name "web" is in use' });
+  });
+
+  it('cancels through the operation id and ends as cancelled, not failed', async () => {
+    let reject!: (e: unknown) => void;
+    const { store, calls } = setup({
+      checkpoints: {
+        create: () => new Promise((_r, j) => (reject = j)),
+        cancel: async () => {
+          reject(new ApiError('cancelled', 'Cancelled.'));
+          return { cancelled: true };
+        },
+      },
+    });
+    const done = store.getState().checkpoint('local', 'podman', 'web', {});
+    const id = store.getState().jobOrder[0]!;
+    await store.getState().cancelJob(id);
+    expect(calls.find((c) => c.channel === 'checkpoints.cancel')?.input).toEqual({ operationId: id });
+    await done;
+    expect(store.getState().jobs[id]!.state).toBe('cancelled');
+    expect(store.getState().notices.filter((n) => n.tone === 'error')).toHaveLength(0);
+  });
+
+  it('takes any kind of operation (a migration) and its progress with a total and ETA from the main side', async () => {
+    const { store, time, notifySystem } = setup({});
+    let finish!: (v: string) => void;
+    const done = store.getState().runJob({ kind: 'migrate', hostId: 'stasis-a', title: 'Move web to stasis-b' }, () => new Promise<string>((r) => (finish = r)), (v) => v);
+    const id = store.getState().jobOrder[0]!;
+    store.getState().jobProgress({ operationId: id, phase: 'copy', bytes: 300, totalBytes: 1200, etaMs: 9000 });
+    expect(jobProgressText(store.getState().jobs[id]!, time.now())).toBe('copy · 300 B of ~1.2 KiB (25 %) · 0.0 s · about 9.0 s left');
+    expect(store.getState().jobs[id]!.cancellable).toBe(false);
+    time.advance(LONG_JOB_MS + 1);
+    finish('Moved web to stasis-b.');
+    await done;
+    // A long job ends with a system notification.
+    expect(notifySystem).toHaveBeenCalledWith('Stasis: done', 'Moved web to stasis-b.');
+  });
+
+  it('ignores progress of operations it does not know', () => {
+    const { store } = setup({});
+    store.getState().jobProgress({ operationId: 'someone-else', phase: 'dump', bytes: 1 });
+    expect(store.getState().jobs).toEqual({});
+  });
+});
