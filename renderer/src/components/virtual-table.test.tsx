@@ -40,12 +40,11 @@ describe('VirtualTable', () => {
     expect(Number.parseInt(spacer!.style.height, 10)).toBeGreaterThan(200_000);
   });
 
-  it('scrolls a focused row into the DOM and marks it (a jump to a peer fd)', () => {
+  it('scrolls a focused row into the DOM and marks it (a jump to a peer fd)', async () => {
     const { rerender } = render(<VirtualTable label="Open files" columns={columns} rows={many} rowKey={(r) => String(r.fd)} />);
     expect(document.querySelector('tr[data-key="9000"]')).toBeNull();
     rerender(<VirtualTable label="Open files" columns={columns} rows={many} rowKey={(r) => String(r.fd)} focusKey="9000" />);
-    const row = document.querySelector<HTMLElement>('tr[data-key="9000"]');
-    expect(row?.className).toContain('focused');
+    await vi.waitFor(() => expect(document.querySelector<HTMLElement>('tr[data-key="9000"]')?.className).toContain('focused'));
     expect(bodyRows().length).toBeLessThan(60);
   });
 
