@@ -1,12 +1,10 @@
 import { COMMANDS } from './commands/index';
-import { UsageError, type CliIo } from './command';
+import { UsageError } from './command';
 import { STASIS_VERSION } from '../services/version';
 import { StasisError } from '../../shared/api/stasis-error';
+import { cliIo } from './cli-io';
 
-const io: CliIo = {
-  out: (t) => process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
-  err: (t) => process.stderr.write(t.endsWith('\n') ? t : `${t}\n`),
-};
+const io = cliIo(false);
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -44,7 +42,7 @@ export async function runCli(argv: string[]): Promise<number> {
     return 0;
   }
   try {
-    return await command.run(rest, io);
+    return await command.run(rest, cliIo(rest.includes('--json')));
   } catch (err) {
     if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       io.err(`stasis ${name}: ${(err as Error).message}\nusage: ${command.usage}`);

@@ -2,6 +2,7 @@ import { createClient } from '../../../shared/api/client';
 import type { StasisClient } from '../../../shared/api/contract';
 import { createDispatch, validatedEmitter } from '../../../shared/api/dispatch';
 import { StasisError } from '../../../shared/api/errors';
+import { escapeControl } from '../../../shared/text/escape';
 import type { Transport } from '../../../shared/api/transport';
 import { createAppServices } from '../../services/app-services';
 import type { CliIo } from '../command';
@@ -127,7 +128,9 @@ export function progressPrinter(io: CliIo, json: boolean): { update(p: unknown):
   };
 }
 
-export function table(rows: string[][]): string {
+/** Columns padded to their widest cell; each cell is one field, so a newline or control character in it is shown escaped. */
+export function table(cells: string[][]): string {
+  const rows = cells.map((r) => r.map(escapeControl));
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
   return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')).join('\n');
 }
