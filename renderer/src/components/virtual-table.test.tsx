@@ -44,7 +44,13 @@ describe('VirtualTable', () => {
     const { rerender } = render(<VirtualTable label="Open files" columns={columns} rows={many} rowKey={(r) => String(r.fd)} />);
     expect(document.querySelector('tr[data-key="9000"]')).toBeNull();
     rerender(<VirtualTable label="Open files" columns={columns} rows={many} rowKey={(r) => String(r.fd)} focusKey="9000" />);
-    await vi.waitFor(() => expect(document.querySelector<HTMLElement>('tr[data-key="9000"]')?.className).toContain('focused'));
+    // happy-dom moves scrollTop but sends no scroll event, which a browser would.
+    const pane = document.querySelector<HTMLElement>('.virtual-scroll')!;
+    await vi.waitFor(() => {
+      fireEvent.scroll(pane);
+      expect(document.querySelector<HTMLElement>('tr[data-key="9000"]')?.className).toContain('focused');
+    });
+    expect(pane.scrollTop).toBeGreaterThan(200_000);
     expect(bodyRows().length).toBeLessThan(60);
   });
 

@@ -57,16 +57,26 @@ export function VirtualTable<T>({
     initialRect: { width: 800, height },
   });
   const focusIndex = focusKey === undefined ? -1 : sorted.findIndex((r) => rowKey(r) === focusKey);
+  // Rows have one height, so a row's place is known: the pane is scrolled there directly (the scroll event then
+  // brings the row into the DOM).
+  const scrollTo = (i: number, center: boolean): void => {
+    const el = scroller.current;
+    if (!el) return;
+    const top = (i + 1) * ROW_HEIGHT; // below the header row
+    if (center) el.scrollTop = Math.max(0, top - height / 2);
+    else if (top < el.scrollTop + ROW_HEIGHT) el.scrollTop = top - ROW_HEIGHT;
+    else if (top + ROW_HEIGHT > el.scrollTop + el.clientHeight) el.scrollTop = top + ROW_HEIGHT - el.clientHeight;
+  };
   useEffect(() => {
     if (focusIndex < 0) return;
     setActive(focusIndex);
-    virtualizer.scrollToIndex(focusIndex, { align: 'center' });
-  }, [focusIndex, virtualizer]);
+    scrollTo(focusIndex, true);
+  }, [focusIndex]);
 
   const focusRow = (i: number): void => {
     const n = Math.max(0, Math.min(sorted.length - 1, i));
     setActive(n);
-    virtualizer.scrollToIndex(n, { align: 'auto' });
+    scrollTo(n, false);
     // The row exists once the virtualizer has rendered it.
     requestAnimationFrame(() => scroller.current?.querySelector<HTMLTableRowElement>(`tr[data-index="${n}"]`)?.focus());
   };
