@@ -82,7 +82,7 @@ export function createAppServices(options: AppServicesOptions) {
 
   const handlers: StasisHandlers<CallContext> = {
     app: {
-      info: async () => ({ name: 'Stasis', version: STASIS_VERSION, mode: options.mode, platform: `${process.platform}-${process.arch}` }),
+      info: async () => ({ name: 'Stasis', version: STASIS_VERSION, mode: options.mode, platform: `${process.platform}-${process.arch}`, sshConfigPath }),
     },
     hosts: {
       list: async () => hosts.list(),
@@ -95,6 +95,7 @@ export function createAppServices(options: AppServicesOptions) {
       },
       sshConfig: async () => listSshConfigHosts(sshConfigPath),
       add: async (m) => hosts.add(m),
+      update: async (m) => hosts.update(m),
       remove: async ({ hostId }) => hosts.remove(hostId),
       test: async ({ hostId }) => hosts.test(hostId),
       setUp: async ({ hostId, sudoers }) => hosts.setUp(hostId, sudoers),

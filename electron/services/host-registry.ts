@@ -146,7 +146,47 @@ export class HostRegistry {
     if ((await this.sshEntries()).some((e) => e.id === m.id)) {
       throw new StasisError('bad-request', `A host named "${m.id}" already exists. Pick another name or remove it first.`);
     }
+    await this.tryBeforeSaving(m);
     await this.o.store.update((d) => ({ ...d, hosts: [...d.hosts.filter((h) => h.id !== m.id), m], hidden: d.hidden.filter((h) => h !== m.id) }));
+    const s = this.summaryOf(m.id, manualTarget(m), 'unknown');
+    this.o.emit?.('hostChanged', { host: s });
+    return s;
+  }
+
+  /**
+   * A host is tried before it is saved, so a typo ("no-such-host.invalid") is refused with the reason rather than
+   * listed as a host that never answers. Only "cannot reach it" refuses: an unknown host key or a missing password
+   * means the host is there, and the host page asks for those next.
+   */
+  private async tryBeforeSaving(m: ManualHost): Promise<void> {
+    const probe = new SshConnection(m.id, manualTarget(m), {
+      secret: (kind, hop) => this.secrets.get(`${hop ?? m.id}\0${kind}`),
+      resolveHop: (spec) => resolveJumpHop(this.o.sshConfigPath, spec),
+    });
+    try {
+      await probe.connect();
+    } catch (err) {
+      if (err instanceof StasisError && (err.code === 'host-unreachable' || err.code === 'timeout')) {
+        const dns = /ENOTFOUND|EAI_AGAIN|EAI_NONAME/.test(`${err.detail ?? ''} ${err.message}`);
+        const why = dns ? `the name "${m.hostName}" does not resolve to an address` : err.message.replace(/\.$/, '');
+        throw new StasisError(err.code, `Stasis could not reach ${m.hostName}${m.port ? ` on port ${m.port}` : ''}: ${why}. The host was not saved; check the address and port.`, err.detail ?? err.message);
+      }
+    } finally {
+      probe.close();
+    }
+  }
+
+  /** Changes a host added by hand (tried first, like a new one); hosts from the ssh config are edited there. */
+  async update(m: ManualHost): Promise<HostSummary> {
+    const e = await this.entry(m.id);
+    if (e.source !== 'manual') {
+      throw new StasisError('bad-request', `"${m.id}" comes from your ssh config (${this.o.sshConfigPath}); change it there.`);
+    }
+    await this.tryBeforeSaving(m);
+    await this.o.store.update((d) => ({ ...d, hosts: d.hosts.map((h) => (h.id === m.id ? m : h)) }));
+    this.conns.get(m.id)?.close();
+    this.conns.delete(m.id);
+    this.helpers.delete(m.id);
     const s = this.summaryOf(m.id, manualTarget(m), 'unknown');
     this.o.emit?.('hostChanged', { host: s });
     return s;

@@ -33,6 +33,8 @@ export const AppInfo = z.object({
   version: z.string(),
   mode: z.enum(['electron', 'browser']),
   platform: z.string(),
+  /** The ssh config file Stasis reads its hosts from. */
+  sshConfigPath: z.string().optional(),
 });
 export type AppInfo = z.infer<typeof AppInfo>;
 
@@ -106,8 +108,10 @@ export const requests = {
     list: request(Empty, z.array(HostSummary)),
     probe: request(z.object({ hostId: z.string().min(1).max(256) }).strict(), HostCapabilities),
     sshConfig: request(Empty, z.array(SshConfigHost)),
-    /** Adds a host by hand (persisted without secrets). */
+    /** Adds a host by hand (persisted without secrets), after trying it: an address that cannot be reached is refused. */
     add: request(ManualHost, HostSummary),
+    /** Changes a host added by hand (tried first, like add). */
+    update: request(ManualHost, HostSummary),
     /** Forgets a host added by hand, or hides one imported from the ssh config. */
     remove: request(z.object({ hostId: HostId }).strict(), z.object({ removed: z.boolean() })),
     /** Connects, checks the helper (present, version) and reports the round trip. */
