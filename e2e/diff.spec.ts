@@ -1,5 +1,4 @@
 import { mkdirSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { test, expect } from './fixtures';
 import { podman, specContainer } from './podman-container';
@@ -16,7 +15,10 @@ specContainer('diff', (name, dir) => {
   podman('run', '-d', '--name', name, '--network', 'none', 'localhost/stasis-busybox:latest', 'sh', '-c', script);
   podman('container', 'checkpoint', name, '--leave-running', '--export', a, '--compress', 'zstd');
   podman('exec', name, 'touch', '/tmp/go');
-  execFileSync('sleep', ['1']);
+  // Wait (inside the container, up to 30 s, failing loudly) until the shell holds fd 5 and its child runs.
+  // "100[0]": the pattern does not match the grep's own command line, which the cat may read too.
+  const changed = 'readlink /proc/1/fd/5 >/dev/null 2>&1 && cat /proc/[0-9]*/cmdline | tr "\\0" " " | grep -q "sleep 100[0]"';
+  podman('exec', name, 'sh', '-c', `i=0; until ${changed}; do i=$((i+1)); [ $i -lt 300 ] || exit 1; sleep 0.1; done`);
   podman('container', 'checkpoint', name, '--leave-running', '--export', b, '--compress', 'none');
 });
 

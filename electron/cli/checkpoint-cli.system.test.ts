@@ -3,13 +3,15 @@ import { afterAll, expect, it } from 'vitest';
 import type { Checkpoint, RestoreResult } from '../../shared/domain/checkpoint';
 import type { ContainerSummary } from '../../shared/domain/container';
 import { deleteStoredCheckpoints } from '../../test-support/cleanup';
+import { until } from '../../test-support/poll';
 import { SSH_HOSTS_DIR, describeSystem } from '../../test-support/system';
 
 // The built CLI as a user runs it (npm test builds first).
 const stasis = (...args: string[]) => spawnSync(process.execPath, ['bin/stasis.mjs', ...args], { encoding: 'utf8', timeout: 120_000 });
 const NAME = `stasis-test-cli-${process.pid}`;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const counter = () => Number(execFileSync('podman', ['exec', NAME, 'cat', '/tmp/count'], { encoding: 'utf8' }).trim());
+const counter = () => Number(execFileSync('podman', ['exec', NAME, 'cat', '/tmp/count'], { encoding: 'utf8' }).trim() || NaN);
+/** Waits until the container's counter (ten a second) is past `after`. */
+const counterPast = (after = 0) => until(`${NAME} counting past ${after}`, counter, (n) => n > after);
 
 describeSystem('stasis ps / checkpoint / checkpoints / restore / rm', ['root', 'criu', 'podman'], () => {
   afterAll(() => {
@@ -21,7 +23,7 @@ describeSystem('stasis ps / checkpoint / checkpoints / restore / rm', ['root', '
   it('goes round trip with --json', async () => {
     execFileSync('podman', ['run', '-d', '--name', NAME, '--network', 'none', 'localhost/stasis-busybox:latest', 'sh', '-c',
       'i=0; while :; do i=$((i+1)); echo $i > /tmp/count; sleep 0.1; done']);
-    await sleep(600);
+    await counterPast();
     const ps = stasis('ps', '--host', 'local', '--json');
     expect(ps.status, ps.stderr).toBe(0);
     const mine = (JSON.parse(ps.stdout) as ContainerSummary[]).find((c) => c.name === NAME);
@@ -42,10 +44,8 @@ describeSystem('stasis ps / checkpoint / checkpoints / restore / rm', ['root', '
     const rs = stasis('restore', 'local', made.id, '--json');
     expect(rs.status, rs.stderr).toBe(0);
     expect((JSON.parse(rs.stdout) as RestoreResult).container.name).toBe(NAME);
-    await sleep(300);
-    const a = counter();
-    await sleep(500);
-    expect(counter()).toBeGreaterThan(a);
+    const a = await counterPast();
+    expect(await counterPast(a)).toBeGreaterThan(a);
 
     const again = stasis('restore', 'local', made.id);
     expect(again.status).toBe(1);

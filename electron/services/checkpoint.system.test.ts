@@ -7,6 +7,7 @@ import { createClient } from '../../shared/api/client';
 import { createDispatch, validatedEmitter } from '../../shared/api/dispatch';
 import type { OperationProgress } from '../../shared/domain/checkpoint';
 import { deleteStoredCheckpoints, removeContainerdRestoreCopies, removePodmanContainers } from '../../test-support/cleanup';
+import { until } from '../../test-support/poll';
 import { describeSystem } from '../../test-support/system';
 import { createAppServices } from './app-services';
 
@@ -20,17 +21,19 @@ const services = createAppServices({ mode: 'browser', emit, sshConfigPath: path.
 const dispatch = createDispatch(services.handlers);
 const api = createClient({ invoke: (c, i) => dispatch(c, i, { caller: 'test' }), on: () => () => {} });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const sh = (cmd: string, ...args: string[]) => execFileSync(cmd, args, { encoding: 'utf8', timeout: 120_000 }).trim();
 const made: string[] = [];
 /** `echo > file` truncates before it writes: retry past the empty moment. */
-async function readCount(file: string): Promise<number> {
-  for (let i = 0; i < 20; i++) {
-    const t = readFileSync(file, 'utf8').trim();
-    if (t) return Number(t);
-    await sleep(20);
-  }
-  return 0;
+function readCount(file: string): Promise<number> {
+  return until(`a count in ${file}`, () => Number(readFileSync(file, 'utf8').trim() || NaN), (n) => n > 0);
+}
+/** The counter a container writes to /tmp/count, once it has written one. */
+function containerCount(runtime: 'docker' | 'podman', name: string): Promise<number> {
+  return until(`${name} writing /tmp/count`, () => Number(sh(runtime, 'exec', name, 'cat', '/tmp/count') || NaN), (n) => n > 0);
+}
+/** memhog's status line ("ITER ok 64") once it has filled and verified its memory. */
+function memhogStatus(name: string, after = 0): Promise<string> {
+  return until(`memhog in ${name} verifying its memory (past iteration ${after})`, () => sh('podman', 'exec', name, 'cat', '/tmp/status'), (t) => /^\d+ ok 64/.test(t) && Number(t.split(' ')[0]) > after);
 }
 const tag = `stasis-test-svc-${process.pid}`;
 const STORE = `/var/lib/stasis/hosts/${sh('hostname')}`;
@@ -51,13 +54,12 @@ describeSystem('podman checkpoint/restore through the API', ['root', 'criu', 'po
 
   it('lists the container with host, runtime, id, name and state', async () => {
     sh('podman', 'run', '-d', '--name', name, '--network', 'none', 'localhost/stasis-debian:latest', '/usr/local/bin/memhog', '64', '0', '/tmp/status');
-    await sleep(1500);
-    const list = await api.containers.list({ hostId: 'local' });
+    const list = await until(`${name} listed as running`, () => api.containers.list({ hostId: 'local' }), (l) => l.containers.some((c) => c.name === name && c.state === 'running'));
     expect(list.containers.find((c) => c.name === name)).toMatchObject({ host: 'local', runtime: 'podman', state: 'running' });
   });
 
   it('checkpoints with progress, and memory still verifies after restore', async () => {
-    const before = sh('podman', 'exec', name, 'cat', '/tmp/status');
+    const before = await memhogStatus(name);
     expect(before).toMatch(/^\d+ ok 64/);
     const ck = await api.checkpoints.create({ hostId: 'local', runtime: 'podman', container: name, options: { compression: 'zstd', note: 'memhog 64 MiB ✓' }, operationId: `op-${process.pid}-aa` });
     made.push(ck.id);
@@ -78,15 +80,14 @@ describeSystem('podman checkpoint/restore through the API', ['root', 'criu', 'po
 
     const r = await api.checkpoints.restore({ hostId: 'local', checkpointId: ck.id });
     expect(r.container).toMatchObject({ runtime: 'podman', name });
-    await sleep(1500);
-    const [iter, verdict] = sh('podman', 'exec', name, 'cat', '/tmp/status').split(' ');
+    // The restored memhog goes on from where it was dumped and verifies its memory again.
+    const [iter, verdict] = (await memhogStatus(name, Number(before.split(' ')[0]))).split(' ');
     expect(verdict).toBe('ok');
     expect(Number(iter)).toBeGreaterThan(Number(before.split(' ')[0]));
 
     const copy = await api.checkpoints.restore({ hostId: 'local', checkpointId: ck.id, options: { name: `${name}-2` } });
     expect(copy.container.name).toBe(`${name}-2`);
-    await sleep(1000);
-    expect(sh('podman', 'exec', `${name}-2`, 'cat', '/tmp/status')).toMatch(/ ok 64$/);
+    expect(await memhogStatus(`${name}-2`)).toMatch(/ ok 64$/);
   });
 
   it('refuses bad input at the contract and explains unsupported options', async () => {
@@ -111,25 +112,24 @@ describeSystem('Docker checkpoint/restore through the API', ['root', 'criu', 'do
   it('restores into the same container and into a new one, counter continuing', async () => {
     sh('docker', 'run', '-d', '--pull', 'never', '--network', 'none', '--name', name, 'stasis-busybox:latest', 'sh', '-c',
       'i=0; while :; do i=$((i+1)); echo $i > /tmp/count; sleep 0.1; done');
-    await sleep(1000);
+    await containerCount('docker', name);
     const list = await api.containers.list({ hostId: 'local' });
     expect(list.containers.find((c) => c.name === name)).toMatchObject({ runtime: 'docker', state: 'running' });
     const ck = await api.checkpoints.create({ hostId: 'local', runtime: 'docker', container: name });
     made.push(ck.id);
     descriptors = sh('tar', '-xOf', path.join(STORE, 'checkpoints', ck.id, ck.archive), './descriptors.json');
     expect(ck.container.runtime).toBe('docker');
-    const atDump = Number(sh('docker', 'cp', `${name}:/tmp/count`, '-').length > 0);
-    expect(atDump).toBe(1);
+    // The count the stopped container's file holds: what the process had reached when it was dumped.
+    const atDump = Number(sh('sh', '-c', `docker cp ${name}:/tmp/count - | tar -xOf -`));
+    expect(atDump).toBeGreaterThan(0);
     await api.checkpoints.restore({ hostId: 'local', checkpointId: ck.id });
-    await sleep(500);
-    const a = Number(sh('docker', 'exec', name, 'cat', '/tmp/count'));
-    await sleep(600);
-    expect(Number(sh('docker', 'exec', name, 'cat', '/tmp/count'))).toBeGreaterThan(a);
+    // Counting on from the dump, not from zero: the restored process carries on.
+    const a = await until(`${name} counting past ${atDump}`, () => containerCount('docker', name), (n) => n > atDump);
+    await until(`${name} still counting past ${a}`, () => containerCount('docker', name), (n) => n > a);
     const r = await api.checkpoints.restore({ hostId: 'local', checkpointId: ck.id, options: { name: `${name}-new` } });
     expect(r.container.name).toBe(`${name}-new`);
-    await sleep(700);
     // Docker checkpoints carry no rootfs: the file exists again only because the restored process kept counting.
-    expect(Number(sh('docker', 'exec', `${name}-new`, 'cat', '/tmp/count'))).toBeGreaterThan(0);
+    await until(`${name}-new counting past ${atDump}`, () => containerCount('docker', `${name}-new`), (n) => n > atDump);
   });
 });
 
@@ -145,7 +145,7 @@ describeSystem('process tree checkpoint/restore through the API', ['root', 'criu
     writeFileSync(file, '0');
     const child = spawn('setsid', ['sh', '-c', `i=0; while :; do i=$((i+1)); echo $i > ${file}; sleep 0.1; done`], { stdio: 'ignore', detached: true });
     child.unref();
-    await sleep(800);
+    await until(`the counter writing ${file}`, () => readFileSync(file, 'utf8').trim(), (t) => Number(t) > 0);
     pid = Number(sh('pgrep', '-f', `echo .i > ${file}`).split('\n')[0]);
     expect(pid).toBeGreaterThan(1);
     const ck = await api.checkpoints.create({ hostId: 'local', runtime: 'process', container: String(pid), options: { leaveRunning: true } });
@@ -155,9 +155,9 @@ describeSystem('process tree checkpoint/restore through the API', ['root', 'criu
     const r = await api.checkpoints.restore({ hostId: 'local', checkpointId: ck.id });
     expect(r.container.runtime).toBe('process');
     process.kill(pid, 'SIGKILL');
-    await sleep(400);
+    await until(`process ${pid} gone`, () => spawnSync('kill', ['-0', String(pid)]).status, (st) => st !== 0);
+    // Only the restored tree writes the file now: the count going up proves it runs.
     const a = await readCount(file);
-    await sleep(600);
-    expect(await readCount(file)).toBeGreaterThan(a);
+    await until(`the restored tree counting past ${a}`, () => readCount(file), (n) => n > a);
   });
 });

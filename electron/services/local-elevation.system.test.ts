@@ -3,6 +3,7 @@ import { mkdtempSync, chmodSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { until } from '../../test-support/poll';
 import { describeSystem } from '../../test-support/system';
 import { INSTALLED_HELPER } from './helper-source';
 
@@ -37,7 +38,7 @@ describeSystem('this computer as a non-root user, elevating through sudo', ['roo
     }
   });
 
-  it('lists, checkpoints and restores containers through sudo -n', () => {
+  it('lists, checkpoints and restores containers through sudo -n', async () => {
     const test = asUser(USER, 'hosts', 'test', 'local', '--json');
     expect(test.status, test.stderr).toBe(0);
     expect(JSON.parse(test.stdout)).toMatchObject({ ok: true, helper: { installed: true, upToDate: true, via: 'sudo' } });
@@ -55,10 +56,14 @@ describeSystem('this computer as a non-root user, elevating through sudo', ['roo
     expect(id).toMatch(/^ck-/);
     expect(execFileSync('podman', ['container', 'inspect', '--format', '{{.State.Status}}', name], { encoding: 'utf8' }).trim()).not.toBe('running');
 
+    // What the stopped container's file holds: the count the process had reached when it was dumped.
+    const atDump = Number(execFileSync('sh', ['-c', `podman cp ${name}:/tmp/c - | tar -xOf -`], { encoding: 'utf8' }).trim());
+    expect(atDump).toBeGreaterThanOrEqual(before);
     const rs = asUser(USER, 'restore', 'local', id, '--json');
     expect(rs.status, rs.stderr).toBe(0);
-    // The counter goes on from where it was, instead of starting again from 1.
-    expect(counter()).toBeGreaterThanOrEqual(before);
+    // The counter goes on from where it was (a fresh start would count from 1, far below), and keeps counting.
+    expect(counter()).toBeGreaterThanOrEqual(atDump);
+    await until(`${name} counting past ${atDump}`, counter, (n) => n > atDump);
 
     const rm = asUser(USER, 'rm', 'local', id, '--json');
     expect(rm.status, rm.stderr).toBe(0);
