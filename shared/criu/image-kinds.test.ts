@@ -180,8 +180,8 @@ describe('System V semaphore sets and message queues (records followed by raw pa
   it('ends a huge claimed queue as soon as the image runs out, without looping over the count', () => {
     // Zero-length headers make each message 4 bytes; qnum 2^32-1 over 4 KiB of them must fail fast, not spin.
     const bytes = raw(MSG, rec('ipc_msg_entry', { desc, qbytes: 0, qnum: 0xffffffff }), new Array<number>(4096).fill(0));
-    const started = Date.now();
+    // The message proves where it stopped (after the 1024 messages there are); a loop over the claimed count would
+    // not end within the test's timeout. No wall-clock assertion: speed is for benchmarks.
     expect(() => decodeImage('ipcns-msg-11.img', bytes, DEFAULT_LIMITS)).toThrow(/claims 4294967295 messages, image ends after 1024/);
-    expect(Date.now() - started).toBeLessThan(1000);
   });
 });
