@@ -1,4 +1,4 @@
-import { useEffect, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { MemSource } from '../../../shared/api/contract';
 import type { InspectReportData } from '../../../shared/domain/inspect-report';
 import { hostLabel } from '../format';
@@ -6,6 +6,7 @@ import { links, navigate } from '../router';
 import { useStasis } from '../store';
 import { ImageStoreProvider, useImage, type ImageSource } from '../store/image-store';
 import { formatBytes } from '../format';
+import { EnvTable, FdTable, MemoryMapTable, peersByFd, SocketTable, StatsView, type Holder, type JumpTo } from './image-tables';
 import { MemoryPanel } from './memory-panel';
 import { ProcessTree } from './process-tree';
 
@@ -27,8 +28,8 @@ interface ReportOrigin {
   source: MemSource;
 }
 
-function ProcessDetail({ p, origin }: { p: Process; origin: ReportOrigin }) {
-  const [showEnv, setShowEnv] = useState(false);
+function ProcessDetail({ p, origin, peers, focusFd, onJump }: { p: Process; origin: ReportOrigin; peers: Map<string, Holder[]>; focusFd: number | undefined; onJump: JumpTo }) {
+  const namespaces = Object.entries(p.namespaces);
   return (
     <div className="detail" aria-label={`Process ${p.pid}`}>
       <h2>
@@ -62,14 +63,14 @@ function ProcessDetail({ p, origin }: { p: Process; origin: ReportOrigin }) {
         <Field label="Memory">
           {formatBytes(p.memory.rssBytes)} resident of {formatBytes(p.memory.sizeBytes)} in {p.memory.vmas} mappings
         </Field>
-        {p.environ && (
-          <Field label="Environment">
-            <button type="button" className="link-button" onClick={() => setShowEnv(!showEnv)}>
-              {showEnv ? 'hide' : `show ${p.environ.length} variables`}
-            </button>
-            {showEnv && <pre className="mono env">{p.environ.join('\n')}</pre>}
-          </Field>
-        )}
+        <Field label="Namespaces">
+          {namespaces.length ? (
+            <span className="mono">{namespaces.map(([k, v]) => `${k} ${v}`).join(' · ')}</span>
+          ) : (
+            <span className="muted">not recorded in this image</span>
+          )}
+        </Field>
+        {p.seccomp !== undefined && <Field label="seccomp">{p.seccomp}</Field>}
       </dl>
       <h3>Search memory</h3>
       {p.memory.vmas > 0 ? (
@@ -78,83 +79,16 @@ function ProcessDetail({ p, origin }: { p: Process; origin: ReportOrigin }) {
         <p className="muted">This process has no memory in the checkpoint (a zombie, or a thread).</p>
       )}
       <h3>Open files ({p.fds.length})</h3>
-      <table className="table compact" aria-label="Open files">
-        <thead>
-          <tr>
-            <th>fd</th>
-            <th>type</th>
-            <th>what</th>
-          </tr>
-        </thead>
-        <tbody>
-          {p.fds.map((f) => (
-            <tr key={f.fd}>
-              <td className="mono">{f.fd}</td>
-              <td className="mono">{f.type}</td>
-              <td>
-                {f.description}
-                {f.unlinked && <span className="tag zombie">unlinked</span>}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <FdTable p={p} peers={peers} focusFd={focusFd} onJump={onJump} />
+      {p.environ && (
+        <>
+          <h3>Environment ({p.environ.length})</h3>
+          <EnvTable environ={p.environ} />
+        </>
+      )}
       <h3>Memory map ({p.memory.map.length})</h3>
-      <table className="table compact" aria-label="Memory map">
-        <thead>
-          <tr>
-            <th>range</th>
-            <th>prot</th>
-            <th>size</th>
-            <th>resident</th>
-            <th>mapping</th>
-          </tr>
-        </thead>
-        <tbody>
-          {p.memory.map.map((v) => (
-            <tr key={v.start}>
-              <td className="mono">
-                {v.start}–{v.end}
-              </td>
-              <td className="mono">{v.prot}</td>
-              <td>{formatBytes(v.sizeBytes)}</td>
-              <td>{formatBytes(v.rssBytes)}</td>
-              <td>{v.path ?? <span className="muted">{v.kind}</span>}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <MemoryMapTable p={p} />
     </div>
-  );
-}
-
-function Sockets({ r }: { r: InspectReportData }) {
-  const holders = (hs: { pid: number; fd: number }[]): string => hs.map((h) => `pid ${h.pid} fd ${h.fd}`).join(', ') || '—';
-  return (
-    <table className="table compact" aria-label="Sockets">
-      <thead>
-        <tr>
-          <th>kind</th>
-          <th>type</th>
-          <th>state</th>
-          <th>local</th>
-          <th>peer</th>
-          <th>held by</th>
-        </tr>
-      </thead>
-      <tbody>
-        {r.sockets.map((s) => (
-          <tr key={s.id}>
-            <td>{s.kind}</td>
-            <td>{s.type}</td>
-            <td>{s.state}</td>
-            <td className="mono">{s.local ?? '—'}</td>
-            <td className="mono">{s.remote ?? (s.peer ? holders(s.peer.holders) : '—')}</td>
-            <td>{holders(s.holders)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
   );
 }
 
@@ -185,15 +119,7 @@ function Mounts({ r }: { r: InspectReportData }) {
 
 function Stats({ r }: { r: InspectReportData }) {
   if (!r.stats) return <p className="muted">This checkpoint has no CRIU statistics (stats-dump).</p>;
-  return (
-    <dl className="caps" aria-label="CRIU statistics">
-      {Object.entries(r.stats).map(([k, v]) => (
-        <Field key={k} label={k}>
-          {/time/i.test(k) ? `${(v / 1000).toFixed(1)} ms` : v.toLocaleString()}
-        </Field>
-      ))}
-    </dl>
-  );
+  return <StatsView stats={r.stats} />;
 }
 
 function Container({ r }: { r: InspectReportData }) {
@@ -245,7 +171,19 @@ function Container({ r }: { r: InspectReportData }) {
 function Report({ r, origin }: { r: InspectReportData; origin: ReportOrigin }) {
   const [tab, setTab] = useState<Tab>('processes');
   const [pid, setPid] = useState<number | undefined>(r.processes[0]?.pid);
-  const selected = r.processes.find((p) => p.pid === pid);
+  // The fd a jump (a socket's peer, a holder) went to: scrolled into view and marked in the fd table.
+  const [focusFd, setFocusFd] = useState<number | undefined>();
+  const selected = useMemo(() => r.processes.find((p) => p.pid === pid), [r.processes, pid]);
+  const peers = useMemo(() => peersByFd(r.sockets), [r.sockets]);
+  const jump = useCallback<JumpTo>((to) => {
+    setTab('processes');
+    setPid(to.pid);
+    setFocusFd(to.fd);
+  }, []);
+  const select = useCallback((next: number) => {
+    setPid(next);
+    setFocusFd(undefined);
+  }, []);
   const tabs: [Tab, string][] = [
     ['processes', `Processes (${r.processes.length})`],
     ['sockets', `Sockets (${r.sockets.length})`],
@@ -269,11 +207,15 @@ function Report({ r, origin }: { r: InspectReportData; origin: ReportOrigin }) {
       </div>
       {tab === 'processes' && (
         <div className="split">
-          <ProcessTree processes={r.processes} selected={pid} onSelect={setPid} />
-          {selected ? <ProcessDetail key={selected.pid} p={selected} origin={origin} /> : <p className="muted">Select a process.</p>}
+          <ProcessTree processes={r.processes} selected={pid} onSelect={select} />
+          {selected ? (
+            <ProcessDetail key={selected.pid} p={selected} origin={origin} peers={peers} focusFd={focusFd} onJump={jump} />
+          ) : (
+            <p className="muted">Select a process.</p>
+          )}
         </div>
       )}
-      {tab === 'sockets' && <Sockets r={r} />}
+      {tab === 'sockets' && <SocketTable sockets={r.sockets} onJump={jump} />}
       {tab === 'mounts' && <Mounts r={r} />}
       {tab === 'stats' && <Stats r={r} />}
       {tab === 'container' && <Container r={r} />}
