@@ -1,5 +1,7 @@
 #!/bin/sh
 # Replaces electron-builder's default after-install script: redo its steps, then ours.
+# The single-quoted ${...} are electron-builder's placeholders, filled in when the package is built, not shell.
+# shellcheck disable=SC2016
 set -e
 # Chromium's setuid sandbox helper must be root-owned and setuid where user namespaces are restricted.
 if [ -f '/opt/${sanitizedProductName}/chrome-sandbox' ]; then
