@@ -255,11 +255,16 @@ def forget():
         ft["img"] = None
 
 def crit(*args):
+    """crit's output, and its traceback when it stopped (its explorers stop at a zombie: no mm or ids image)."""
     sys.argv = ["crit", *args]
     out = io.StringIO()
+    error = None
     with contextlib.redirect_stdout(out):
-        main()
-    return out.getvalue()
+        try:
+            main()
+        except BaseException:
+            error = traceback.format_exc()
+    return out.getvalue(), error
 
 root = sys.argv[1]
 for name in sorted(os.listdir(root)):
@@ -271,19 +276,18 @@ for name in sorted(os.listdir(root)):
     for f in sorted(os.listdir(images)):
         if not f.endswith(".img") or f.startswith("pages-"):
             continue
-        try:
-            crit("decode", "-i", os.path.join(images, f), "-o", os.path.join(out, f + ".json"))
-        except BaseException:
+        _, error = crit("decode", "-i", os.path.join(images, f), "-o", os.path.join(out, f + ".json"))
+        if error:
             with open(os.path.join(out, f + ".error"), "w") as e:
-                e.write(traceback.format_exc())
+                e.write(error)
     for what in ("ps", "fds", "mems", "rss"):
         forget()
-        try:
-            text = crit("x", images, what)
-        except BaseException:
-            text = "ERROR\n" + traceback.format_exc()
+        text, error = crit("x", images, what)
         with open(os.path.join(out, "x-" + what + ".txt"), "w") as o:
             o.write(text)
+        if error:
+            with open(os.path.join(out, "x-" + what + ".error"), "w") as e:
+                e.write(error)
 PY
 }
 

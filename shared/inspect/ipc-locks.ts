@@ -22,7 +22,7 @@ export interface IpcObjectView {
   maxBytes?: number;
 }
 
-/** A lock or lease held on an open file (file-lock.img). */
+/** A lock or lease held on an open file (filelocks.img). */
 export interface FileLockView {
   pid: number;
   fd: number;
@@ -84,7 +84,7 @@ function lockType(kind: FileLockView['kind'], type: number): string {
 }
 
 export function fileLocksOf(images: ReadonlyMap<string, DecodedImage>): FileLockView[] {
-  const entries = images.get('file-lock.img')?.entries ?? [];
+  const entries = images.get('filelocks.img')?.entries ?? [];
   return entries.map((e) => {
     const kind = LOCK_KINDS[num(e['flag'])] ?? 'unknown';
     return { pid: num(e['pid']), fd: num(e['fd']), kind, type: lockType(kind, num(e['type'])), start: num(e['start']), length: num(e['len']) };
