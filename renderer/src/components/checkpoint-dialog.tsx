@@ -1,9 +1,11 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { CheckpointOptions } from '../../../shared/domain/checkpoint';
 import { CHECKPOINT_OPTIONS, Compression, defaultsFor } from '../../../shared/domain/checkpoint-options';
 import type { Runtime } from '../../../shared/domain/container';
 import { useStasis } from '../store';
 import { Modal, ModalActions } from './modal';
+import { LostProcesses } from './lost-processes';
+import { processCheckKey } from '../store/container-actions-slice';
 
 type Flag = 'leaveRunning' | 'tcpEstablished' | 'fileLocks' | 'ignoreRootfs' | 'ignoreVolumes';
 
@@ -25,12 +27,21 @@ export function CheckpointDialog({ target, onClose }: { target: CheckpointTarget
   // The table's defaults (zstd for podman), and the dialog leaves the workload running unless told otherwise.
   const [options, setOptions] = useState<CheckpointOptions>({ leaveRunning: true, ...defaultsFor(CHECKPOINT_OPTIONS, target.runtime) });
   const [pid, setPid] = useState('');
+  // Processes started with exec are not in the tree CRIU dumps: ask the host before, and make the user choose.
+  const container = target.runtime !== 'process' ? target.name : undefined;
+  const checkProcesses = useStasis((s) => s.checkProcesses);
+  const processCheck = useStasis((s) => (container ? s.processChecks[processCheckKey(target.hostId, container)] : undefined));
+  const [allowLost, setAllowLost] = useState(false);
+  useEffect(() => {
+    if (container && target.runtime !== 'process') void checkProcesses(target.hostId, target.runtime, container);
+  }, [checkProcesses, container, target.hostId, target.runtime]);
+  const lost = processCheck?.check?.lost.length ?? 0;
   const submit = (): void => {
     const ref = target.name ?? pid.trim();
-    if (!ref) return;
+    if (!ref || (lost > 0 && !allowLost)) return;
     // The job runs on (jobs page, host page); the dialog closes at once.
     onClose();
-    void checkpoint(target.hostId, target.runtime, ref, options);
+    void checkpoint(target.hostId, target.runtime, ref, options, lost > 0 && allowLost);
   };
   return (
     <Modal title={target.name ? `Checkpoint ${target.name}` : 'Checkpoint a process tree'} onClose={onClose}>
@@ -71,13 +82,14 @@ export function CheckpointDialog({ target, onClose }: { target: CheckpointTarget
         <label>
           Keep only the newest
           <input type="number" min={0} max={9999} value={options.keepLast ?? 0} onChange={(e) => setOptions({ ...options, keepLast: Number(e.target.value) })} />
-          <span className="hint">checkpoints of this container (0 keeps all)</span>
+          <span className="hint">checkpoints of this {target.name ? 'container' : 'process tree'} (0 keeps all)</span>
         </label>
         <label>
           Note
           <input type="text" maxLength={1024} value={options.note ?? ''} onChange={(e) => setOptions({ ...options, note: e.target.value })} placeholder="what state is this?" />
         </label>
-        <ModalActions onCancel={onClose} submitLabel="Checkpoint" />
+        {container && <LostProcesses state={processCheck} allow={allowLost} onAllow={setAllowLost} />}
+        <ModalActions onCancel={onClose} submitLabel={lost > 0 ? 'Checkpoint anyway' : 'Checkpoint'} disabled={lost > 0 && !allowLost} />
       </form>
     </Modal>
   );

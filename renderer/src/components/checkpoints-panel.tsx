@@ -5,6 +5,7 @@ import { links } from '../router';
 import { useStasis } from '../store';
 import { EMPTY_LISTING } from '../store/containers-slice';
 import { DeleteDialog, RestoreDialog } from './checkpoint-actions';
+import { LeftOutNote } from './lost-processes';
 
 export function CheckpointsPanel({ hostId }: { hostId: string }) {
   const listing = useStasis((s) => s.listings[hostId] ?? EMPTY_LISTING);
@@ -45,6 +46,11 @@ export function CheckpointsPanel({ hostId }: { hostId: string }) {
                     </td>
                     <td>
                       {k.container.name} <span className="muted">({k.container.runtime})</span>
+                      {k.leftOut && (
+                        <div>
+                          <LeftOutNote record={k.leftOut} />
+                        </div>
+                      )}
                     </td>
                     <td className="num">{formatBytes(k.sizes.archive)}</td>
                     <td className="ellipsis" title={k.note}>

@@ -1,15 +1,18 @@
 import { useState } from 'react';
-import { links } from '../router';
 import { useStasis } from '../store';
 import { EMPTY_LISTING } from '../store/containers-slice';
 import { CheckpointDialog, type CheckpointTarget } from './checkpoint-dialog';
+import { ContainerRowActions } from './container-row-actions';
+import { hostLabel } from '../format';
 
 export function ContainersPanel({ hostId }: { hostId: string }) {
   const listing = useStasis((s) => s.listings[hostId] ?? EMPTY_LISTING);
   const [target, setTarget] = useState<CheckpointTarget>();
   const mine = listing.containers;
-  const lineageOf = (name: string, id: string): string | undefined =>
-    listing.checkpoints.filter((k) => k.container.name === name || k.container.id === id).sort((a, b) => b.created.localeCompare(a.created))[0]?.lineage;
+  const newest = (name: string, id: string) =>
+    listing.checkpoints.filter((k) => k.container.name === name || k.container.id === id).sort((a, b) => b.created.localeCompare(a.created))[0];
+  const lineageOf = (name: string, id: string): string | undefined => newest(name, id)?.lineage;
+  const hostName = useStasis((s) => hostLabel(hostId, s.hosts.find((h) => h.id === hostId)?.name));
   return (
     <section className="panel" aria-labelledby={`containers-${hostId}`}>
       <div className="panel-header">
@@ -64,14 +67,11 @@ export function ContainersPanel({ hostId }: { hostId: string }) {
                       {c.image ?? '—'}
                     </td>
                     <td className="row-actions">
-                      {lineage && (
-                        <a className="button-like" href={links.timeline(lineage)} aria-label={`Timeline of ${c.name}`}>
-                          Timeline
-                        </a>
-                      )}
-                      <button type="button" disabled={c.state !== 'running'} onClick={() => setTarget({ hostId: c.host, runtime: c.runtime, name: c.name || c.id })} aria-label={`Checkpoint ${c.name}`}>
-                        Checkpoint…
-                      </button>
+                      <ContainerRowActions
+                        c={{ hostId: c.host, hostName: hostName, runtime: c.runtime, id: c.id, name: c.name, state: c.state, lastCheckpoint: newest(c.name, c.id), lineage }}
+                        canCheckpoint={c.state === 'running'}
+                        onCheckpoint={() => setTarget({ hostId: c.host, runtime: c.runtime, name: c.name || c.id })}
+                      />
                     </td>
                   </tr>
                 );

@@ -5,6 +5,7 @@ import { useStasis } from '../store';
 import { containerRows, filterRows, hostAvailability, type ContainerRow } from '../store/selectors';
 import { DataTable, type Column } from '../ui/data-table';
 import { CheckpointDialog, type CheckpointTarget } from './checkpoint-dialog';
+import { ContainerRowActions } from './container-row-actions';
 
 type Filters = Omit<Extract<Route, { name: 'containers' }>, 'name'>;
 
@@ -18,9 +19,10 @@ export function ContainersView({ route }: { route: Extract<Route, { name: 'conta
   const rows = useMemo(() => containerRows(hosts, listings), [hosts, listings]);
   const availability = useMemo(() => hostAvailability(hosts, listings), [hosts, listings]);
   const shown = filterRows(rows, route);
-  const setFilter = (patch: Partial<Filters>): void => {
+  // Typing replaces the address as it goes (Back should not step through every letter); a picked filter is a step.
+  const setFilter = (patch: Partial<Filters>, replace = false): void => {
     const { name: _n, ...current } = route;
-    navigate(href({ name: 'containers', ...current, ...patch }), { replace: true });
+    navigate(href({ name: 'containers', ...current, ...patch }), { replace });
   };
   const runtimes = [...new Set(rows.map((r) => r.runtime))].sort();
   const states = [...new Set(rows.map((r) => r.state))].sort();
@@ -96,9 +98,9 @@ export function ContainersView({ route }: { route: Extract<Route, { name: 'conta
               placeholder="Search name, image, host…  ( / )"
               aria-label="Search containers"
               value={route.q ?? ''}
-              onChange={(e) => setFilter({ q: e.target.value || undefined })}
+              onChange={(e) => setFilter({ q: e.target.value || undefined }, true)}
             />
-            <select aria-label="Host" value={route.host ?? ''} onChange={(e) => setFilter({ host: e.target.value || undefined })}>
+            <select aria-label="Filter by host" value={route.host ?? ''} onChange={(e) => setFilter({ host: e.target.value || undefined })}>
               <option value="">All hosts</option>
               {hosts.map((h) => (
                 <option key={h.id} value={h.id}>
@@ -106,7 +108,7 @@ export function ContainersView({ route }: { route: Extract<Route, { name: 'conta
                 </option>
               ))}
             </select>
-            <select aria-label="Runtime" value={route.runtime ?? ''} onChange={(e) => setFilter({ runtime: e.target.value || undefined })}>
+            <select aria-label="Filter by runtime" value={route.runtime ?? ''} onChange={(e) => setFilter({ runtime: e.target.value || undefined })}>
               <option value="">All runtimes</option>
               {runtimes.map((r) => (
                 <option key={r} value={r}>
@@ -114,7 +116,7 @@ export function ContainersView({ route }: { route: Extract<Route, { name: 'conta
                 </option>
               ))}
             </select>
-            <select aria-label="State" value={route.state ?? ''} onChange={(e) => setFilter({ state: e.target.value || undefined })}>
+            <select aria-label="Filter by state" value={route.state ?? ''} onChange={(e) => setFilter({ state: e.target.value || undefined })}>
               <option value="">All states</option>
               {states.map((s) => (
                 <option key={s} value={s}>
@@ -126,20 +128,12 @@ export function ContainersView({ route }: { route: Extract<Route, { name: 'conta
         }
         actions={(r) => (
           <>
-            {r.lineage && (
-              <a className="button-like" href={links.timeline(r.lineage)} aria-label={`Timeline of ${r.name} on ${r.hostName}`}>
-                Timeline
-              </a>
-            )}
-            <button
-              type="button"
-              disabled={!r.canCheckpoint}
-              title={r.cannotWhy}
-              onClick={() => setTarget({ hostId: r.hostId, runtime: r.runtime, name: r.name || r.id })}
-              aria-label={`Checkpoint ${r.name} on ${r.hostName}`}
-            >
-              Checkpoint…
-            </button>
+            <ContainerRowActions
+              c={r}
+              canCheckpoint={r.canCheckpoint}
+              cannotWhy={r.cannotWhy}
+              onCheckpoint={() => setTarget({ hostId: r.hostId, runtime: r.runtime, name: r.name || r.id })}
+            />
           </>
         )}
         empty={

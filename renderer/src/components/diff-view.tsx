@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { ReportDiffData } from '../../../shared/domain/report-diff';
+import { identicalText } from '../../../shared/inspect/diff';
 import { formatBytes, hostLabel } from '../format';
 import { links, navigate } from '../router';
 import { useStasis } from '../store';
@@ -165,10 +166,10 @@ export function DiffView({ a: initialA, b: initialB, stored }: { a?: string | un
             </div>
           ))}
           <p className="summary" aria-label="Diff summary">
-            {diff.same
-              ? stored && stored.before === stored.after
-                ? 'Both sides are the same checkpoint.'
-                : 'No differences: both checkpoints hold the same processes, files and sockets.'
+            {diff.identical
+              ? identicalText(diff.identical)
+              : diff.same
+              ? 'No differences: both checkpoints hold the same processes, files and sockets.'
               : `${diff.processes.added.length} processes added, ${diff.processes.removed.length} removed, ${diff.processes.changed.length} changed; ${diff.sockets.added.length} sockets added, ${diff.sockets.removed.length} removed.`}
           </p>
           <h2>Processes</h2>

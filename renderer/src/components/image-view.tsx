@@ -9,6 +9,8 @@ import { formatBytes } from '../format';
 import { EnvTable, FdTable, MemoryMapTable, peersByFd, SocketTable, StatsView, type Holder, type JumpTo } from './image-tables';
 import { MemoryPanel } from './memory-panel';
 import { ProcessTree } from './process-tree';
+import { LeftOutNote } from './lost-processes';
+import { storedArchivePath } from '../../../shared/domain/checkpoint-location';
 
 type Process = InspectReportData['processes'][number];
 type Tab = 'processes' | 'sockets' | 'mounts' | 'stats' | 'container';
@@ -250,6 +252,7 @@ export function ImageView({ path: initial, stored }: { path: string | undefined;
           </span>
         )}
       </header>
+      {stored && <StoredWhere hostId={stored.hostId} checkpointId={stored.checkpointId} />}
       <form
         className="toolbar"
         onSubmit={(e) => {
@@ -291,6 +294,24 @@ export function ImageView({ path: initial, stored }: { path: string | undefined;
   );
 }
 
+/** Where a stored checkpoint lives on its host, and what it left out, from the host's list of checkpoints. */
+function StoredWhere({ hostId, checkpointId }: { hostId: string; checkpointId: string }) {
+  const k = useStasis((s) => s.listings[hostId]?.checkpoints.find((c) => c.id === checkpointId));
+  if (!k) return null;
+  return (
+    <div className="stored-where">
+      <p className="muted">
+        Stored on {hostLabel(hostId)} at <code className="mono">{storedArchivePath(k)}</code>
+      </p>
+      {k.leftOut && (
+        <p>
+          <LeftOutNote record={k.leftOut} />
+        </p>
+      )}
+    </div>
+  );
+}
+
 /** The open image's report, read from its store. */
 function OpenImage() {
   const loading = useImage((s) => s.loading);
@@ -304,6 +325,7 @@ function OpenImage() {
       {problem && (
         <div className="banner error" role="alert">
           {problem.message}
+          {problem.detail && <pre className="mono detail">{problem.detail}</pre>}
         </div>
       )}
       {report && <Report r={report} origin={{ key, source }} />}

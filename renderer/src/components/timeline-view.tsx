@@ -7,6 +7,7 @@ import { lineageCheckpoints } from '../store/selectors';
 import { DataTable, type Column } from '../ui/data-table';
 import { DeleteDialog, RestoreDialog } from './checkpoint-actions';
 import { TimelineChart, type ChartPoint } from './timeline-chart';
+import { LeftOutNote } from './lost-processes';
 
 /** One thing that happened to the workload: a stored checkpoint, or a restore / migration run in this session. */
 interface TimelineEvent {
@@ -95,7 +96,17 @@ export function TimelineView({ lineage }: { lineage: string }) {
     { key: 'size', label: 'Size', numeric: true, value: (e) => e.checkpoint?.sizes.archive, text: (e) => (e.checkpoint ? formatBytes(e.checkpoint.sizes.archive) : ''), render: (e) => (e.checkpoint ? formatBytes(e.checkpoint.sizes.archive) : '—') },
     { key: 'memory', label: 'Memory', numeric: true, value: (e) => e.checkpoint?.sizes.pages, text: (e) => (e.checkpoint ? formatBytes(e.checkpoint.sizes.pages) : ''), render: (e) => (e.checkpoint?.sizes.pages ? formatBytes(e.checkpoint.sizes.pages) : '—') },
     { key: 'frozen', label: 'Frozen', numeric: true, value: (e) => e.frozenMs, render: (e) => (e.frozenMs !== undefined ? `${e.frozenMs.toFixed(0)} ms` : '—') },
-    { key: 'text', label: 'Checkpoint / note', value: (e) => e.text, className: 'ellipsis', render: (e) => <span title={e.text}>{e.checkpoint?.note ? e.checkpoint.note : <span className="mono">{e.text}</span>}</span> },
+    { key: 'text', label: 'Checkpoint / note', value: (e) => e.text, className: 'ellipsis', render: (e) => (
+        <span title={e.text}>
+          {e.checkpoint?.note ? e.checkpoint.note : <span className="mono">{e.text}</span>}
+          {e.checkpoint?.leftOut && (
+            <>
+              {' '}
+              <LeftOutNote record={e.checkpoint.leftOut} />
+            </>
+          )}
+        </span>
+      ) },
   ];
 
   return (

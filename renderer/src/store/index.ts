@@ -2,6 +2,7 @@ import { createContext, createElement, useContext, type ReactNode } from 'react'
 import { createStore, useStore, type StoreApi } from 'zustand';
 import type { Backend } from '../api';
 import { createConnectionSlice } from './connection-slice';
+import { createContainerActionsSlice } from './container-actions-slice';
 import { createContainersSlice } from './containers-slice';
 import { createDocumentsSlice } from './documents-slice';
 import { createHostsSlice } from './hosts-slice';
@@ -35,6 +36,7 @@ export function createRootStore(deps: StoreDeps): RootStore {
     ...createNoticesSlice(set, get, deps),
     ...createConnectionSlice(set, get, deps),
     ...createDocumentsSlice(set, get, deps),
+    ...createContainerActionsSlice(set, get, deps),
   }));
 }
 

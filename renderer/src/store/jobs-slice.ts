@@ -72,7 +72,8 @@ export interface JobsSlice {
   jobProgress(report: ProgressReport): void;
   cancelJob(jobId: string): Promise<void>;
   clearFinishedJobs(): void;
-  checkpoint(hostId: string, runtime: Runtime, container: string, options: CheckpointOptions): Promise<Outcome<Checkpoint>>;
+  /** `allowLostProcesses`: the user saw which processes the checkpoint leaves out and chose to go on. */
+  checkpoint(hostId: string, runtime: Runtime, container: string, options: CheckpointOptions, allowLostProcesses?: boolean): Promise<Outcome<Checkpoint>>;
   restore(hostId: string, checkpointId: string, options: RestoreOptions): Promise<Outcome<RestoreResult>>;
   deleteCheckpoint(hostId: string, checkpointId: string): Promise<Outcome<string>>;
 }
@@ -171,7 +172,7 @@ export const createJobsSlice: SliceCreator<JobsSlice> = (set, get, deps) => {
       });
     },
 
-    checkpoint(hostId, runtime, container, options) {
+    checkpoint(hostId, runtime, container, options, allowLostProcesses) {
       const last = lastCheckpoint(hostId, container);
       return get().runJob(
         {
@@ -182,7 +183,7 @@ export const createJobsSlice: SliceCreator<JobsSlice> = (set, get, deps) => {
           ...(last ? { lineage: last.lineage, expectedBytes: last.sizes.archive } : {}),
           cancel: (operationId) => deps.api.checkpoints.cancel({ operationId }),
         },
-        (operationId) => deps.api.checkpoints.create({ hostId, runtime, container, options, operationId }),
+        (operationId) => deps.api.checkpoints.create({ hostId, runtime, container, options, operationId, ...(allowLostProcesses ? { allowLostProcesses } : {}) }),
         (k) => `Checkpoint ${k.id} of ${k.container.name} saved on ${hostName(hostId)} (${formatBytes(k.sizes.archive)}).`,
       );
     },

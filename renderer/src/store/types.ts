@@ -1,13 +1,14 @@
 import type { StoreApi } from 'zustand';
 import type { StasisClient } from '../../../shared/api/contract';
 import type { ConnectionSlice } from './connection-slice';
+import type { ContainerActionsSlice } from './container-actions-slice';
 import type { ContainersSlice } from './containers-slice';
 import type { DocumentsSlice } from './documents-slice';
 import type { HostsSlice } from './hosts-slice';
 import type { JobsSlice } from './jobs-slice';
 import type { NoticesSlice } from './notices-slice';
 
-export type RootState = HostsSlice & ContainersSlice & JobsSlice & NoticesSlice & ConnectionSlice & DocumentsSlice;
+export type RootState = HostsSlice & ContainersSlice & JobsSlice & NoticesSlice & ConnectionSlice & DocumentsSlice & ContainerActionsSlice;
 
 /** What slices may use besides the store: passed in, so tests give their own clock, timers and API. */
 export interface StoreDeps {
