@@ -7,6 +7,7 @@ import { CheckpointService } from './checkpoint-service';
 import { containerAction } from './container-actions';
 import { localExec } from './exec';
 import { checkContainerProcesses } from './lost-processes';
+import { withRuntimeWords } from './runtime-words';
 import { probeHost } from './host-probe';
 import { HostRegistry } from './host-registry';
 import { HostStore, defaultHostsFile } from './host-store';
@@ -109,7 +110,7 @@ export function createAppServices(options: AppServicesOptions) {
     },
     checkpoints: {
       create: async (input) => checkpoints.create(input),
-      restore: async (input) => checkpoints.restore(input),
+      restore: async (input) => withRuntimeWords(() => checkpoints.restore(input)),
       list: async ({ hostId }) => checkpoints.list(hostId),
       delete: async ({ hostId, checkpointId }) => checkpoints.delete(hostId, checkpointId),
       inspect: async ({ hostId, checkpointId }) => checkpoints.inspect(hostId, checkpointId),
