@@ -1,7 +1,7 @@
 #!/bin/sh
 # stasis-helper — the one program Stasis runs as root (directly, through pkexec, or `sudo -n`).
 #
-# Contract: `stasis-helper VERB [ARG...]` (verbs: version info ps checkpoint restore list inspect delete retain
+# Contract: `stasis-helper VERB [ARG...]` (verbs: version ps checkpoint restore list inspect delete
 # images send receive cancel procs container). Every argument is checked against a strict pattern before anything
 # runs; there is no eval and every tool gets an argument list. Output is JSON lines: zero or more
 # {"event":"progress",...} lines, then exactly one {"result":...} or {"error":{"code":...,"message":...}}.
@@ -10,19 +10,35 @@
 # Store: /var/lib/stasis/hosts/<hostname>/ (0700). Keyed by hostname so machines that share /var/lib (NFS, or
 # test namespaces on one box) never see each other's checkpoints.
 #   checkpoints/<id>/  meta.json  archive.tar[.gz|.zst]  images/ (CRIU images without pages-*.img)  stats.json
+#                      and the record meta.json is made from: ident uid created kind lineage options versions note
+#                      (uid: whose it is; a caller who is not root sees and uses only their own)
 #   tmp/<id>/          work in progress; renamed into checkpoints/ only when complete, so a crash never lists
 #                      half a checkpoint
 #   lineage/<runtime>-<container>   "<lineage-id> <last-checkpoint-id>"
 #   locks/<runtime>-<container>.lock   flock: one operation per container at a time
-#   ops/<op-id>.pid    the helper pid of a running operation, for `cancel`
+#   ops/<op-id>.pid    "pid start-time uid" of a running operation's helper, for `cancel`
+#
+# Who asks: root run directly may do everything; run by sudo or pkexec for another user (SUDO_UID, PKEXEC_UID)
+# it acts for that user: their own checkpoints, process trees wholly theirs, host ports from 1024 up.
 
 set -u
 umask 077
-STASIS_HELPER_VERSION='1.0.2'
+STASIS_HELPER_VERSION='1.1.0'
 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 LC_ALL=C
+IFS=' 	
+'
 export PATH LC_ALL
+# The caller's environment must not steer the tools run as root: tar, gzip and zstd take options from it
+# (TAR_OPTIONS can run a command per file), podman and docker a remote daemon or another config.
+unset TAR_OPTIONS TAPE GZIP GZIP_OPT XZ_OPT XZ_DEFAULTS BZIP BZIP2 POSIXLY_CORRECT ENV BASH_ENV CDPATH GREP_OPTIONS \
+  LD_PRELOAD LD_LIBRARY_PATH LD_AUDIT TMPDIR CONTAINERS_CONF CONTAINERS_STORAGE_CONF CONTAINERS_REGISTRIES_CONF \
+  CONTAINER_HOST CONTAINER_CONNECTION DOCKER_HOST DOCKER_CONFIG DOCKER_CONTEXT DOCKER_CERT_PATH DOCKER_TLS_VERIFY \
+  TIME_STYLE QUOTING_STYLE BLOCK_SIZE DU_BLOCK_SIZE
+for v in $(env | sed -n 's/^\(ZSTD_[A-Za-z0-9_]*\)=.*/\1/p'); do unset "$v"; done
 STORE_ROOT=/var/lib/stasis
+# The uid the helper works for: root itself, or the user sudo / pkexec ran it for (set in main).
+CALLER=0
 
 CHILD=''
 REPORTER=''
@@ -95,9 +111,29 @@ is_opid() {
   [ ${#1} -ge 8 ] && [ ${#1} -le 64 ] || return 1
   case $1 in *[!a-z0-9-]*) return 1 ;; esac
 }
-is_count() {
+is_count() { # no leading zeros: shell arithmetic reads 010 as octal and fails on 09
   [ ${#1} -ge 1 ] && [ ${#1} -le 4 ] || return 1
-  case $1 in *[!0-9]*) return 1 ;; esac
+  case $1 in 0?* | *[!0-9]*) return 1 ;; esac
+}
+is_uid() {
+  [ ${#1} -ge 1 ] && [ ${#1} -le 10 ] || return 1
+  case $1 in 0?* | *[!0-9]*) return 1 ;; esac
+}
+is_ticks() { # a start time from /proc/PID/stat, in clock ticks since boot
+  [ ${#1} -ge 1 ] && [ ${#1} -le 20 ] || return 1
+  case $1 in 0?* | *[!0-9]*) return 1 ;; esac
+}
+is_image() { # an image reference as the runtime printed it, or "-" for a process tree
+  [ ${#1} -ge 1 ] && [ ${#1} -le 255 ] || return 1
+  case $1 in *[!A-Za-z0-9_./:@+-]*) return 1 ;; esac
+}
+is_version() { # a tool's version string (podman 4.3.1, CRIU 4.1.1, kernel 6.1.0-28-amd64), or "-" when unknown
+  [ ${#1} -ge 1 ] && [ ${#1} -le 64 ] || return 1
+  case $1 in *[!A-Za-z0-9_.+~-]*) return 1 ;; esac
+}
+is_created() {
+  case $1 in [0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z) return 0 ;; esac
+  return 1
 }
 is_publish() { # podman -p: [ip:][hostPort:]containerPort[/proto]
   [ ${#1} -ge 1 ] && [ ${#1} -le 64 ] || return 1
@@ -133,16 +169,54 @@ store_init() {
   chmod 0700 "$STORE_ROOT" "$STORE_ROOT/hosts" "$HS" 2>/dev/null
 }
 
-lock_container() { # key
+lock_container() { # key (runtime-id, both checked)
   command -v flock >/dev/null 2>&1 || fail operation-failed "flock is missing on this host: install util-linux."
   exec 9>"$HS/locks/$1.lock"
   flock -n 9 || fail busy "Another Stasis operation is running on this container. Wait for it to finish, or cancel it."
 }
 
+proc_start() { # pid -> its start time, field 22 of /proc/PID/stat (read after the parenthesised name, which may hold spaces)
+  sed -n 's/^.*) //p' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f20
+}
+
+# ops/<op>.pid holds "pid start-time caller-uid": cancel signals the pid only while it is still that operation.
+op_live() { # ops-file -> true while its helper runs; sets OP_PID OP_UID
+  OP_PID='' OP_ST='' OP_UID=''
+  read -r OP_PID OP_ST OP_UID <"$1" 2>/dev/null
+  is_pid "$OP_PID" && is_ticks "$OP_ST" && is_uid "$OP_UID" && [ "$(proc_start "$OP_PID")" = "$OP_ST" ]
+}
+
+clean_ops() { # drops the records of operations whose helper is gone (killed, or from before a reboot)
+  for f in "$HS"/ops/*.pid; do
+    [ -f "$f" ] || continue
+    op_live "$f" || rm -f "$f"
+  done
+}
+
 register_op() { # op-id
   [ -n "$1" ] || return 0
+  clean_ops
+  [ ! -e "$HS/ops/$1.pid" ] || fail busy "Operation id $1 is already in use."
+  # Written aside and renamed, so that a concurrent clean_ops never reads it half written.
+  printf '%s %s %s\n' "$$" "$(proc_start "$$")" "$CALLER" >"$HS/ops/.$1.$$" && mv "$HS/ops/.$1.$$" "$HS/ops/$1.pid"
   OPFILE=$HS/ops/$1.pid
-  printf '%s\n' "$$" >"$OPFILE"
+}
+
+uid_of() { # checkpoint dir -> the uid it belongs to (root for entries made before uids were recorded)
+  u=0
+  if [ -f "$1/uid" ]; then read -r u <"$1/uid" || u=0; fi
+  is_uid "$u" || u=0
+  printf '%s' "$u"
+}
+
+may_use() { [ "$CALLER" = 0 ] || [ "$(uid_of "$1")" = "$CALLER" ]; } # checkpoint dir
+
+# Sets D to the checkpoint's dir; another user's checkpoint is "not found" for a caller who is not root.
+checkpoint_dir() { # id
+  D=$HS/checkpoints/$1
+  if [ ! -f "$D/meta.json" ] || ! may_use "$D"; then
+    fail not-found "No checkpoint $1 on this host. Run \"stasis checkpoints\" to see them."
+  fi
 }
 
 new_ckid() {
@@ -166,11 +240,17 @@ archive_of() { # checkpoint dir -> archive path
   return 1
 }
 
-read_ident() { # dir -> RT CID CNAME IMAGE
+is_cname() { # a container name, or a process tree's sanitised comm
+  [ ${#1} -ge 1 ] && [ ${#1} -le 128 ] || return 1
+  case $1 in *[!A-Za-z0-9_.-]*) return 1 ;; esac
+}
+
+read_ident() { # dir -> RT CID CNAME IMAGE, each checked: a received checkpoint's record is the sender's word
   RT='' CID='' CNAME='' IMAGE=''
-  [ -f "$1/ident" ] || return 1
+  [ -f "$1/ident" ] && [ "$(file_size "$1/ident")" -le 1024 ] || return 1
   read -r RT CID CNAME IMAGE <"$1/ident" || return 1
-  [ -n "$CID" ]
+  case $RT in podman | docker | process) ;; *) return 1 ;; esac
+  is_name "$CID" && is_cname "$CNAME" && { [ -z "$IMAGE" ] || is_image "$IMAGE"; }
 }
 
 # Runs a tool in the background so that a signal can reach the trap, reporting the archive size meanwhile.
@@ -210,12 +290,27 @@ run_watched() { # phase watchfile stdout stderr cmd...
 
 tail_text() { tail -n 8 "$1" 2>/dev/null | grep -v 'rlimit' | tail -n 4; }
 
+tree_is_plain() { # dir -> true when it holds only regular files (each with one name) and directories
+  [ -z "$(find "$1" \( \( ! -type f ! -type d \) -o \( -type f -links +1 \) \) -print -quit 2>/dev/null)" ]
+}
+
+# Unpacks an archive that may come from another host: never with the archive's owners or modes, never over a
+# file already there (so never through a link an earlier member made), and only if it held nothing but regular
+# files and directories. GNU tar already refuses absolute and ".." names.
+safe_untar() { # archive|- dest [tar-option...]
+  src=$1 dest=$2
+  shift 2
+  mkdir -p "$dest" || return 1
+  tar -xf "$src" -C "$dest" --keep-old-files --no-same-owner --no-same-permissions \
+    --no-acls --no-xattrs --no-selinux "$@" 2>/dev/null || return 1
+  tree_is_plain "$dest"
+}
+
 # Keeps images browsable without reading pages: the non-page CRIU images sit beside the archive.
 extract_images() { # dir archive
-  mkdir -p "$1/images"
   case $RT in
-    podman) tar -xf "$2" -C "$1/images" --exclude='pages-*.img' --exclude='rootfs-diff.tar' --exclude='volumes' 2>/dev/null ;;
-    *) tar -xf "$2" -C "$1/images" --exclude='pages-*.img' 2>/dev/null ;;
+    podman) safe_untar "$2" "$1/images" --exclude='pages-*.img' --exclude='rootfs-diff.tar' --exclude='volumes' ;;
+    *) safe_untar "$2" "$1/images" --exclude='pages-*.img' ;;
   esac
 }
 
@@ -224,7 +319,7 @@ pages_bytes() { # archive [stats.json] -> bytes of memory pages in it
   # means decompressing it a second time.
   if [ -s "${2:-}" ]; then
     pw=$(sed -n 's/.*"pages_written": *\([0-9][0-9]*\).*/\1/p' "$2" | head -n 1)
-    if [ -n "$pw" ]; then
+    if [ -n "$pw" ] && [ ${#pw} -le 12 ]; then
       printf '%d' "$((pw * 4096))"
       return 0
     fi
@@ -256,38 +351,84 @@ version_raw() {
   esac
 }
 
+# The record files of a checkpoint dir, each checked as strictly as an argument (a received one is the sender's
+# word): created, kind, lineage, options, versions, uid, note. Sets the variables write_meta prints.
+read_record() { # dir
+  d=$1
+  ck=$(basename "$d")
+  read_ident "$d" || return 1
+  created='' kind=checkpoint lineage=$ck parent='' opts='' rtv=- criuv=- kernv=- helperv=-
+  if [ -f "$d/created" ]; then read -r created <"$d/created" || return 1; fi
+  is_created "$created" || return 1
+  if [ -f "$d/kind" ]; then read -r kind <"$d/kind" || [ -n "$kind" ] || return 1; fi
+  case $kind in checkpoint | pre) ;; *) return 1 ;; esac
+  if [ -f "$d/lineage" ]; then read -r lineage parent <"$d/lineage" || return 1; fi
+  is_ckid "$lineage" && { [ -z "$parent" ] || is_ckid "$parent"; } || return 1
+  if [ -f "$d/options" ]; then opts=$(head -c 2048 "$d/options"); fi
+  is_optlist "$opts" || return 1
+  if [ -f "$d/versions" ]; then read -r rtv criuv kernv helperv <"$d/versions" || return 1; fi
+  is_version "$rtv" && is_version "$criuv" && is_version "$kernv" && is_version "$helperv" || return 1
+  [ ! -f "$d/note" ] || [ "$(file_size "$d/note")" -le 1024 ] || return 1
+  [ ! -f "$d/stats.json" ] || [ "$(file_size "$d/stats.json")" -le 1048576 ] || return 1
+}
+
+# The options a checkpoint was taken with, as written into meta.json: "--flag","--flag=value",...
+is_optlist() {
+  [ ${#1} -le 2048 ] || return 1
+  rest=$1
+  while [ -n "$rest" ]; do
+    o=${rest%%,*}
+    case $o in
+      '"--leave-running"' | '"--tcp-established"' | '"--file-locks"' | '"--ignore-rootfs"' | '"--ignore-volumes"' | '"--keep"' | \
+        '"--compress=none"' | '"--compress=gzip"' | '"--compress=zstd"' | '"--pre-checkpoint"' | '"--with-previous"') ;;
+      *) return 1 ;;
+    esac
+    case $rest in *,*) rest=${rest#*,} ;; *) rest='' ;; esac
+  done
+}
+
+# Writes meta.json from the record files (read_record must have succeeded on the dir).
+write_meta() { # dir archive
+  d=$1
+  recovered=false
+  if [ -f "$d/recovered" ]; then recovered=true; fi
+  note=''
+  if [ -f "$d/note" ]; then note=$(json_esc "$(cat "$d/note")"); fi
+  left=''
+  if [ -f "$d/left-out" ]; then left=$(head -c 1400 "$d/left-out"); is_left_out "$left" || left=''; fi
+  stats=false
+  if [ -s "$d/stats.json" ] && [ "$(head -c 1 "$d/stats.json")" = '{' ]; then stats=true; fi
+  parent_json=null
+  if [ -n "$parent" ]; then parent_json="\"$parent\""; fi
+  printf '{"id":"%s","kind":"%s","host":"%s","uid":%s,"created":"%s","container":{"runtime":"%s","id":"%s","name":"%s","image":"%s"},"lineage":"%s","parent":%s,"versions":{"runtime":"%s","criu":"%s","kernel":"%s","helper":"%s"},"options":[%s],"sizes":{"archive":%s,"pages":%s,"images":%s},"archive":"%s","hasStats":%s,"recovered":%s,"note":"%s","leftOut":"%s"}\n' \
+    "$ck" "$kind" "$HOSTNAME_S" "$(uid_of "$d")" "$created" "$RT" "$CID" "$CNAME" "$IMAGE" "$lineage" "$parent_json" \
+    "$rtv" "$criuv" "$kernv" "$helperv" "$opts" \
+    "$(file_size "$2")" "$(pages_bytes "$2" "$d/stats.json")" "$(dir_bytes "$d/images")" "$(basename "$2")" "$stats" "$recovered" "$note" "$left" \
+    >"$d/meta.json.tmp" || return 1
+  mv "$d/meta.json.tmp" "$d/meta.json"
+}
+
 # Writes meta.json and renames the work dir into checkpoints/. Used after a dump, and to adopt the complete
 # archive of a helper that died after the runtime finished.
 finalize() { # tmpdir recovered(true|false)
   d=$1
   read_ident "$d" || return 1
-  ck=$(basename "$d")
   arch=$(archive_of "$d") || return 1
   progress images "$(file_size "$arch")"
-  extract_images "$d" "$arch"
-  created=$(cat "$d/created" 2>/dev/null || now_iso)
-  lineage=$ck parent=''
-  if [ -f "$d/lineage" ]; then read -r lineage parent <"$d/lineage"; fi
-  opts=$(cat "$d/options" 2>/dev/null)
-  note=''
-  if [ -f "$d/note" ]; then note=$(json_esc "$(cat "$d/note")"); fi
-  left=''
-  if [ -f "$d/left-out" ]; then left=$(head -c 1400 "$d/left-out"); is_left_out "$left" || left=''; fi
-  kind=checkpoint
-  if [ -f "$d/kind" ]; then kind=$(cat "$d/kind"); fi
+  # Our own dump: a partial unpack still helps browsing, but never anything but plain files.
+  extract_images "$d" "$arch" || tree_is_plain "$d/images" || rm -rf "$d/images"
+  if [ "$2" = true ]; then : >"$d/recovered"; fi
+  [ -f "$d/created" ] || now_iso >"$d/created"
   rtv=$(cat "$d/version.runtime" 2>/dev/null || version_of "$RT")
   criuv=$(cat "$d/version.criu" 2>/dev/null || version_of criu)
+  is_version "$rtv" || rtv=-
+  is_version "$criuv" || criuv=-
+  kernv=$(uname -r)
+  is_version "$kernv" || kernv=-
+  printf '%s %s %s %s\n' "$rtv" "$criuv" "$kernv" "$STASIS_HELPER_VERSION" >"$d/versions"
   rm -f "$d/version.runtime" "$d/version.criu"
-  stats=false
-  if [ -s "$d/stats.json" ] && [ "$(head -c 1 "$d/stats.json")" = '{' ]; then stats=true; fi
-  parent_json=null
-  if [ -n "$parent" ]; then parent_json="\"$parent\""; fi
-  printf '{"id":"%s","kind":"%s","host":"%s","created":"%s","container":{"runtime":"%s","id":"%s","name":"%s","image":"%s"},"lineage":"%s","parent":%s,"versions":{"runtime":"%s","criu":"%s","kernel":"%s","helper":"%s"},"options":[%s],"sizes":{"archive":%s,"pages":%s,"images":%s},"archive":"%s","hasStats":%s,"recovered":%s,"note":"%s","leftOut":"%s"}\n' \
-    "$ck" "$kind" "$HOSTNAME_S" "$created" "$RT" "$CID" "$CNAME" "$(json_esc "$IMAGE")" "$lineage" "$parent_json" \
-    "$(json_esc "$rtv")" "$(json_esc "$criuv")" "$(uname -r)" "$STASIS_HELPER_VERSION" "$opts" \
-    "$(file_size "$arch")" "$(pages_bytes "$arch" "$d/stats.json")" "$(dir_bytes "$d/images")" "$(basename "$arch")" "$stats" "$2" "$note" "$left" \
-    >"$d/meta.json.tmp" || return 1
-  mv "$d/meta.json.tmp" "$d/meta.json" || return 1
+  read_record "$d" || return 1
+  write_meta "$d" "$arch" || return 1
   rm -f "$d/owner"
   : # no syncfs: it would flush the whole archive and cost as much as the dump itself
   mv "$d" "$HS/checkpoints/$ck" || return 1
@@ -326,42 +467,9 @@ sweep() {
   done
 }
 
-retention() { # runtime cid keep [id-to-keep]
-  [ "$3" -gt 0 ] || return 0
-  total=0
-  for m in "$HS"/checkpoints/ck-*; do
-    if ident_is "$m" "$1" "$2"; then total=$((total + 1)); fi
-  done
-  drop=$((total - $3))
-  # Oldest first by the time each entered the store (ids name only the second, so two checkpoints made in one
-  # second would sort by their random part); the one just made is never dropped. Ids match ck-[a-z0-9-]+,
-  # so ls output is safe to split.
-  # shellcheck disable=SC2045
-  for m in $(ls -1dtr "$HS"/checkpoints/ck-* 2>/dev/null); do
-    [ "$drop" -gt 0 ] || break
-    b=$(basename "$m")
-    [ "$b" != "${4:-}" ] || continue
-    ident_is "$m" "$1" "$2" || continue
-    mv "$m" "$HS/tmp/del-$b" && rm -rf "$HS/tmp/del-$b"
-    drop=$((drop - 1))
-  done
-}
-
-ident_is() { # dir runtime cid
-  [ -f "$1/ident" ] || return 1
-  read -r r c _ <"$1/ident" || return 1
-  [ "$r" = "$2" ] && [ "$c" = "$3" ]
-}
-
 # ---------------------------------------------------------------------------------------------- verbs
 
 verb_version() { result "{\"version\":\"$STASIS_HELPER_VERSION\"}"; }
-
-verb_info() {
-  store_init
-  criuv=$(version_of criu)
-  result "{\"version\":\"$STASIS_HELPER_VERSION\",\"uid\":$(id -u),\"host\":\"$HOSTNAME_S\",\"store\":\"$HS\",\"kernel\":\"$(uname -r)\",\"criu\":\"$(json_esc "$criuv")\"}"
-}
 
 verb_ps() {
   [ $# -eq 0 ] || fail bad-request "ps takes no arguments."
@@ -383,7 +491,7 @@ verb_ps() {
 # podman checkpoint options -> podman flags; also records them for meta.json
 podman_ckpt_opts() {
   n=$#
-  OPTS_JSON='' KEEP_LAST=0 OP='' NOTE_B64='' KIND=checkpoint PREV=''
+  OPTS_JSON='' OP='' NOTE_B64='' KIND=checkpoint PREV=''
   while [ "$n" -gt 0 ]; do
     a=$1
     shift
@@ -393,7 +501,6 @@ podman_ckpt_opts() {
       --compress=none | --compress=gzip | --compress=zstd) set -- "$@" "$a" ;;
       --pre-checkpoint) set -- "$@" "$a"; KIND=pre ;;
       --with-previous=*) PREV=${a#--with-previous=}; need "$PREV" is_ckid "previous checkpoint id"; set -- "$@" --with-previous; a=--with-previous ;;
-      --keep-last=*) KEEP_LAST=${a#--keep-last=}; need "$KEEP_LAST" is_count "--keep-last count"; continue ;;
       --op=*) OP=${a#--op=}; need "$OP" is_opid "operation id"; continue ;;
       --note-b64=*) NOTE_B64=${a#--note-b64=}; need "$NOTE_B64" is_b64 "note"; continue ;;
       --left-out=*) LEFT_OUT=${a#--left-out=}; need "$LEFT_OUT" is_left_out "left-out record"; continue ;;
@@ -413,6 +520,7 @@ begin_checkpoint() { # runtime cid name image
   mkdir "$TMPDIR_OP" || fail operation-failed "Cannot create a work directory in the Stasis store."
   printf '%s %s\n' "$$" '' >"$TMPDIR_OP/owner"
   printf '%s %s %s %s\n' "$1" "$2" "$3" "$4" >"$TMPDIR_OP/ident"
+  printf '%s\n' "$CALLER" >"$TMPDIR_OP/uid"
   now_iso >"$TMPDIR_OP/created"
   printf '%s' "$OPTS_JSON" >"$TMPDIR_OP/options"
   printf '%s' "$KIND" >"$TMPDIR_OP/kind"
@@ -437,7 +545,6 @@ end_checkpoint() {
   wait "$VERJOB" 2>/dev/null
   finalize "$TMPDIR_OP" false || fail operation-failed "The checkpoint was taken but could not be stored." "$TMPDIR_OP"
   TMPDIR_OP=''
-  retention "$RT" "$CID" "$KEEP_LAST" "$CK"
   progress "done" "$(file_size "$(archive_of "$HS/checkpoints/$CK")")"
   if [ -n "$OPFILE" ]; then rm -f "$OPFILE"; OPFILE=''; fi
   result "$(cat "$HS/checkpoints/$CK/meta.json")"
@@ -468,6 +575,8 @@ ckpt_podman() {
   set -- $info
   set +f
   cid=$1 cname=$2 state=$3 image=${4:-}
+  is_image "$image" || image=-
+  if ! is_name "$cid" || ! is_cname "$cname"; then fail operation-failed "podman described container \"$ref\" in a way Stasis does not understand."; fi
   if [ "$KIND" = pre ] || [ -n "$PREV" ]; then
     criu check --feature mem_dirty_track >/dev/null 2>&1 ||
       fail not-supported "This kernel does not track dirty memory (soft-dirty), so pre-checkpoints are not possible here. Take a full checkpoint instead."
@@ -484,7 +593,7 @@ ckpt_podman() {
   set +f
   case " $PODMAN_OPTS " in *' --compress='*) ;; *) set -- "$@" --compress=none ;; esac
   if [ -n "$PREV" ]; then
-    [ -d "$HS/checkpoints/$PREV" ] || fail not-found "Previous checkpoint $PREV is not in the store."
+    if [ ! -d "$HS/checkpoints/$PREV" ] || ! may_use "$HS/checkpoints/$PREV"; then fail not-found "Previous checkpoint $PREV is not in the store."; fi
   fi
   run_watched dump "$arch" "$TMPDIR_OP/stats.out" "$TMPDIR_OP/runtime.log" \
     podman container checkpoint --export "$arch" --print-stats "$@" "$cid" ||
@@ -498,11 +607,10 @@ ckpt_docker() {
   ref=$1
   shift
   need "$ref" is_name "container name or id"
-  OPTS_JSON='' KEEP_LAST=0 OP='' NOTE_B64='' KIND=checkpoint PREV='' leave=''
+  OPTS_JSON='' OP='' NOTE_B64='' KIND=checkpoint PREV='' leave=''
   for a in "$@"; do
     case $a in
       --leave-running) leave=--leave-running ;;
-      --keep-last=*) KEEP_LAST=${a#--keep-last=}; need "$KEEP_LAST" is_count "--keep-last count"; continue ;;
       --op=*) OP=${a#--op=}; need "$OP" is_opid "operation id"; continue ;;
       --note-b64=*) NOTE_B64=${a#--note-b64=}; need "$NOTE_B64" is_b64 "note"; continue ;;
       --left-out=*) LEFT_OUT=${a#--left-out=}; need "$LEFT_OUT" is_left_out "left-out record"; continue ;;
@@ -517,6 +625,8 @@ ckpt_docker() {
   set -- $info
   set +f
   cid=$1 cname=${2#/} state=$3 image=${4:-}
+  is_image "$image" || image=-
+  if ! is_name "$cid" || ! is_cname "$cname"; then fail operation-failed "Docker described container \"$ref\" in a way Stasis does not understand."; fi
   [ "$state" = running ] || fail bad-request "Container \"$cname\" is $state; only running containers can be checkpointed."
   [ "$(docker info --format '{{.ExperimentalBuild}}' 2>/dev/null)" = true ] ||
     fail runtime-cannot-checkpoint "Docker checkpoints need the daemon in experimental mode: set \"experimental\": true in /etc/docker/daemon.json and restart dockerd."
@@ -542,11 +652,43 @@ ckpt_docker() {
   end_checkpoint
 }
 
+# A caller who is not root may checkpoint (and so read, and without --leave-running end) only a tree that is
+# wholly theirs: every thread of every process, by real, effective, saved and file-system uid, and no gid outside
+# the caller's groups (a setgid program they run keeps its group's secrets).
+tree_owned_by_caller() { # pid
+  [ "$CALLER" = 0 ] && return 0
+  groups=" $(id -G "$CALLER" 2>/dev/null) "
+  [ "$groups" != '  ' ] || return 1
+  queue=$1 count=0
+  while [ -n "$queue" ]; do
+    p=${queue%% *}
+    queue=${queue#"$p"}
+    queue=${queue# }
+    [ -n "$p" ] || continue
+    is_pid "$p" || return 1
+    count=$((count + 1))
+    [ "$count" -le 65536 ] || return 1
+    seen=0
+    for t in /proc/"$p"/task/*; do
+      [ -f "$t/status" ] || continue
+      uids=$(sed -n 's/^Uid:[[:space:]]*//p' "$t/status" 2>/dev/null)
+      gids=$(sed -n 's/^Gid:[[:space:]]*//p' "$t/status" 2>/dev/null)
+      [ -n "$uids" ] && [ -n "$gids" ] || return 1
+      for u in $uids; do [ "$u" = "$CALLER" ] || return 1; done
+      for g in $gids; do case $groups in *" $g "*) ;; *) return 1 ;; esac; done
+      seen=$((seen + 1))
+    done
+    [ "$seen" -gt 0 ] || return 1
+    # (/proc/PID/task/TID/children needs CONFIG_PROC_CHILDREN, which not every kernel has)
+    queue="$queue $(pgrep -P "$p" | tr '\n' ' ')"
+  done
+}
+
 ckpt_process() {
   pid=$1
   shift
   need "$pid" is_pid "process id"
-  OPTS_JSON='' KEEP_LAST=0 OP='' NOTE_B64='' KIND=checkpoint PREV=''
+  OPTS_JSON='' OP='' NOTE_B64='' KIND=checkpoint PREV=''
   n=$#
   while [ "$n" -gt 0 ]; do
     a=$1
@@ -554,7 +696,6 @@ ckpt_process() {
     n=$((n - 1))
     case $a in
       --leave-running | --tcp-established | --file-locks) set -- "$@" "$a" ;;
-      --keep-last=*) KEEP_LAST=${a#--keep-last=}; need "$KEEP_LAST" is_count "--keep-last count"; continue ;;
       --op=*) OP=${a#--op=}; need "$OP" is_opid "operation id"; continue ;;
       --note-b64=*) NOTE_B64=${a#--note-b64=}; need "$NOTE_B64" is_b64 "note"; continue ;;
       *) fail bad-request "Process checkpoints take --leave-running, --tcp-established and --file-locks." ;;
@@ -563,6 +704,8 @@ ckpt_process() {
   done
   [ -d "/proc/$pid" ] || fail not-found "No process $pid on this host."
   [ "$pid" -gt 1 ] || fail bad-request "Stasis does not checkpoint the init process."
+  tree_owned_by_caller "$pid" ||
+    fail permission-denied "Process $pid, or a process or thread under it, does not belong to you. Only root may checkpoint other users' processes."
   comm=$(tr -d '\n' <"/proc/$pid/comm" | tr -c 'A-Za-z0-9_.-' '_' | head -c 64)
   command -v criu >/dev/null 2>&1 || fail criu-missing "CRIU is not installed on this host: install CRIU 4 or newer."
   begin_checkpoint process "$pid" "${comm:-process}" -
@@ -596,6 +739,23 @@ lineage_for_new() { # runtime newcid
   printf '%s %s\n' "${lin:-$ID}" "$ID" >"$HS/lineage/$1-$2.tmp" && mv "$HS/lineage/$1-$2.tmp" "$HS/lineage/$1-$2"
 }
 
+# Host ports below 1024 are root's to give out: a caller who is not root may publish only higher ones.
+publish_allowed() { # [ip:][hostPort[-hostPort]:]containerPort[/proto]
+  [ "$CALLER" = 0 ] && return 0
+  m=${1%%/*}
+  case $m in
+    *:*:*) hp=${m#*:}; hp=${hp%%:*} ;;
+    *:*) hp=${m%%:*} ;;
+    *) hp='' ;;
+  esac
+  for port in ${hp%%-*} ${hp#*-}; do
+    case $port in '' | *[!0-9]*) fail bad-request "Invalid port mapping." ;; esac
+    if [ ${#port} -gt 5 ] || [ "$port" -lt 1024 ]; then
+      fail permission-denied "Only root may publish host ports below 1024; choose a port from 1024 up."
+    fi
+  done
+}
+
 restore_podman() { # opts...
   n=$# NEWNAME=''
   while [ "$n" -gt 0 ]; do
@@ -605,7 +765,7 @@ restore_podman() { # opts...
     case $a in
       --keep | --tcp-established | --ignore-static-ip | --ignore-static-mac | --ignore-rootfs | --ignore-volumes) set -- "$@" "$a" ;;
       --name=*) NEWNAME=${a#--name=}; need "$NEWNAME" is_name "new container name"; set -- "$@" "$a" ;;
-      --publish=*) need "${a#--publish=}" is_publish "port mapping"; set -- "$@" "$a" ;;
+      --publish=*) need "${a#--publish=}" is_publish "port mapping"; publish_allowed "${a#--publish=}"; set -- "$@" "$a" ;;
       --pod=*) need "${a#--pod=}" is_name "pod name"; set -- "$@" "$a" ;;
       *) fail bad-request "Unknown restore option." ;;
     esac
@@ -623,7 +783,9 @@ restore_podman() { # opts...
   fi
   if grep -q '"--with-previous"' "$D/meta.json"; then
     parent=$(sed -n 's/.*"parent":"\(ck-[a-z0-9-]*\)".*/\1/p' "$D/meta.json")
-    pa=$(archive_of "$HS/checkpoints/$parent") || fail not-found "This checkpoint needs its pre-checkpoint $parent, which is not on this host."
+    pa=''
+    if is_ckid "$parent" && may_use "$HS/checkpoints/$parent"; then pa=$(archive_of "$HS/checkpoints/$parent"); fi
+    [ -n "$pa" ] || fail not-found "This checkpoint needs its pre-checkpoint $parent, which is not on this host."
     set -- "$@" --import-previous "$pa"
   fi
   run_watched restore /dev/null "$WORK/out" "$WORK/err" podman container restore --import "$ARCH" "$@" ||
@@ -661,7 +823,7 @@ restore_docker() {
   fi
   # `docker start --checkpoint-dir` is refused ("custom checkpointdir is not supported"): place it where Docker looks.
   dst=/var/lib/docker/containers/$target/checkpoints/$ID
-  if ! mkdir -p "$dst" || ! tar -xf "$ARCH" -C "$dst"; then fail operation-failed "Could not place the checkpoint for Docker."; fi
+  if ! safe_untar "$ARCH" "$dst"; then rm -rf "$dst"; fail operation-failed "Could not place the checkpoint for Docker."; fi
   run_watched restore /dev/null "$WORK/out" "$WORK/err" docker start --checkpoint "$ID" "$target" ||
     { rm -rf "$dst"; map_runtime_error "$WORK/err" "docker start --checkpoint"; }
   rm -rf "$dst"
@@ -672,9 +834,14 @@ restore_docker() {
 
 restore_process() {
   [ $# -eq 0 ] || fail bad-request "Process restores take no options."
+  # CRIU restores the credentials written in the images, and a received checkpoint's images are the sender's
+  # word: restored as root, they could make any process. Only root may do that.
+  if [ "$CALLER" != 0 ] && [ -f "$D/received" ]; then
+    fail permission-denied "Checkpoint $ID of a process tree came from another host; only root may restore it here."
+  fi
   command -v criu >/dev/null 2>&1 || fail criu-missing "CRIU is not installed on this host: install CRIU 4 or newer."
   img=$WORK/img
-  if ! mkdir "$img" || ! tar -xf "$ARCH" -C "$img"; then fail operation-failed "Could not unpack the checkpoint."; fi
+  safe_untar "$ARCH" "$img" || fail corrupt-image "Could not unpack the checkpoint, or it holds links or special files."
   if criu restore -D "$img" -o restore.log --shell-job -d >"$WORK/out" 2>"$WORK/err"; then
     newpid=$CID
   elif pid_alive "$CID" || grep -q 'File exists' "$img/restore.log" 2>/dev/null; then
@@ -720,9 +887,8 @@ verb_restore() {
       *) set -- "$@" "$a" ;;
     esac
   done
-  D=$HS/checkpoints/$ID
-  [ -f "$D/meta.json" ] || fail not-found "No checkpoint $ID on this host. Run \"stasis checkpoints\" to see them."
-  read_ident "$D" || fail corrupt-image "Checkpoint $ID has no container record."
+  checkpoint_dir "$ID"
+  read_ident "$D" || fail corrupt-image "Checkpoint $ID has no valid container record."
   ARCH=$(archive_of "$D") || fail corrupt-image "Checkpoint $ID has no archive."
   lock_container "$RT-$CID"
   register_op "$OP"
@@ -749,6 +915,7 @@ verb_list() {
   sep=''
   for f in "$HS"/checkpoints/*/meta.json; do
     [ -f "$f" ] || continue
+    may_use "${f%/meta.json}" || continue
     printf '%s' "$sep"
     tr -d '\n' <"$f"
     sep=','
@@ -760,14 +927,14 @@ verb_inspect() {
   [ $# -eq 1 ] || fail bad-request "usage: inspect CHECKPOINT_ID"
   need "$1" is_ckid "checkpoint id"
   store_init
-  D=$HS/checkpoints/$1
-  [ -f "$D/meta.json" ] || fail not-found "No checkpoint $1 on this host."
-  stats=null
-  if [ -s "$D/stats.json" ] && [ "$(head -c 1 "$D/stats.json")" = '{' ]; then stats=$(cat "$D/stats.json"); fi
+  checkpoint_dir "$1"
+  # The runtime's statistics go out as bytes (base64): the caller parses them as JSON, not the helper.
+  stats=''
+  if [ -s "$D/stats.json" ]; then stats=$(head -c 1048576 "$D/stats.json" | base64 | tr -d '\n'); fi
   files=$(cd "$D/images" 2>/dev/null && find . -type f -printf '%P\t%s\n' | sort | while IFS="$(printf '\t')" read -r p s; do
     printf '{"path":"%s","bytes":%s},' "$(json_esc "$p")" "$s"
   done)
-  result "{\"meta\":$(tr -d '\n' <"$D/meta.json"),\"stats\":$stats,\"files\":[${files%,}]}"
+  result "{\"meta\":$(tr -d '\n' <"$D/meta.json"),\"statsB64\":\"$stats\",\"files\":[${files%,}]}"
 }
 
 verb_delete() {
@@ -775,30 +942,21 @@ verb_delete() {
   need "$1" is_ckid "checkpoint id"
   store_init
   D=$HS/checkpoints/$1
-  [ -d "$D" ] || fail not-found "No checkpoint $1 on this host."
+  # A half-received or damaged entry (no meta.json) is root's to remove.
+  if [ ! -d "$D" ] || { [ "$CALLER" != 0 ] && ! { [ -f "$D/meta.json" ] && may_use "$D"; }; }; then
+    fail not-found "No checkpoint $1 on this host."
+  fi
   if read_ident "$D"; then lock_container "$RT-$CID"; fi
   mv "$D" "$HS/tmp/del-$1" || fail operation-failed "Could not remove checkpoint $1."
   rm -rf "$HS/tmp/del-$1"
   result "{\"deleted\":\"$1\"}"
 }
 
-verb_retain() {
-  [ $# -eq 3 ] || fail bad-request "usage: retain RUNTIME CONTAINER_ID KEEP"
-  case $1 in podman | docker | process) ;; *) fail bad-request "Unknown runtime." ;; esac
-  need "$2" is_name "container id"
-  need "$3" is_count "count"
-  store_init
-  lock_container "$1-$2"
-  retention "$1" "$2" "$3"
-  result '{"ok":true}'
-}
-
 verb_images() {
   [ $# -eq 1 ] || fail bad-request "usage: images CHECKPOINT_ID"
   need "$1" is_ckid "checkpoint id"
   store_init
-  D=$HS/checkpoints/$1
-  [ -f "$D/meta.json" ] || fail not-found "No checkpoint $1 on this host."
+  checkpoint_dir "$1"
   [ -d "$D/images" ] || fail not-found "Checkpoint $1 has no stored images to browse."
   # The CRIU images without their memory pages: what the image browser reads. Sent inside the one JSON result
   # (base64), so the caller's line protocol needs no binary mode; large image sets are refused, not truncated.
@@ -811,24 +969,63 @@ verb_send() {
   [ $# -eq 1 ] || fail bad-request "usage: send CHECKPOINT_ID"
   need "$1" is_ckid "checkpoint id"
   store_init
-  [ -f "$HS/checkpoints/$1/meta.json" ] || fail not-found "No checkpoint $1 on this host."
+  checkpoint_dir "$1"
   exec tar -cf - -C "$HS/checkpoints" "$1"
 }
 
+# The files a checkpoint dir may hold, at its top level (images/ is unpacked again here, never taken as sent).
+is_record_name() {
+  case $1 in
+    ident | uid | created | kind | lineage | options | versions | note | stats.json | recovered | received | meta.json | \
+      archive.tar | archive.tar.gz | archive.tar.zst | images | entrypoint | cmd | tty | left-out | runtime.log) return 0 ;;
+  esac
+  return 1
+}
+
+# Takes a checkpoint from another host as `send` wrote it (a tar stream of checkpoints/ID/ on stdin). Everything
+# in it is the sender's word: it is unpacked into a root-only work dir, refused if it holds anything but regular
+# files and directories, every record file is checked like an argument, and meta.json, the images and the owner
+# are made here. The checkpoint then belongs to the caller.
 verb_receive() {
   [ $# -eq 1 ] || fail bad-request "usage: receive CHECKPOINT_ID"
   need "$1" is_ckid "checkpoint id"
   store_init
   [ ! -e "$HS/checkpoints/$1" ] || fail bad-request "Checkpoint $1 is already on this host."
   TMPDIR_OP=$HS/tmp/recv-$1-$$
-  mkdir "$TMPDIR_OP"
+  mkdir "$TMPDIR_OP" || fail operation-failed "Cannot create a work directory in the Stasis store."
   printf '%s\n' "$$" >"$TMPDIR_OP/owner"
-  # GNU tar refuses absolute and ".." member names by default; the layout is checked before it is listed.
-  tar -xf - -C "$TMPDIR_OP" --no-same-owner --no-same-permissions || fail operation-failed "The checkpoint stream was incomplete."
-  if [ "$(ls -A "$TMPDIR_OP")" != "$1" ] || [ ! -f "$TMPDIR_OP/$1/meta.json" ] || ! archive_of "$TMPDIR_OP/$1" >/dev/null; then
-    fail corrupt-image "The received data is not a Stasis checkpoint."
-  fi
-  mv "$TMPDIR_OP/$1" "$HS/checkpoints/$1" || fail operation-failed "Could not store the received checkpoint."
+  in=$TMPDIR_OP/in
+  safe_untar - "$in" || fail corrupt-image "The received checkpoint is incomplete, or holds links or special files; Stasis refuses it."
+  dd=$in/$1
+  if [ "$(ls -A "$in")" != "$1" ] || [ ! -d "$dd" ]; then fail corrupt-image "The received data is not Stasis checkpoint $1."; fi
+  [ -z "$(find "$in" -name '*[!A-Za-z0-9_.+-]*' -print -quit)" ] || fail corrupt-image "The received checkpoint has file names Stasis refuses."
+  [ "$(find "$in" | head -n 100001 | wc -l)" -le 100000 ] || fail corrupt-image "The received checkpoint has too many files."
+  for f in "$dd"/* "$dd"/.[!.]* "$dd"/..?*; do
+    [ -e "$f" ] || continue
+    e=${f##*/}
+    is_record_name "$e" || fail corrupt-image "The received checkpoint holds \"$e\", which is not part of a Stasis checkpoint."
+    case $e in images) [ -d "$dd/$e" ] ;; *) [ -f "$dd/$e" ] ;; esac || fail corrupt-image "The received checkpoint's $e has the wrong type."
+  done
+  for e in entrypoint cmd tty; do
+    [ ! -f "$dd/$e" ] || [ "$(file_size "$dd/$e")" -le 65536 ] || fail corrupt-image "The received checkpoint's $e is too large."
+  done
+  rm -rf "$dd/images" "$dd/meta.json" "$dd/uid" "$dd/received" "$dd/runtime.log"
+  printf '%s\n' "$CALLER" >"$dd/uid"
+  : >"$dd/received"
+  read_record "$dd" || fail corrupt-image "The received checkpoint's record is not valid."
+  arch=$(archive_of "$dd") || fail corrupt-image "The received checkpoint has no archive."
+  # The archive is unpacked again later (restore, images): it too may hold only regular files and directories.
+  tar -tvf "$arch" >"$TMPDIR_OP/list" 2>/dev/null || fail corrupt-image "The received archive is damaged."
+  [ -z "$(cut -c1 "$TMPDIR_OP/list" | grep -v '^[-d]$' | head -n 1)" ] || fail corrupt-image "The received archive holds links or special files."
+  want=inventory.img
+  if [ "$RT" = podman ]; then want=checkpoint/inventory.img; fi
+  awk -v w="$want" '$NF == w || $NF == "./" w { f = 1 } END { exit !f }' "$TMPDIR_OP/list" ||
+    fail corrupt-image "The received archive is not a complete checkpoint."
+  progress images "$(file_size "$arch")"
+  extract_images "$dd" "$arch" || fail corrupt-image "The received archive holds links or special files."
+  write_meta "$dd" "$arch" || fail operation-failed "Could not record the received checkpoint."
+  # -T: never into a directory of that name that appeared meanwhile.
+  mv -T "$dd" "$HS/checkpoints/$1" || fail operation-failed "Could not store the received checkpoint."
   rm -rf "$TMPDIR_OP"
   TMPDIR_OP=''
   result "$(tr -d '\n' <"$HS/checkpoints/$1/meta.json")"
@@ -917,33 +1114,355 @@ verb_cancel() {
   store_init
   f=$HS/ops/$1.pid
   [ -f "$f" ] || fail not-found "No running operation $1."
-  read -r p <"$f"
-  if ! is_pid "$p" || ! kill -TERM "$p" 2>/dev/null; then fail not-found "Operation $1 has already finished."; fi
+  # The pid is signalled only while it is still that operation's helper (same start time): after the helper
+  # died, the pid may belong to anything.
+  if ! op_live "$f"; then
+    rm -f "$f"
+    fail not-found "Operation $1 has already finished."
+  fi
+  [ "$CALLER" = 0 ] || [ "$OP_UID" = "$CALLER" ] || fail not-found "No running operation $1."
+  kill -TERM "$OP_PID" 2>/dev/null || fail not-found "Operation $1 has already finished."
   result '{"cancelled":true}'
+}
+
+# ---------------------------------------------------------------------------------------------- migration
+# A migration's journal lives in the source host's store, migrations/<id>: "key value" lines, each value checked
+# like an argument when written, the file written aside and renamed. The next Stasis (CLI or app) reads it to find
+# a migration that was cut off, and finishes it or rolls it back.
+
+is_mgid() {
+  [ ${#1} -ge 8 ] && [ ${#1} -le 63 ] || return 1
+  case $1 in mg-*) ;; *) return 1 ;; esac
+  case $1 in *[!a-z0-9-]*) return 1 ;; esac
+}
+is_hostref() { # a Stasis host id as the caller names it: "local" or an ssh alias
+  [ ${#1} -ge 1 ] && [ ${#1} -le 128 ] || return 1
+  case $1 in [!A-Za-z0-9]* | *[!A-Za-z0-9_.@-]*) return 1 ;; esac
+}
+is_mgphase() {
+  case $1 in begin | frozen | dumped | restored | done | rolled-back | failed) return 0 ;; esac
+  return 1
+}
+
+journal_file() { printf '%s/migrations/%s' "$HS" "$1"; }
+
+journal_get() { # id key
+  sed -n "s/^$2 //p" "$(journal_file "$1")" 2>/dev/null | head -n 1
+}
+
+journal_set() { # id key value (checked by the caller)
+  jf=$(journal_file "$1")
+  { grep -v "^$2 " "$jf" 2>/dev/null; printf '%s %s\n' "$2" "$3"; } >"$jf.$$" && mv "$jf.$$" "$jf"
+}
+
+journal_mine() { # id -> true when it exists and belongs to the caller
+  [ -f "$(journal_file "$1")" ] || return 1
+  [ "$CALLER" = 0 ] || [ "$(journal_get "$1" uid)" = "$CALLER" ]
+}
+
+journal_json() { # id -> one JSON object: its fields, and whether the helper that froze the container still runs
+  live=false
+  o=$(journal_get "$1" owner)
+  if [ -n "$o" ]; then
+    op=${o% *} ost=${o#* }
+    if is_pid "$op" && [ "$(proc_start "$op")" = "$ost" ]; then live=true; fi
+  fi
+  printf '{"id":"%s","live":%s' "$1" "$live"
+  while read -r k v; do
+    case $k in
+      uid | runtime | cid | cname | source | dest | dname | phase | ckid | digest | bytes | created | updated | lineage)
+        printf ',"%s":"%s"' "$k" "$(json_esc "$v")" ;;
+    esac
+  done <"$(journal_file "$1")"
+  printf '}'
+}
+
+verb_journal() { # begin ID RUNTIME CONTAINER_ID NAME SOURCE DEST DEST_NAME | set ID PHASE | get ID | list
+  store_init
+  mkdir -p "$HS/migrations" || fail operation-failed "Cannot create the migration journal in the Stasis store."
+  case ${1:-} in
+    begin)
+      [ $# -eq 8 ] || fail bad-request "usage: journal begin ID RUNTIME CONTAINER_ID NAME SOURCE DEST DEST_NAME"
+      need "$2" is_mgid "migration id"
+      case $3 in podman | docker | process) ;; *) fail bad-request "Unknown runtime." ;; esac
+      need "$4" is_name "container id"
+      need "$5" is_cname "container name"
+      need "$6" is_hostref "source host"
+      need "$7" is_hostref "destination host"
+      need "$8" is_cname "destination name"
+      jf=$(journal_file "$2")
+      [ ! -e "$jf" ] || fail busy "Migration $2 already has a journal."
+      lin=''
+      if [ -f "$HS/lineage/$3-$4" ]; then read -r lin _ <"$HS/lineage/$3-$4"; fi
+      is_ckid "$lin" || lin=''
+      printf 'uid %s\nruntime %s\ncid %s\ncname %s\nsource %s\ndest %s\ndname %s\nphase begin\ncreated %s\nlineage %s\n' \
+        "$CALLER" "$3" "$4" "$5" "$6" "$7" "$8" "$(now_iso)" "$lin" >"$jf.$$" || fail operation-failed "Could not write the migration journal."
+      mv "$jf.$$" "$jf" || fail operation-failed "Could not write the migration journal."
+      result "$(journal_json "$2")" ;;
+    set)
+      [ $# -eq 3 ] || fail bad-request "usage: journal set ID PHASE"
+      need "$2" is_mgid "migration id"
+      need "$3" is_mgphase "migration phase"
+      journal_mine "$2" || fail not-found "No migration $2 on this host."
+      journal_set "$2" phase "$3"
+      journal_set "$2" updated "$(now_iso)"
+      result "$(journal_json "$2")" ;;
+    get)
+      [ $# -eq 2 ] || fail bad-request "usage: journal get ID"
+      need "$2" is_mgid "migration id"
+      journal_mine "$2" || fail not-found "No migration $2 on this host."
+      result "$(journal_json "$2")" ;;
+    list)
+      [ $# -eq 1 ] || fail bad-request "usage: journal list"
+      printf '{"result":['
+      sep=''
+      for f in "$HS"/migrations/mg-*; do
+        [ -f "$f" ] || continue
+        id=${f##*/}
+        if is_mgid "$id" && journal_mine "$id"; then
+          printf '%s%s' "$sep" "$(journal_json "$id")"
+          sep=','
+        fi
+      done
+      printf '],"v":"%s"}\n' "$STASIS_HELPER_VERSION" ;;
+    *) fail bad-request "usage: journal begin|set|get|list ..." ;;
+  esac
+}
+
+# What a migration's preflight needs to know about one host, as plain fields (the caller judges them).
+#   source podman CONTAINER: the container (id, image, network, pid), its TCP sockets and resident memory
+#   dest podman IMAGE NAME CPUINFO_B64: whether the image is there, the name free, the CPU compatible
+# Both: versions, free disk in the store, lazy-pages and dirty-tracking support.
+verb_migrate_check() {
+  store_init
+  if [ $# -lt 3 ] || [ "$2" != podman ]; then fail bad-request "usage: migrate-check source podman CONTAINER | dest podman IMAGE NAME CPUINFO_B64"; fi
+  W=$HS/tmp/mcheck-$$
+  mkdir -p "$W" || fail operation-failed "Cannot create a work directory in the Stasis store."
+  TMPDIR_OP=$W
+  criuv=$(version_of criu)
+  is_version "$criuv" || criuv=-
+  podv=$(version_of podman)
+  is_version "$podv" || podv=-
+  ociname=$(podman info --format '{{.Host.OCIRuntime.Name}}' 2>/dev/null | head -n 1 | tr -cd 'A-Za-z0-9_.-')
+  criuok=false
+  if criu check >/dev/null 2>&1; then criuok=true; fi
+  lazy=false
+  if criu check --feature uffd-noncoop >/dev/null 2>&1; then lazy=true; fi
+  dirty=false
+  if criu check --feature mem_dirty_track >/dev/null 2>&1; then dirty=true; fi
+  pipemax=$(tr -cd '0-9' </proc/sys/fs/pipe-max-size 2>/dev/null)
+  free=$(df -P -B1 "$HS" 2>/dev/null | awk 'NR == 2 { print $4 }' | tr -cd '0-9')
+  common="\"criu\":\"$criuv\",\"podman\":\"$podv\",\"ociRuntime\":\"$ociname\",\"criuCheck\":$criuok,\"kernel\":\"$(uname -r | tr -cd 'A-Za-z0-9_.+~-')\",\"lazyPages\":$lazy,\"dirtyTracking\":$dirty,\"pipeMaxSize\":${pipemax:-0},\"diskFree\":${free:-0}"
+  case $1 in
+    source)
+      [ $# -eq 3 ] || fail bad-request "usage: migrate-check source podman CONTAINER"
+      need "$3" is_name "container name or id"
+      info=$(podman container inspect --format '{{.ID}} {{.Name}} {{.State.Status}} {{.State.Pid}} {{.ImageName}} {{.Image}} {{.HostConfig.NetworkMode}}' "$3" 2>/dev/null) ||
+        fail not-found "No podman container \"$3\" on this host. Run \"stasis ps\" to see the containers."
+      set -f
+      # shellcheck disable=SC2086 # podman's own one-line answer
+      set -- $info
+      set +f
+      cid=$1 cname=$2 state=$3 pid=$4 image=${5:-} imageid=${6:-} net=${7:-}
+      if ! is_name "$cid" || ! is_cname "$cname"; then fail operation-failed "podman described the container in a way Stasis does not understand."; fi
+      is_image "$image" || image=-
+      is_name "$imageid" || imageid=-
+      net=$(printf '%s' "$net" | tr -cd 'A-Za-z0-9_.:/-' | head -c 64)
+      tcpest=0 tcplisten=0 udp=0 rss=0
+      if [ "$state" = running ] && is_pid "$pid"; then
+        # TCP states in /proc/PID/net/tcp*: 01 established, 0A listening (the container's own network namespace)
+        tcpest=$(cat "/proc/$pid/net/tcp" "/proc/$pid/net/tcp6" 2>/dev/null | awk '$4 == "01"' | wc -l)
+        tcplisten=$(cat "/proc/$pid/net/tcp" "/proc/$pid/net/tcp6" 2>/dev/null | awk '$4 == "0A"' | wc -l)
+        udp=$(cat "/proc/$pid/net/udp" "/proc/$pid/net/udp6" 2>/dev/null | awk 'NR > 1 && $2 !~ /local_address/' | wc -l)
+        ns=$(readlink "/proc/$pid/ns/pid")
+        for p in $(find /proc/[0-9]*/ns/pid -maxdepth 0 -printf '%l %p\n' 2>/dev/null |
+          awk -v ns="$ns" '$1 == ns { split($2, a, "/"); print a[3] }' | head -n 4096); do
+          kb=$(sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$p/status" 2>/dev/null)
+          rss=$((rss + ${kb:-0} * 1024))
+        done
+      fi
+      cpu=''
+      if criu cpuinfo dump -D "$W" >/dev/null 2>&1 && [ "$(file_size "$W/cpuinfo.img")" -le 1024 ]; then
+        cpu=$(base64 <"$W/cpuinfo.img" | tr -d '\n')
+      fi
+      rm -rf "$W"
+      TMPDIR_OP=''
+      result "{$common,\"id\":\"$cid\",\"name\":\"$cname\",\"state\":\"$(printf '%s' "$state" | tr -cd '[:lower:]')\",\"image\":\"$image\",\"imageId\":\"$imageid\",\"network\":\"$net\",\"tcpEstablished\":$tcpest,\"tcpListening\":$tcplisten,\"udp\":$udp,\"rss\":$rss,\"cpuinfo\":\"$cpu\"}" ;;
+    dest)
+      [ $# -eq 5 ] || fail bad-request "usage: migrate-check dest podman IMAGE NAME CPUINFO_B64"
+      need "$3" is_image "image"
+      need "$4" is_name "container name"
+      [ "$5" = - ] || need "$5" is_b64 "CPU description"
+      imageid=$(podman image inspect --format '{{.Id}}' "$3" 2>/dev/null | head -n 1)
+      is_name "$imageid" || imageid=''
+      taken=false
+      if podman container exists "$4" 2>/dev/null; then taken=true; fi
+      cpuok=null
+      if [ "$5" != - ]; then
+        cpuok=false
+        if printf '%s' "$5" | base64 -d >"$W/cpuinfo.img" 2>/dev/null && criu cpuinfo check -D "$W" >"$W/out" 2>&1; then cpuok=true; fi
+      fi
+      rm -rf "$W"
+      TMPDIR_OP=''
+      result "{$common,\"imageId\":\"$imageid\",\"nameTaken\":$taken,\"cpuCompatible\":$cpuok}" ;;
+    *) fail bad-request "usage: migrate-check source|dest ..." ;;
+  esac
+}
+
+# The source half of a streamed stop-and-copy: checkpoints a podman container into this host's store (as
+# checkpoint CKID) and streams the archive on stdout while podman writes it; tee keeps the store's copy. Its
+# stdout is raw bytes; how it ended is in the journal (phase dumped + digest + bytes, or failed). From the freeze
+# on, hang-ups, broken pipes and cancels no longer stop it: the stored checkpoint is how the container comes back
+# here if the destination never runs it.
+verb_migrate_out() { # MIGRATION_ID CKID podman CONTAINER
+  [ $# -eq 4 ] || fail bad-request "usage: migrate-out MIGRATION_ID CHECKPOINT_ID podman CONTAINER"
+  need "$1" is_mgid "migration id"
+  need "$2" is_ckid "checkpoint id"
+  [ "$3" = podman ] || fail not-supported "Streamed migration moves podman containers."
+  need "$4" is_name "container name or id"
+  store_init
+  MG=$1 WANT=$2 ref=$4
+  journal_mine "$MG" || fail not-found "No migration $MG on this host: its journal must be begun first."
+  [ "$(journal_get "$MG" phase)" = begin ] || fail busy "Migration $MG has already frozen its container."
+  if [ -e "$HS/checkpoints/$WANT" ] || [ -e "$HS/tmp/$WANT" ]; then fail busy "Checkpoint $WANT already exists."; fi
+  command -v b2sum >/dev/null 2>&1 || fail operation-failed "b2sum is missing on this host: install coreutils."
+  info=$(podman container inspect --format '{{.ID}} {{.Name}} {{.State.Status}} {{.ImageName}}' "$ref" 2>/dev/null) ||
+    fail not-found "No podman container \"$ref\" on this host. Run \"stasis ps\" to see the containers."
+  set -f
+  # shellcheck disable=SC2086 # podman's own one-line answer
+  set -- $info
+  set +f
+  cid=$1 cname=$2 state=$3 image=${4:-}
+  is_image "$image" || image=-
+  if ! is_name "$cid" || ! is_cname "$cname"; then fail operation-failed "podman described container \"$ref\" in a way Stasis does not understand."; fi
+  [ "$cid" = "$(journal_get "$MG" cid)" ] || fail bad-request "Container \"$ref\" is not the one migration $MG was begun for."
+  [ "$state" = running ] || fail bad-request "Container \"$cname\" is $state; only running containers can be migrated."
+  OPTS_JSON='"--compress=none"' OP='' NOTE_B64='' KIND=checkpoint PREV='' LEFT_OUT=''
+  begin_checkpoint podman "$cid" "$cname" "$image"
+  # The caller names the checkpoint, so that the destination can store its copy under the same id.
+  wait "$VERJOB" 2>/dev/null
+  mv "$TMPDIR_OP" "$HS/tmp/$WANT" || fail operation-failed "Cannot create a work directory in the Stasis store."
+  TMPDIR_OP=$HS/tmp/$WANT CK=$WANT
+  VERJOB=''
+  mkfifo "$TMPDIR_OP/sum.fifo" || fail operation-failed "Cannot create a work directory in the Stasis store."
+  b2sum <"$TMPDIR_OP/sum.fifo" >"$TMPDIR_OP/sum" 9>&- &
+  sumjob=$!
+  journal_set "$MG" ckid "$CK"
+  journal_set "$MG" owner "$$ $(proc_start "$$")"
+  journal_set "$MG" phase frozen
+  trap '' HUP PIPE INT TERM
+  { podman container checkpoint --export /dev/fd/3 --print-stats --compress=none "$cid" 3>&1 >"$TMPDIR_OP/stats.out" 2>"$TMPDIR_OP/runtime.log"
+    echo $? >"$TMPDIR_OP/rc"; } | tee -p "$TMPDIR_OP/sum.fifo" "$TMPDIR_OP/archive.tar"
+  wait "$sumjob"
+  rc=$(cat "$TMPDIR_OP/rc" 2>/dev/null)
+  if [ "$rc" != 0 ]; then
+    journal_set "$MG" phase failed
+    cp "$TMPDIR_OP/runtime.log" "$HS/migrations/$MG.log" 2>/dev/null
+    printf 'podman checkpoint failed: %s\n' "$(tail_text "$TMPDIR_OP/runtime.log" | tr '\n' ' ')" >&2
+    cleanup
+    exit 1
+  fi
+  read -r sum _ <"$TMPDIR_OP/sum"
+  journal_set "$MG" digest "$sum"
+  journal_set "$MG" bytes "$(file_size "$TMPDIR_OP/archive.tar")"
+  # The caller's stream ends here (it compares the digest while the destination checks its copy); storing the
+  # checkpoint (unpacking its images for the browser) goes on meanwhile.
+  exec >/dev/null
+  tr '\n' ' ' <"$TMPDIR_OP/stats.out" >"$TMPDIR_OP/stats.json"
+  rm -f "$TMPDIR_OP/stats.out" "$TMPDIR_OP/rc" "$TMPDIR_OP/sum.fifo" "$TMPDIR_OP/sum"
+  finalize "$TMPDIR_OP" false || { journal_set "$MG" phase failed; printf 'The checkpoint was taken but could not be stored.\n' >&2; exit 1; }
+  TMPDIR_OP=''
+  journal_set "$MG" phase dumped
+  journal_set "$MG" owner ''
+  exit 0
+}
+
+# The destination half: reads the archive from stdin into this store as checkpoint CKID (same lineage as the
+# source's), hashing, listing and unpacking its non-page images while the bytes arrive, so that the restore can
+# start the moment the last byte lands. Everything in it is the sender's word: only regular files and directories,
+# a complete CRIU inventory, and the record is made here from checked arguments.
+verb_migrate_in() { # MIGRATION_ID CKID podman CONTAINER_ID NAME IMAGE LINEAGE
+  [ $# -eq 7 ] || fail bad-request "usage: migrate-in MIGRATION_ID CHECKPOINT_ID podman CONTAINER_ID NAME IMAGE LINEAGE"
+  need "$1" is_mgid "migration id"
+  need "$2" is_ckid "checkpoint id"
+  [ "$3" = podman ] || fail not-supported "Streamed migration moves podman containers."
+  need "$4" is_name "container id"
+  need "$5" is_cname "container name"
+  [ "$6" = - ] || need "$6" is_image "image"
+  need "$7" is_ckid "lineage"
+  store_init
+  command -v b2sum >/dev/null 2>&1 || fail operation-failed "b2sum is missing on this host: install coreutils."
+  [ ! -e "$HS/checkpoints/$2" ] || fail busy "Checkpoint $2 is already on this host."
+  TMPDIR_OP=$HS/tmp/mig-$2-$$
+  mkdir "$TMPDIR_OP" || fail operation-failed "Cannot create a work directory in the Stasis store."
+  printf '%s\n' "$$" >"$TMPDIR_OP/owner"
+  dd=$TMPDIR_OP/$2
+  if ! mkdir "$dd" || ! mkfifo "$TMPDIR_OP/sum.fifo" "$TMPDIR_OP/list.fifo" "$TMPDIR_OP/img.fifo"; then
+    fail operation-failed "Cannot create a work directory in the Stasis store."
+  fi
+  RT=podman
+  b2sum <"$TMPDIR_OP/sum.fifo" >"$TMPDIR_OP/sum" &
+  j1=$!
+  tar -tvf "$TMPDIR_OP/list.fifo" >"$TMPDIR_OP/list" 2>/dev/null &
+  j2=$!
+  extract_images "$dd" "$TMPDIR_OP/img.fifo" &
+  j3=$!
+  progress transfer 0
+  tee -p "$TMPDIR_OP/sum.fifo" "$TMPDIR_OP/list.fifo" "$TMPDIR_OP/img.fifo" >"$dd/archive.tar"
+  wait "$j1"
+  wait "$j2" || fail corrupt-image "The received archive is damaged or incomplete."
+  wait "$j3" || fail corrupt-image "The received archive holds links or special files."
+  [ -z "$(cut -c1 "$TMPDIR_OP/list" | grep -v '^[-d]$' | head -n 1)" ] || fail corrupt-image "The received archive holds links or special files."
+  awk '$NF == "checkpoint/inventory.img" { f = 1 } END { exit !f }' "$TMPDIR_OP/list" ||
+    fail corrupt-image "The received archive is not a complete checkpoint."
+  tree_is_plain "$dd/images" || fail corrupt-image "The received archive holds links or special files."
+  read -r sum _ <"$TMPDIR_OP/sum"
+  printf '%s %s %s %s\n' podman "$4" "$5" "$6" >"$dd/ident"
+  printf '%s\n' "$CALLER" >"$dd/uid"
+  now_iso >"$dd/created"
+  printf '%s' checkpoint >"$dd/kind"
+  printf '%s\n' "$7" >"$dd/lineage"
+  printf '%s' '"--compress=none"' >"$dd/options"
+  : >"$dd/received"
+  read_record "$dd" || fail corrupt-image "The received checkpoint's record is not valid."
+  write_meta "$dd" "$dd/archive.tar" || fail operation-failed "Could not record the received checkpoint."
+  mv -T "$dd" "$HS/checkpoints/$2" || fail operation-failed "Could not store the received checkpoint."
+  rm -rf "$TMPDIR_OP"
+  TMPDIR_OP=''
+  result "{\"meta\":$(tr -d '\n' <"$HS/checkpoints/$2/meta.json"),\"digest\":\"$sum\",\"bytes\":$(file_size "$HS/checkpoints/$2/archive.tar")}"
 }
 
 main() {
   [ $# -ge 1 ] || fail bad-request "usage: stasis-helper VERB [ARG...]"
   check_raw_args "$@"
   [ "$(id -u)" = 0 ] || fail permission-denied "The Stasis helper must run as root (through pkexec or sudo)."
+  # sudo and pkexec say whom they run us for, and a caller cannot hide it from them (sudo sets SUDO_UID itself,
+  # pkexec clears the environment). Root run directly has neither and may see and do everything.
+  for u in "${SUDO_UID:-}" "${PKEXEC_UID:-}"; do
+    [ -n "$u" ] || continue
+    is_uid "$u" || fail bad-request "The caller's uid from sudo or pkexec is not a number."
+    if [ "$u" != 0 ]; then CALLER=$u; fi
+  done
   verb=$1
   shift
   case $verb in
     version) verb_version ;;
-    info) verb_info ;;
     ps) verb_ps "$@" ;;
     checkpoint) verb_checkpoint "$@" ;;
     restore) verb_restore "$@" ;;
     list) verb_list ;;
-    inspect | meta) verb_inspect "$@" ;;
+    inspect) verb_inspect "$@" ;;
     delete) verb_delete "$@" ;;
-    retain) verb_retain "$@" ;;
     images) verb_images "$@" ;;
     send) verb_send "$@" ;;
     receive) verb_receive "$@" ;;
     cancel) verb_cancel "$@" ;;
     procs) verb_procs "$@" ;;
     container) verb_container "$@" ;;
+    journal) verb_journal "$@" ;;
+    migrate-check) verb_migrate_check "$@" ;;
+    migrate-out) verb_migrate_out "$@" ;;
+    migrate-in) verb_migrate_in "$@" ;;
     *) fail bad-request "Unknown helper verb." ;;
   esac
 }

@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CheckpointOptions, RestoreOptions } from '../../shared/domain/checkpoint';
+import { CHECKPOINT_OPTIONS, RESTORE_OPTIONS, base64Utf8, optionsFor, type OptionSpec } from '../../shared/domain/checkpoint-options';
+import type { Runtime } from '../../shared/domain/container';
 import { ContainerRef } from '../../shared/domain/container';
 import { checkpointArgs, restoreArgs } from './checkpoint-args';
 import { shellQuote } from './command-runner';
@@ -9,10 +12,21 @@ describe('checkpoint and restore options', () => {
   it('map every podman option to the helper flag', () => {
     expect(
       checkpointArgs('podman', { leaveRunning: true, tcpEstablished: true, fileLocks: true, ignoreRootfs: true, ignoreVolumes: true, keep: true, compression: 'zstd', keepLast: 3, note: 'hé' }, 'op-12345678'),
-    ).toEqual(['--leave-running', '--tcp-established', '--file-locks', '--ignore-rootfs', '--ignore-volumes', '--keep', '--compress=zstd', '--keep-last=3', `--note-b64=${Buffer.from('hé').toString('base64')}`, '--op=op-12345678']);
+    ).toEqual(['--leave-running', '--tcp-established', '--file-locks', '--ignore-rootfs', '--ignore-volumes', '--keep', '--compress=zstd', `--note-b64=${Buffer.from('hé').toString('base64')}`, '--op=op-12345678']);
     expect(restoreArgs({ name: 'new', keep: true, tcpEstablished: true, ignoreStaticIp: true, ignoreStaticMac: true, publish: ['8080:80/tcp'], pod: 'p' })).toEqual([
       '--name=new', '--keep', '--tcp-established', '--ignore-static-ip', '--ignore-static-mac', '--publish=8080:80/tcp', '--pod=p',
     ]);
+  });
+
+  it('applies one set of defaults (zstd for podman) and keeps retention out of the helper', () => {
+    expect(checkpointArgs('podman', {})).toEqual(['--compress=zstd']);
+    expect(checkpointArgs('podman', { compression: 'none' })).toEqual(['--compress=none']);
+    expect(checkpointArgs('docker', {})).toEqual([]);
+    expect(checkpointArgs('process', { keepLast: 2 })).toEqual([]);
+  });
+
+  it('encodes notes as UTF-8 base64 the way Node does', () => {
+    for (const s of ['', 'a', 'ab', 'abc', 'hé', '€ sign', '😀 emoji', 'x'.repeat(1024)]) expect(base64Utf8(s)).toBe(Buffer.from(s, 'utf8').toString('base64'));
   });
 
   it('refuses options a runtime cannot honour', () => {
@@ -48,4 +62,49 @@ describe('container list', () => {
     ]);
     expect(parseHelperPs('h', { podman: 'garbage', docker: [] })).toEqual([]);
   });
+});
+
+/** The flags a helper function's `case $a in` arms accept, e.g. "--leave-running", "--name=*", "--compress=zstd". */
+function helperArms(fn: string): Set<string> {
+  const text = readFileSync('electron/helper/stasis-helper.sh', 'utf8');
+  const start = text.indexOf(`\n${fn}() {`);
+  expect(start, `${fn} in the helper`).toBeGreaterThan(0);
+  const body = text.slice(start, text.indexOf('\n}\n', start));
+  const arms = new Set<string>();
+  for (const line of body.split('\n')) {
+    const m = /^\s*((?:--[a-z0-9=*-]+\s*\|\s*)*--[a-z0-9=*-]+)\)/.exec(line);
+    if (m) for (const f of m[1]!.split('|')) arms.add(f.trim());
+  }
+  return arms;
+}
+
+/** What the table sends the helper for each option a runtime honours, values generalised to "=*". */
+function tableFlags(table: Record<string, OptionSpec>, runtime: Runtime): Set<string> {
+  const sample: Record<string, unknown> = { flag: true, text: 'ck-20260101000000-abcdef12', list: ['8080:80'], count: 3 };
+  const out = new Set<string>();
+  for (const [, o] of optionsFor(table, runtime)) {
+    if (!o.helper) continue;
+    const values = o.kind === 'choice' ? (o.schema as unknown as { options: string[] }).options : [sample[o.kind]];
+    for (const v of values) for (const a of (o.helper as (v: unknown) => string[])(v)) out.add(o.kind === 'choice' ? a : a.replace(/=.*/, '=*'));
+  }
+  return out;
+}
+
+describe('the options table against the helper', () => {
+  // Protocol arguments that are not user options: the operation id and the left-out record.
+  const protocol = new Set(['--op=*', '--left-out=*']);
+  const cases: [string, Record<string, OptionSpec>, Runtime][] = [
+    ['podman_ckpt_opts', CHECKPOINT_OPTIONS, 'podman'],
+    ['ckpt_docker', CHECKPOINT_OPTIONS, 'docker'],
+    ['ckpt_process', CHECKPOINT_OPTIONS, 'process'],
+    ['restore_podman', RESTORE_OPTIONS, 'podman'],
+    ['restore_docker', RESTORE_OPTIONS, 'docker'],
+    ['restore_process', RESTORE_OPTIONS, 'process'],
+  ];
+  for (const [fn, table, runtime] of cases) {
+    it(`${fn}: the helper accepts exactly what the table sends for ${runtime}`, () => {
+      const arms = [...helperArms(fn)].filter((a) => !protocol.has(a)).sort();
+      expect([...tableFlags(table, runtime)].sort()).toEqual(arms);
+    });
+  }
 });

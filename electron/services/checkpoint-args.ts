@@ -1,54 +1,38 @@
+import { CHECKPOINT_OPTIONS, RESTORE_OPTIONS, defaultsFor, helperArgsFor } from '../../shared/domain/checkpoint-options';
 import type { CheckpointOptions, RestoreOptions } from '../../shared/domain/checkpoint';
 import type { Runtime } from '../../shared/domain/container';
 import { StasisError } from '../../shared/api/errors';
 
-/** Which checkpoint options each runtime can honour; anything else is refused before the helper runs. */
-const SUPPORTED: Record<Runtime, ReadonlySet<keyof CheckpointOptions>> = {
-  podman: new Set<keyof CheckpointOptions>([
-    'leaveRunning', 'tcpEstablished', 'fileLocks', 'ignoreRootfs', 'ignoreVolumes', 'keep', 'compression',
-    'preCheckpoint', 'withPrevious', 'keepLast', 'note',
-  ]),
-  docker: new Set<keyof CheckpointOptions>(['leaveRunning', 'keepLast', 'note']),
-  process: new Set<keyof CheckpointOptions>(['leaveRunning', 'tcpEstablished', 'fileLocks', 'keepLast', 'note']),
-};
+type Table = typeof CHECKPOINT_OPTIONS | typeof RESTORE_OPTIONS;
 
-function base64Utf8(s: string): string {
-  return Buffer.from(s, 'utf8').toString('base64');
+/** Options the runtime cannot honour (set and not false), refused before the helper runs. */
+function refuseUnsupported(table: Table, runtime: Runtime, values: Record<string, unknown>, what: string): void {
+  const unsupported = Object.keys(values).filter((k) => {
+    const spec = (table as Record<string, { runtimes: readonly Runtime[] }>)[k];
+    return values[k] !== undefined && values[k] !== false && (!spec || !spec.runtimes.includes(runtime));
+  });
+  if (unsupported.length) {
+    throw new StasisError('not-supported', `${runtime} ${what} do not support: ${unsupported.join(', ')}. Leave those options off.`);
+  }
+}
+
+/** The table's defaults filled in: one set for the app, the CLI and browser mode. */
+export function withCheckpointDefaults(runtime: Runtime, o: CheckpointOptions): CheckpointOptions {
+  return { ...defaultsFor(CHECKPOINT_OPTIONS, runtime), ...o };
 }
 
 /** Checkpoint options → the helper's flags (which the helper checks again against its own list). */
 export function checkpointArgs(runtime: Runtime, o: CheckpointOptions, operationId?: string): string[] {
-  const unsupported = (Object.keys(o) as (keyof CheckpointOptions)[]).filter((k) => o[k] !== undefined && o[k] !== false && !SUPPORTED[runtime].has(k));
-  if (unsupported.length) {
-    throw new StasisError('not-supported', `${runtime} checkpoints do not support: ${unsupported.join(', ')}. Leave those options off.`);
-  }
-  const a: string[] = [];
-  if (o.leaveRunning) a.push('--leave-running');
-  if (o.tcpEstablished) a.push('--tcp-established');
-  if (o.fileLocks) a.push('--file-locks');
-  if (o.ignoreRootfs) a.push('--ignore-rootfs');
-  if (o.ignoreVolumes) a.push('--ignore-volumes');
-  if (o.keep) a.push('--keep');
-  if (o.compression) a.push(`--compress=${o.compression}`);
-  if (o.preCheckpoint) a.push('--pre-checkpoint');
-  if (o.withPrevious) a.push(`--with-previous=${o.withPrevious}`);
-  if (o.keepLast) a.push(`--keep-last=${o.keepLast}`);
-  if (o.note) a.push(`--note-b64=${base64Utf8(o.note)}`);
+  refuseUnsupported(CHECKPOINT_OPTIONS, runtime, o, 'checkpoints');
+  const a = helperArgsFor(CHECKPOINT_OPTIONS, withCheckpointDefaults(runtime, o));
   if (operationId) a.push(`--op=${operationId}`);
   return a;
 }
 
-export function restoreArgs(o: RestoreOptions, operationId?: string): string[] {
-  const a: string[] = [];
-  if (o.name) a.push(`--name=${o.name}`);
-  if (o.keep) a.push('--keep');
-  if (o.tcpEstablished) a.push('--tcp-established');
-  if (o.ignoreStaticIp) a.push('--ignore-static-ip');
-  if (o.ignoreStaticMac) a.push('--ignore-static-mac');
-  if (o.ignoreRootfs) a.push('--ignore-rootfs');
-  if (o.ignoreVolumes) a.push('--ignore-volumes');
-  for (const p of o.publish ?? []) a.push(`--publish=${p}`);
-  if (o.pod) a.push(`--pod=${o.pod}`);
+/** Restore options → the helper's flags; the runtime is the checkpoint's, when known. */
+export function restoreArgs(o: RestoreOptions, operationId?: string, runtime?: Runtime): string[] {
+  if (runtime) refuseUnsupported(RESTORE_OPTIONS, runtime, o, 'restores');
+  const a = helperArgsFor(RESTORE_OPTIONS, o);
   if (operationId) a.push(`--op=${operationId}`);
   return a;
 }

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { StasisError, toErrorShape } from '../../shared/api/errors';
 import type { EmitEvent } from '../../shared/api/dispatch';
 import {
-  CheckpointMeta,
   type Checkpoint,
+  type CheckpointMeta,
   type CheckpointDetail,
   type CheckpointOptions,
   type OperationProgress,
@@ -11,10 +11,9 @@ import {
   type RestoreResult,
 } from '../../shared/domain/checkpoint';
 import type { ContainerList, ContainerSummary, HostFailure, Runtime } from '../../shared/domain/container';
-import { z } from 'zod';
-import { checkpointArgs, restoreArgs } from './checkpoint-args';
 import { parseHelperPs } from './container-list';
 import type { HelperClient } from './helper-client';
+import { callVerb, parseStats } from './helper-verbs';
 import { checkContainerProcesses, lostProcessesError } from './lost-processes';
 import { formatLeftOut } from '../../shared/domain/processes';
 
@@ -24,16 +23,6 @@ export interface CheckpointServiceDeps {
   hostIds(): Promise<string[]>;
   emit?: EmitEvent;
 }
-
-const HelperRestore = z.object({
-  checkpoint: z.string(),
-  container: z.object({ runtime: z.enum(['podman', 'docker', 'process']), id: z.string(), name: z.string() }),
-});
-const HelperInspect = z.object({
-  meta: CheckpointMeta,
-  stats: z.unknown().nullable(),
-  files: z.array(z.object({ path: z.string(), bytes: z.number() })),
-});
 
 export function newOperationId(): string {
   return `op-${randomBytes(8).toString('hex')}`;
@@ -74,22 +63,40 @@ export class CheckpointService {
     allowLostProcesses?: boolean;
   }): Promise<Checkpoint> {
     const operationId = input.operationId ?? newOperationId();
-    const args = [input.runtime, input.container, ...checkpointArgs(input.runtime, input.options, operationId)];
+    const verbInput: { runtime: Runtime; container: string; options: CheckpointOptions; operationId: string; leftOut?: string } = {
+      runtime: input.runtime,
+      container: input.container,
+      options: input.options,
+      operationId,
+    };
     const helper = await this.deps.helperFor(input.hostId);
     // CRIU leaves out processes started with exec without a word: refuse unless the caller has asked the user,
     // and when allowed, the stored record says which were left out.
     const check = await checkContainerProcesses(helper, input.runtime, input.container);
     if (check?.lost.length) {
       if (!input.allowLostProcesses) throw lostProcessesError(check, 'Checkpoint anyway only if you can do without them.');
-      args.push(`--left-out=${formatLeftOut(check.lost)}`);
+      verbInput.leftOut = formatLeftOut(check.lost);
     }
     const started = Date.now();
     const onProgress = this.progress(operationId, input.hostId, 'checkpoint', started);
     return this.track(operationId, input.hostId, async () => {
-      const meta = CheckpointMeta.parse(await helper.call('checkpoint', args, { onProgress }));
+      const meta = await callVerb(helper, 'checkpoint', verbInput, { onProgress });
+      if (input.options.keepLast) await this.retain(helper, meta, input.options.keepLast);
       onProgress({ phase: 'done', bytes: meta.sizes.archive });
       return { ...meta, hostId: input.hostId };
     });
+  }
+
+  /**
+   * Retention, decided here rather than as root: keep the newest `keep` checkpoints of the container `made` was
+   * taken from (oldest go first; `made` itself never), deleting the others one by one through the helper.
+   */
+  private async retain(helper: HelperClient, made: CheckpointMeta, keep: number): Promise<void> {
+    const same = (await callVerb(helper, 'list', undefined)).filter(
+      (m) => m.container.runtime === made.container.runtime && m.container.id === made.container.id && m.id !== made.id,
+    );
+    same.sort((a, b) => (a.created < b.created ? -1 : a.created > b.created ? 1 : a.id < b.id ? -1 : 1));
+    for (const old of same.slice(0, Math.max(0, same.length + 1 - keep))) await callVerb(helper, 'delete', old.id);
   }
 
   async restore(input: { hostId: string; checkpointId: string; options: RestoreOptions; operationId?: string }): Promise<RestoreResult> {
@@ -98,7 +105,7 @@ export class CheckpointService {
     const started = Date.now();
     const onProgress = this.progress(operationId, input.hostId, 'restore', started);
     return this.track(operationId, input.hostId, async () => {
-      const r = HelperRestore.parse(await helper.call('restore', [input.checkpointId, ...restoreArgs(input.options, operationId)], { onProgress }));
+      const r = await callVerb(helper, 'restore', { checkpointId: input.checkpointId, options: input.options, operationId }, { onProgress });
       onProgress({ phase: 'done', bytes: 0 });
       return { hostId: input.hostId, ...r };
     });
@@ -108,7 +115,7 @@ export class CheckpointService {
     const op = this.running.get(operationId);
     if (!op) throw new StasisError('not-found', `No running operation ${operationId}: it may have finished already.`);
     const helper = await this.deps.helperFor(op.hostId);
-    await helper.call('cancel', [operationId], { timeoutMs: 30_000 });
+    await callVerb(helper, 'cancel', operationId);
     return { cancelled: true };
   }
 
@@ -128,7 +135,7 @@ export class CheckpointService {
   async containers(hostId?: string): Promise<ContainerList> {
     const { items, errors } = await this.eachHost<ContainerSummary>(hostId, async (h) => {
       const helper = await this.deps.helperFor(h);
-      return parseHelperPs(h, await helper.call('ps', [], { timeoutMs: 60_000 }));
+      return parseHelperPs(h, await callVerb(helper, 'ps', undefined));
     });
     return { containers: items, errors };
   }
@@ -136,7 +143,7 @@ export class CheckpointService {
   async list(hostId?: string): Promise<{ checkpoints: Checkpoint[]; errors: HostFailure[] }> {
     const { items, errors } = await this.eachHost<Checkpoint>(hostId, async (h) => {
       const helper = await this.deps.helperFor(h);
-      const metas = z.array(CheckpointMeta).parse(await helper.call('list', [], { timeoutMs: 60_000 }));
+      const metas = await callVerb(helper, 'list', undefined);
       return metas.map((m) => ({ ...m, hostId: h }));
     });
     items.sort((a, b) => (a.created < b.created ? 1 : a.created > b.created ? -1 : a.id < b.id ? 1 : -1));
@@ -145,12 +152,12 @@ export class CheckpointService {
 
   async delete(hostId: string, checkpointId: string): Promise<{ deleted: string }> {
     const helper = await this.deps.helperFor(hostId);
-    return z.object({ deleted: z.string() }).parse(await helper.call('delete', [checkpointId]));
+    return callVerb(helper, 'delete', checkpointId);
   }
 
   async inspect(hostId: string, checkpointId: string): Promise<CheckpointDetail> {
     const helper = await this.deps.helperFor(hostId);
-    const r = HelperInspect.parse(await helper.call('inspect', [checkpointId]));
-    return { checkpoint: { ...r.meta, hostId }, stats: r.stats, files: r.files };
+    const r = await callVerb(helper, 'inspect', checkpointId);
+    return { checkpoint: { ...r.meta, hostId }, stats: parseStats(r.statsB64), files: r.files };
   }
 }

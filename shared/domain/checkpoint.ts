@@ -1,51 +1,17 @@
 import { z } from 'zod';
+import { CHECKPOINT_OPTIONS, CheckpointId, Compression, RESTORE_OPTIONS, optionalShape } from './checkpoint-options';
 import { Runtime } from './container';
 
-/** Checkpoint ids are minted by the helper: `ck-<UTC yyyymmddhhmmss>-<8 hex>`. */
-export const CheckpointId = z.string().regex(/^ck-[a-z0-9-]{5,61}$/, 'a checkpoint id (ck-...)');
+export { CheckpointId, Compression };
 
 /** Operation ids are chosen by the caller so that it can cancel before the first reply. */
 export const OperationId = z.string().regex(/^[a-z0-9-]{8,64}$/, 'an operation id: 8-64 of a-z, 0-9, "-"');
 
-export const Compression = z.enum(['none', 'gzip', 'zstd']);
-
-/** Every checkpoint option podman has; Docker and process trees honour the subset noted. */
-export const CheckpointOptions = z
-  .object({
-    /** all runtimes */
-    leaveRunning: z.boolean().optional(),
-    /** podman, process */
-    tcpEstablished: z.boolean().optional(),
-    fileLocks: z.boolean().optional(),
-    /** podman only */
-    ignoreRootfs: z.boolean().optional(),
-    ignoreVolumes: z.boolean().optional(),
-    keep: z.boolean().optional(),
-    compression: Compression.optional(),
-    /** podman, where the kernel tracks dirty memory: a pre-dump, or a dump on top of one. */
-    preCheckpoint: z.boolean().optional(),
-    withPrevious: CheckpointId.optional(),
-    /** Retention: keep only the newest N checkpoints of this container (0 = keep all). */
-    keepLast: z.number().int().min(0).max(9999).optional(),
-    note: z.string().max(1024).optional(),
-  })
-  .strict();
+/** Every checkpoint option podman has; Docker and process trees honour the subset the table notes. */
+export const CheckpointOptions = z.object(optionalShape(CHECKPOINT_OPTIONS)).strict();
 export type CheckpointOptions = z.infer<typeof CheckpointOptions>;
 
-export const RestoreOptions = z
-  .object({
-    /** Restore as a new container (podman, Docker); otherwise the stopped original is replaced. */
-    name: z.string().min(1).max(128).regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/).optional(),
-    keep: z.boolean().optional(),
-    tcpEstablished: z.boolean().optional(),
-    ignoreStaticIp: z.boolean().optional(),
-    ignoreStaticMac: z.boolean().optional(),
-    ignoreRootfs: z.boolean().optional(),
-    ignoreVolumes: z.boolean().optional(),
-    publish: z.array(z.string().regex(/^[0-9a-z.:/-]{1,64}$/, 'a port mapping such as 8080:80/tcp')).max(16).optional(),
-    pod: z.string().min(1).max(128).regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/).optional(),
-  })
-  .strict();
+export const RestoreOptions = z.object(optionalShape(RESTORE_OPTIONS)).strict();
 export type RestoreOptions = z.infer<typeof RestoreOptions>;
 
 /** The metadata record the helper keeps beside every archive. */
@@ -54,6 +20,8 @@ export const CheckpointMeta = z.object({
   kind: z.enum(['checkpoint', 'pre']),
   /** The hostname the helper saw when it stored the checkpoint. */
   host: z.string(),
+  /** Whose it is on that host (the helper's caller; absent on checkpoints stored before helper 1.1). */
+  uid: z.number().int().min(0).optional(),
   created: z.string(),
   container: z.object({ runtime: Runtime, id: z.string(), name: z.string(), image: z.string() }),
   /** Survives restores and migrations: every checkpoint of one workload shares it. */

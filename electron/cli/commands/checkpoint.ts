@@ -1,8 +1,10 @@
 import { parseArgs } from 'node:util';
 import { StasisError } from '../../../shared/api/errors';
-import type { Checkpoint, CheckpointOptions } from '../../../shared/domain/checkpoint';
+import { CheckpointOptions, type Checkpoint } from '../../../shared/domain/checkpoint';
+import { CHECKPOINT_OPTIONS } from '../../../shared/domain/checkpoint-options';
 import type { Runtime } from '../../../shared/domain/container';
 import { UsageError, type CliCommand } from '../command';
+import { flagConfig, flagUsage, optionsFromFlags } from '../option-flags';
 import { HOST_OPTIONS, mib, progressPrinter, withSession } from './cli-services';
 
 export function describeCheckpoint(c: Checkpoint): string {
@@ -15,9 +17,8 @@ export function describeCheckpoint(c: Checkpoint): string {
 
 export const checkpointCommand: CliCommand = {
   usage:
-    'stasis checkpoint HOST CONTAINER [--runtime podman|docker|process] [--leave-running] [--tcp-established] [--file-locks] ' +
-    '[--ignore-rootfs] [--ignore-volumes] [--keep] [--compress none|gzip|zstd] [--pre-checkpoint] [--with-previous ID] ' +
-    '[--keep-last N] [--note TEXT] [--allow-lost-processes] [--json] [--ssh-config FILE]',
+    `stasis checkpoint HOST CONTAINER [--runtime podman|docker|process] ${flagUsage(CHECKPOINT_OPTIONS)} ` +
+    '[--allow-lost-processes] [--json] [--ssh-config FILE]',
   async run(argv, io) {
     const { values, positionals } = parseArgs({
       args: argv,
@@ -26,39 +27,14 @@ export const checkpointCommand: CliCommand = {
       options: {
         ...HOST_OPTIONS,
         runtime: { type: 'string' },
-        'leave-running': { type: 'boolean' },
-        'tcp-established': { type: 'boolean' },
-        'file-locks': { type: 'boolean' },
-        'ignore-rootfs': { type: 'boolean' },
-        'ignore-volumes': { type: 'boolean' },
-        keep: { type: 'boolean' },
-        compress: { type: 'string' },
-        'pre-checkpoint': { type: 'boolean' },
-        'with-previous': { type: 'string' },
-        'keep-last': { type: 'string' },
-        note: { type: 'string' },
+        ...flagConfig(CHECKPOINT_OPTIONS),
         'allow-lost-processes': { type: 'boolean' },
       },
     });
     const [host, container] = positionals;
     if (!host || !container || positionals.length > 2) throw new UsageError('give a HOST and a CONTAINER (name, id, or PID with --runtime process)');
     if (values.runtime && !['podman', 'docker', 'process'].includes(values.runtime)) throw new UsageError('--runtime is podman, docker or process');
-    if (values.compress && !['none', 'gzip', 'zstd'].includes(values.compress)) throw new UsageError('--compress is none, gzip or zstd');
-    const keepLast = values['keep-last'] === undefined ? undefined : Number(values['keep-last']);
-    if (keepLast !== undefined && !Number.isInteger(keepLast)) throw new UsageError('--keep-last takes a whole number');
-    const options: CheckpointOptions = {
-      ...(values['leave-running'] ? { leaveRunning: true } : {}),
-      ...(values['tcp-established'] ? { tcpEstablished: true } : {}),
-      ...(values['file-locks'] ? { fileLocks: true } : {}),
-      ...(values['ignore-rootfs'] ? { ignoreRootfs: true } : {}),
-      ...(values['ignore-volumes'] ? { ignoreVolumes: true } : {}),
-      ...(values.keep ? { keep: true } : {}),
-      ...(values.compress ? { compression: values.compress as CheckpointOptions['compression'] } : {}),
-      ...(values['pre-checkpoint'] ? { preCheckpoint: true } : {}),
-      ...(values['with-previous'] ? { withPrevious: values['with-previous'] } : {}),
-      ...(keepLast !== undefined ? { keepLast } : {}),
-      ...(values.note ? { note: values.note } : {}),
-    };
+    const options = optionsFromFlags(CHECKPOINT_OPTIONS, CheckpointOptions, values);
     const progress = progressPrinter(io, Boolean(values.json));
     const made = await withSession(values, [host], async (s) => {
       let runtime = values.runtime as Runtime | undefined;

@@ -1,12 +1,13 @@
 import { parseArgs } from 'node:util';
-import type { RestoreOptions } from '../../../shared/domain/checkpoint';
+import { RestoreOptions } from '../../../shared/domain/checkpoint';
+import { RESTORE_OPTIONS } from '../../../shared/domain/checkpoint-options';
 import { UsageError, type CliCommand } from '../command';
+import { flagConfig, flagUsage, optionsFromFlags } from '../option-flags';
 import { HOST_OPTIONS, progressPrinter, withSession } from './cli-services';
 
 export const restoreCommand: CliCommand = {
   usage:
-    'stasis restore HOST CHECKPOINT_ID [--name NEW] [--keep] [--tcp-established] [--ignore-static-ip] [--ignore-static-mac] ' +
-    '[--ignore-rootfs] [--ignore-volumes] [--publish PORTS]... [--pod POD] [--json] [--ssh-config FILE]',
+    `stasis restore HOST CHECKPOINT_ID ${flagUsage(RESTORE_OPTIONS)} [--json] [--ssh-config FILE]`,
   async run(argv, io) {
     const { values, positionals } = parseArgs({
       args: argv,
@@ -14,30 +15,12 @@ export const restoreCommand: CliCommand = {
       strict: true,
       options: {
         ...HOST_OPTIONS,
-        name: { type: 'string' },
-        keep: { type: 'boolean' },
-        'tcp-established': { type: 'boolean' },
-        'ignore-static-ip': { type: 'boolean' },
-        'ignore-static-mac': { type: 'boolean' },
-        'ignore-rootfs': { type: 'boolean' },
-        'ignore-volumes': { type: 'boolean' },
-        publish: { type: 'string', multiple: true },
-        pod: { type: 'string' },
+        ...flagConfig(RESTORE_OPTIONS),
       },
     });
     const [host, id] = positionals;
     if (!host || !id || positionals.length > 2) throw new UsageError('give a HOST and a CHECKPOINT_ID');
-    const options: RestoreOptions = {
-      ...(values.name ? { name: values.name } : {}),
-      ...(values.keep ? { keep: true } : {}),
-      ...(values['tcp-established'] ? { tcpEstablished: true } : {}),
-      ...(values['ignore-static-ip'] ? { ignoreStaticIp: true } : {}),
-      ...(values['ignore-static-mac'] ? { ignoreStaticMac: true } : {}),
-      ...(values['ignore-rootfs'] ? { ignoreRootfs: true } : {}),
-      ...(values['ignore-volumes'] ? { ignoreVolumes: true } : {}),
-      ...(values.publish?.length ? { publish: values.publish } : {}),
-      ...(values.pod ? { pod: values.pod } : {}),
-    };
+    const options = optionsFromFlags(RESTORE_OPTIONS, RestoreOptions, values);
     const progress = progressPrinter(io, Boolean(values.json));
     const r = await withSession(values, [host], async (s) => {
       const off = s.on('operationProgress', (p) => progress.update(p));

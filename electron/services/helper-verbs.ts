@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { CheckpointId, CheckpointMeta, OperationId, type CheckpointOptions, type RestoreOptions } from '../../shared/domain/checkpoint';
+import { ContainerRef, Runtime } from '../../shared/domain/container';
+import { StasisError } from '../../shared/api/errors';
+import { checkpointArgs, restoreArgs } from './checkpoint-args';
+import type { HelperCallOptions, HelperClient } from './helper-client';
+import { HelperPs } from './container-list';
+
+/**
+ * The helper protocol on the TypeScript side, one row per verb: how its arguments are built from typed input, and
+ * the schema its result must match. The helper (root) emits fields; everything it says is parsed here before use.
+ * A new verb is one more row (and one more case arm in stasis-helper.sh's main).
+ */
+interface Verb<I, R extends z.ZodTypeAny> {
+  args: (input: I) => string[];
+  result: R;
+  timeoutMs?: number;
+}
+
+const verb = <I, R extends z.ZodTypeAny>(v: Verb<I, R>): Verb<I, R> => v;
+
+const id = (checkpointId: string): string[] => [CheckpointId.parse(checkpointId)];
+
+/** `inspect`: the record, the runtime's statistics as bytes (parsed here, never by root), the image files. */
+export const HelperInspect = z.object({
+  meta: CheckpointMeta,
+  statsB64: z.string().max(1_500_000),
+  files: z.array(z.object({ path: z.string(), bytes: z.number() })),
+});
+
+export const HelperRestoreResult = z.object({
+  checkpoint: z.string(),
+  container: z.object({ runtime: Runtime, id: z.string(), name: z.string() }),
+});
+
+export const HELPER_VERBS = {
+  version: verb({ args: () => [], result: z.object({ version: z.string() }), timeoutMs: 30_000 }),
+  ps: verb({ args: () => [], result: HelperPs, timeoutMs: 60_000 }),
+  checkpoint: verb({
+    args: (i: { runtime: Runtime; container: string; options: CheckpointOptions; operationId?: string; leftOut?: string }) => [
+      Runtime.parse(i.runtime),
+      ContainerRef.parse(i.container),
+      ...checkpointArgs(i.runtime, i.options, i.operationId),
+      // exec'd processes the dump leaves out, recorded with the checkpoint (see lost-processes.ts)
+      ...(i.leftOut ? [`--left-out=${i.leftOut}`] : []),
+    ],
+    result: CheckpointMeta,
+  }),
+  restore: verb({
+    args: (i: { checkpointId: string; options: RestoreOptions; operationId?: string; runtime?: Runtime }) => [
+      ...id(i.checkpointId),
+      ...restoreArgs(i.options, i.operationId, i.runtime),
+    ],
+    result: HelperRestoreResult,
+  }),
+  list: verb({ args: () => [], result: z.array(CheckpointMeta), timeoutMs: 60_000 }),
+  inspect: verb({ args: id, result: HelperInspect, timeoutMs: 60_000 }),
+  delete: verb({ args: id, result: z.object({ deleted: z.string() }), timeoutMs: 10 * 60_000 }),
+  images: verb({ args: id, result: z.object({ tar: z.string().max(40 * 1024 * 1024) }), timeoutMs: 120_000 }),
+  /** stdin: a `send` stream from another host. */
+  receive: verb({ args: id, result: CheckpointMeta, timeoutMs: 60 * 60_000 }),
+  cancel: verb({ args: (operationId: string) => [OperationId.parse(operationId)], result: z.object({ cancelled: z.boolean() }), timeoutMs: 30_000 }),
+};
+
+export type HelperVerbs = typeof HELPER_VERBS;
+export type VerbName = keyof HelperVerbs;
+type InputOf<V extends VerbName> = Parameters<HelperVerbs[V]['args']>[0];
+type ResultOf<V extends VerbName> = z.infer<HelperVerbs[V]['result']>;
+
+/** Runs one verb through its row: typed input in, a checked result out (or a StasisError saying what was wrong). */
+export async function callVerb<V extends VerbName>(
+  helper: Pick<HelperClient, 'call'>,
+  name: V,
+  input: InputOf<V>,
+  options: HelperCallOptions = {},
+): Promise<ResultOf<V>> {
+  const row = HELPER_VERBS[name] as unknown as Verb<InputOf<V>, HelperVerbs[V]['result']>;
+  const raw = await helper.call(name, row.args(input), { ...(row.timeoutMs ? { timeoutMs: row.timeoutMs } : {}), ...options });
+  const parsed = row.result.safeParse(raw);
+  if (!parsed.success) {
+    throw new StasisError('operation-failed', `The Stasis helper's answer to "${name}" is not what this Stasis expects.`, parsed.error.message.slice(0, 500));
+  }
+  return parsed.data as ResultOf<V>;
+}
+
+/** The runtime's statistics from `inspect`: JSON the helper only passed along, parsed (or dropped) here. */
+export function parseStats(statsB64: string): unknown {
+  if (!statsB64) return null;
+  try {
+    const v: unknown = JSON.parse(Buffer.from(statsB64, 'base64').toString('utf8'));
+    return v !== null && typeof v === 'object' ? v : null;
+  } catch {
+    return null;
+  }
+}
