@@ -55,7 +55,7 @@ export function AddHostDialog({ onClose }: { onClose: () => void }) {
           Jump through (ProxyJump)
           <input type="text" value={form.proxyJump} onChange={set('proxyJump')} placeholder="bastion" />
         </label>
-        <p className="muted">Keys come from ssh-agent or ~/.ssh; a password is asked for when needed and kept in memory only.</p>
+        <p className="muted">Keys come from ssh-agent or ~/.ssh; a password is asked for when needed and kept in memory unless you choose to remember it (encrypted, desktop app only).</p>
         {problem && (
           <p className="field-error" role="alert">
             {field ? <b>{field}: </b> : null}

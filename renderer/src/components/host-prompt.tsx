@@ -2,11 +2,12 @@ import { useState } from 'react';
 import { useStasis } from '../store';
 import { Modal, ModalActions } from './modal';
 
-/** Asks what only the user can answer: trust an unknown host key, or a password kept in memory only. */
+/** Asks what only the user can answer: trust an unknown host key, or a password (in memory unless remembered). */
 export function HostPrompt() {
   const prompt = useStasis((s) => s.prompt);
   const answer = useStasis((s) => s.answerPrompt);
   const [secret, setSecret] = useState('');
+  const [remember, setRemember] = useState(false);
   if (!prompt) return null;
   const close = (): void => void answer(undefined);
   if (prompt.kind === 'host-key') {
@@ -33,12 +34,19 @@ export function HostPrompt() {
           e.preventDefault();
           const s = secret;
           setSecret('');
-          void answer(s);
+          void answer(s, remember);
         }}
       >
         <p>{prompt.message}</p>
         <input type="password" autoFocus value={secret} onChange={(e) => setSecret(e.target.value)} aria-label={prompt.secretKind} />
-        <p className="muted">Stasis keeps it in memory for this session only.</p>
+        <label>
+          <input type="checkbox" checked={remember} onChange={(e) => setRemember(e.target.checked)} /> Remember it on this computer
+        </label>
+        <p className="muted">
+          {remember
+            ? 'Stored encrypted with your keyring (desktop app only); never in clear.'
+            : 'Stasis keeps it in memory until it quits; nothing is written to disk.'}
+        </p>
         <ModalActions onCancel={close} submitLabel="Connect" disabled={!secret} />
       </form>
     </Modal>

@@ -35,7 +35,8 @@ export interface HostsSlice {
   loadSshConfig(): Promise<void>;
   /** Turns an error the user can resolve (unknown key, a password) into a prompt; true when it did. */
   promptFor(hostId: string, err: unknown): boolean;
-  answerPrompt(answer: string | undefined): Promise<void>;
+  /** `remember`: keep a secret across restarts (the desktop app with a keyring only; stored encrypted). */
+  answerPrompt(answer: string | undefined, remember?: boolean): Promise<void>;
 }
 
 export const createHostsSlice: SliceCreator<HostsSlice> = (set, get, { api }) => {
@@ -141,13 +142,18 @@ export const createHostsSlice: SliceCreator<HostsSlice> = (set, get, { api }) =>
       return false;
     },
 
-    async answerPrompt(answer) {
+    async answerPrompt(answer, remember = false) {
       const p = get().prompt;
       set({ prompt: undefined });
       if (!p || answer === undefined) return;
       try {
         if (p.kind === 'host-key') await api.hosts.acceptKey({ hostId: p.hostId, fingerprint: p.fingerprint });
-        else await api.hosts.provideSecret({ hostId: p.hostId, kind: p.secretKind, secret: answer });
+        else {
+          const r = await api.hosts.provideSecret({ hostId: p.hostId, kind: p.secretKind, secret: answer, remember });
+          if (remember && !r.remembered) {
+            get().notify({ tone: 'error', text: 'Not remembered: only the desktop app with a keyring can store it (encrypted). It stays in memory until Stasis quits.', hostId: p.hostId });
+          }
+        }
       } catch (err) {
         if (!get().promptFor(p.hostId, err)) get().notify({ tone: 'error', text: toProblem(err).message, hostId: p.hostId });
         return;
