@@ -24,7 +24,7 @@ specContainer('diff', (name, dir) => {
 
 test('compares two checkpoints: the added process and its file show up', async ({ page, stasis }) => {
   await page.goto(stasis.url);
-  await page.getByRole('button', { name: 'Compare two checkpoints…' }).click();
+  await page.getByRole('link', { name: 'Compare two checkpoints…' }).click();
   await page.getByLabel('Older checkpoint').fill(a);
   await page.getByLabel('Newer checkpoint').fill(b);
   await page.getByRole('button', { name: 'Compare', exact: true }).click();

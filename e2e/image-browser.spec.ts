@@ -13,7 +13,7 @@ const container = specContainer('browse', (name, dir) => {
 
 test('opens a podman checkpoint and shows its process tree, files and memory', async ({ page, stasis }) => {
   await page.goto(stasis.url);
-  await page.getByRole('button', { name: 'Look inside a checkpoint…' }).click();
+  await page.getByRole('link', { name: 'Look inside a checkpoint…' }).click();
   await page.getByLabel('Checkpoint path').fill(archive);
   await page.getByRole('button', { name: 'Open' }).click();
 
@@ -37,7 +37,7 @@ test('opens a podman checkpoint and shows its process tree, files and memory', a
 
 test('a path that is not a checkpoint gets a clear error, not a crash', async ({ page, stasis }) => {
   await page.goto(stasis.url);
-  await page.getByRole('button', { name: 'Look inside a checkpoint…' }).click();
+  await page.getByRole('link', { name: 'Look inside a checkpoint…' }).click();
   await page.getByLabel('Checkpoint path').fill('/etc/hostname');
   await page.getByRole('button', { name: 'Open' }).click();
   await expect(page.getByRole('alert')).toBeVisible({ timeout: 15_000 });

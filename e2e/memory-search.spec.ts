@@ -16,7 +16,7 @@ specContainer('memsearch', (name, dir) => {
 /** Opens the archive and selects the container's shell (pid 1 in its namespace: the root of the tree). */
 async function openShell(page: Page, url: string) {
   await page.goto(url);
-  await page.getByRole('button', { name: 'Look inside a checkpoint…' }).click();
+  await page.getByRole('link', { name: 'Look inside a checkpoint…' }).click();
   await page.getByLabel('Checkpoint path').fill(archive);
   await page.getByRole('button', { name: 'Open' }).click();
   const tree = page.getByRole('tree', { name: 'Process tree' });

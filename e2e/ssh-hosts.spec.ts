@@ -27,8 +27,8 @@ test.afterAll(() => {
 test('an SSH host: test the connection, see its containers, checkpoint, compare, look inside and delete', async ({ page, stasis }) => {
   test.setTimeout(180_000);
   await page.goto(stasis.url);
-  for (const h of ['stasis-a', 'stasis-b', 'stasis-c']) await expect(page.getByRole('button', { name: new RegExp(`^${h} `) })).toBeVisible();
-  await page.getByRole('button', { name: /^stasis-b / }).click();
+  for (const h of ['stasis-a', 'stasis-b', 'stasis-c']) await expect(page.getByRole('link', { name: new RegExp(`^${h} `) })).toBeVisible();
+  await page.getByRole('link', { name: /^stasis-b / }).click();
   await expect(page.getByRole('heading', { name: 'stasis-b' })).toBeVisible();
 
   await page.getByRole('button', { name: 'Test connection' }).click();
@@ -63,17 +63,17 @@ test('an SSH host: test the connection, see its containers, checkpoint, compare,
   const second = page.getByRole('table', { name: 'Checkpoints' }).getByRole('row', { name: new RegExp(name) }).filter({ hasText: 'second' });
   await expect(second).toBeVisible({ timeout: 120_000 });
   const secondId = (await second.locator('.mono').first().textContent())!.trim();
-  await second.getByRole('button', { name: `Compare ${secondId} with the one before` }).click();
+  await second.getByRole('link', { name: `Compare ${secondId} with the one before` }).click();
   await expect(page.getByLabel('Diff summary')).toBeVisible({ timeout: 60_000 });
   await expect(page.getByRole('table', { name: 'Memory growth' })).toContainText('sh');
 
-  await page.getByRole('button', { name: /^stasis-b / }).click();
-  await page.getByRole('table', { name: 'Checkpoints' }).getByRole('button', { name: `Look inside ${secondId}` }).click();
+  await page.getByRole('link', { name: /^stasis-b / }).click();
+  await page.getByRole('table', { name: 'Checkpoints' }).getByRole('link', { name: `Look inside ${secondId}` }).click();
   const tree = page.getByRole('tree', { name: 'Process tree' });
   await expect(tree.getByRole('treeitem').filter({ has: page.locator('.comm', { hasText: /^sh$/ }) }).first()).toBeVisible({ timeout: 60_000 });
   await expect(page.getByRole('tab', { name: /Mounts/ })).toBeVisible();
   await page.screenshot({ path: 'e2e/artifacts/ssh-look-inside.png', fullPage: true });
-  await page.getByRole('button', { name: /^stasis-b / }).click();
+  await page.getByRole('link', { name: /^stasis-b / }).click();
   await page.getByRole('table', { name: 'Checkpoints' }).getByRole('button', { name: `Delete ${secondId}` }).click();
   await page.getByRole('dialog', { name: 'Delete checkpoint' }).getByRole('button', { name: 'Delete' }).click();
   await expect(page.getByRole('table', { name: 'Checkpoints' }).getByText(secondId)).toHaveCount(0);

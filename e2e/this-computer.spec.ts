@@ -12,7 +12,7 @@ const criuVersion = (): string | undefined => {
 
 test('browser mode shows "This computer" with the real CRIU version', async ({ page, stasis }) => {
   await page.goto(stasis.url);
-  await expect(page.getByRole('button', { name: /This computer/ })).toBeVisible();
+  await expect(page.getByRole('link', { name: /This computer/ })).toBeVisible();
   await expect(page.getByRole('heading', { name: 'This computer' })).toBeVisible();
   const caps = page.getByLabel('Detected capabilities');
   const version = criuVersion();
@@ -26,7 +26,7 @@ test('browser mode shows "This computer" with the real CRIU version', async ({ p
 
 test('the SSH config view lists hosts from the ssh config, read only', async ({ page, stasis }) => {
   await page.goto(stasis.url);
-  await page.getByRole('button', { name: 'Hosts in ~/.ssh/config' }).click();
+  await page.getByRole('link', { name: 'Hosts in your SSH config' }).click();
   const row = page.getByRole('row', { name: /e2e-box/ });
   await expect(row).toContainText('127.0.0.9:2299');
   await expect(row).toContainText('tester');

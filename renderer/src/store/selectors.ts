@@ -92,11 +92,22 @@ export function hostAvailability(hosts: HostSummary[], listings: Record<string, 
   });
 }
 
-/** Every stored checkpoint of a lineage, on every host, oldest first. */
+/**
+ * Every stored checkpoint of a lineage, on every host, oldest first. Two host entries can reach one machine (another
+ * login, another alias): a checkpoint id is unique on its machine (`host` is the hostname the helper saw), so each
+ * shows once, under the first host entry listed.
+ */
 export function lineageCheckpoints(listings: Record<string, HostListing>, lineage: string): Checkpoint[] {
+  const seen = new Set<string>();
   return Object.values(listings)
     .flatMap((l) => l.checkpoints)
     .filter((k) => k.lineage === lineage)
+    .filter((k) => {
+      const key = `${k.host}\0${k.id}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
     .sort((a, b) => a.created.localeCompare(b.created));
 }
 
