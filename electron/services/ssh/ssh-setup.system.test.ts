@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { helperInstallPaths } from '../../../test-support/install-helper';
 import { SSH_HOSTS_DIR, describeSystem } from '../../../test-support/system';
 import { createAppServices } from '../app-services';
 import { INSTALLED_HELPER, shippedHelper } from '../helper-source';
@@ -18,6 +19,11 @@ const AUTHORIZED_KEYS = path.join(SSH_HOSTS_DIR, 'authorized_keys');
 const ADMIN = 'stasisadmin';
 const ADMIN_PW = 'stasis-admin-pw';
 const ctx = { caller: 'test' };
+/**
+ * stasis-c's own /usr/local/libexec/stasis is bound from /srv/stasis-hosts/stasis-c/libexec-stasis: where "Set up
+ * this host" on stasis-c installs INSTALLED_HELPER, seen from this machine.
+ */
+const C_HELPER = helperInstallPaths().find((p) => p.startsWith(path.join(SSH_HOSTS_DIR, 'stasis-c') + path.sep)) ?? path.join(SSH_HOSTS_DIR, 'stasis-c', 'libexec-stasis', path.basename(INSTALLED_HELPER));
 const dir = mkdtempSync(path.join(tmpdir(), 'stasis-test-setup-'));
 const run = promisify(execFile);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -53,17 +59,16 @@ describeSystem('Set up this host', ['root', 'ssh-hosts'], () => {
   it('as root: installs the shipped helper, again and again, without a moment where it cannot run', async () => {
     const s = session(CONFIG);
     const { version, text } = shippedHelper();
-    // Other test files run this helper while we set up (the path is shared by every host and this machine):
-    // two shell loops keep exec'ing it the whole time and count the runs that fail. That race is hit only now
+    // Other test files may run stasis-c's helper while we set up: two shell loops keep exec'ing it the whole time and count the runs that fail. That race is hit only now
     // and then; what makes it certain is that the file under that name is never written in place (each
     // write, chmod or chown of it is a "change" event; a rename over it is not).
     const inPlace: string[] = [];
-    const watcher = watch(path.dirname(INSTALLED_HELPER), (event, name) => {
-      if (event === 'change' && name === path.basename(INSTALLED_HELPER)) inPlace.push(name);
+    const watcher = watch(path.dirname(C_HELPER), (event, name) => {
+      if (event === 'change' && name === path.basename(C_HELPER)) inPlace.push(name);
     });
     const stop = path.join(dir, 'stop-hammer');
     const hammers = [1, 2].map(() =>
-      run('sh', ['-c', 'n=0 f=0; while [ ! -e "$1" ]; do n=$((n+1)); "$2" version >/dev/null 2>&1 || f=$((f+1)); done; echo "$n $f"', 'sh', stop, INSTALLED_HELPER], {
+      run('sh', ['-c', 'n=0 f=0; while [ ! -e "$1" ]; do n=$((n+1)); "$2" version >/dev/null 2>&1 || f=$((f+1)); done; echo "$n $f"', 'sh', stop, C_HELPER], {
         timeout: 120_000,
       }).then((r) => r.stdout.trim().split(' ').map(Number) as [number, number]),
     );
@@ -81,9 +86,9 @@ describeSystem('Set up this host', ['root', 'ssh-hosts'], () => {
 
       // Root needs no sudoers rule, even when asked for one.
       await expect(s.handlers.hosts.setUp({ hostId: 'stasis-c', sudoers: true }, ctx)).resolves.toMatchObject({ sudoers: false, version });
-      const st = statSync(INSTALLED_HELPER);
+      const st = statSync(C_HELPER);
       expect({ mode: st.mode & 0o7777, uid: st.uid, gid: st.gid }).toEqual({ mode: 0o755, uid: 0, gid: 0 });
-      expect(readFileSync(INSTALLED_HELPER, 'utf8')).toBe(text);
+      expect(readFileSync(C_HELPER, 'utf8')).toBe(text);
 
       const t = await s.handlers.hosts.test({ hostId: 'stasis-c' }, ctx);
       expect(t).toMatchObject({ hostId: 'stasis-c', ok: true, user: 'root', helper: { installed: true, version, expected: version, upToDate: true, via: 'root' } });
