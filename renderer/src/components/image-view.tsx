@@ -10,10 +10,12 @@ import { EnvTable, FdTable, MemoryMapTable, peersByFd, SocketTable, StatsView, t
 import { MemoryPanel } from './memory-panel';
 import { ProcessTree } from './process-tree';
 import { LeftOutNote } from './lost-processes';
+import { ProcessExtras } from './image-extra-process';
+import { extrasCount, ReportExtras } from './image-extra-report';
 import { storedArchivePath } from '../../../shared/domain/checkpoint-location';
 
 type Process = InspectReportData['processes'][number];
-type Tab = 'processes' | 'sockets' | 'mounts' | 'stats' | 'container';
+type Tab = 'processes' | 'sockets' | 'held' | 'mounts' | 'stats' | 'container';
 
 function Field({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -90,6 +92,7 @@ function ProcessDetail({ p, origin, peers, focusFd, onJump }: { p: Process; orig
       )}
       <h3>Memory map ({p.memory.map.length})</h3>
       <MemoryMapTable p={p} />
+      <ProcessExtras p={p} />
     </div>
   );
 }
@@ -189,6 +192,7 @@ function Report({ r, origin }: { r: InspectReportData; origin: ReportOrigin }) {
   const tabs: [Tab, string][] = [
     ['processes', `Processes (${r.processes.length})`],
     ['sockets', `Sockets (${r.sockets.length})`],
+    ['held', `Deleted, locks, IPC (${extrasCount(r)})`],
     ['mounts', `Mounts (${r.mounts.length})`],
     ['stats', 'Statistics'],
     ['container', 'Container'],
@@ -218,6 +222,7 @@ function Report({ r, origin }: { r: InspectReportData; origin: ReportOrigin }) {
         </div>
       )}
       {tab === 'sockets' && <SocketTable sockets={r.sockets} onJump={jump} />}
+      {tab === 'held' && <ReportExtras r={r} onJump={jump} />}
       {tab === 'mounts' && <Mounts r={r} />}
       {tab === 'stats' && <Stats r={r} />}
       {tab === 'container' && <Container r={r} />}
