@@ -9,6 +9,8 @@ export type HelperVia = 'root' | 'sudo' | 'pkexec';
 export interface HelperCallOptions {
   onProgress?: (p: HelperProgress) => void;
   input?: string | Buffer;
+  /** Bytes streamed to the verb's stdin with backpressure (a migration's archive). */
+  stdin?: AsyncIterable<Uint8Array>;
   timeoutMs?: number;
 }
 
@@ -114,12 +116,25 @@ export class HelperClient {
     return { bytes: bytes(), stop: () => run.stop() };
   }
 
+  /**
+   * Like stream(), but the bytes end at the verb's end of output, not at its exit: a verb may close its stdout and go
+   * on working (migrate-out stores its checkpoint after the last byte went out). `exit` says how it ended.
+   */
+  async open(verb: string, args: readonly string[] = [], options: { timeoutMs?: number } = {}): Promise<{ bytes: AsyncIterable<Uint8Array>; exit: Promise<RunResult>; stop(): void }> {
+    const { runner, where } = this.target;
+    if (!runner.stream) throw new StasisError('not-supported', `Stasis cannot stream data from ${where}.`);
+    const { argv } = await this.how();
+    const run = await runner.stream([...argv, verb, ...args], options);
+    return { bytes: run.stdout, exit: run.done, stop: () => run.stop() };
+  }
+
   async call(verb: string, args: readonly string[] = [], options: HelperCallOptions = {}): Promise<unknown> {
     const { argv } = await this.how();
     const parser = new HelperLineParser(options.onProgress);
     const r: RunResult = await this.target.runner.run([...argv, verb, ...args], {
       onLine: (l) => parser.line(l),
       ...(options.input !== undefined ? { input: options.input } : {}),
+      ...(options.stdin ? { stdin: options.stdin } : {}),
       timeoutMs: options.timeoutMs ?? 30 * 60_000,
     });
     const outcome = parser.outcome;

@@ -5,6 +5,8 @@ import { StasisError } from '../../shared/api/errors';
 import { checkpointArgs, restoreArgs } from './checkpoint-args';
 import type { HelperCallOptions, HelperClient } from './helper-client';
 import { HelperPs } from './container-list';
+import { Journal, MigrateIn } from './migration/helper-schemas';
+import { DestFacts, SourceFacts } from './migration/preflight';
 
 /**
  * The helper protocol on the TypeScript side, one row per verb: how its arguments are built from typed input, and
@@ -60,6 +62,12 @@ export const HELPER_VERBS = {
   /** stdin: a `send` stream from another host. */
   receive: verb({ args: id, result: CheckpointMeta, timeoutMs: 60 * 60_000 }),
   cancel: verb({ args: (operationId: string) => [OperationId.parse(operationId)], result: z.object({ cancelled: z.boolean() }), timeoutMs: 30_000 }),
+  // Migration (electron/services/migration/): the journal on the source's store, preflight facts, and the two
+  // halves of the streamed transfer (migrate-out's stdout is raw archive bytes, migrate-in reads them on stdin).
+  journal: verb({ args: (a: string[]) => a, result: z.union([Journal, z.array(Journal)]), timeoutMs: 30_000 }),
+  'migrate-check': verb({ args: (a: string[]) => a, result: z.union([SourceFacts, DestFacts]), timeoutMs: 60_000 }),
+  'migrate-out': verb({ args: (a: string[]) => a, result: z.never(), timeoutMs: 60 * 60_000 }),
+  'migrate-in': verb({ args: (a: string[]) => a, result: MigrateIn, timeoutMs: 60 * 60_000 }),
 };
 
 export type HelperVerbs = typeof HELPER_VERBS;

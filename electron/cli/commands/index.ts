@@ -30,4 +30,5 @@ export const COMMANDS: CommandEntry[] = [
   { name: 'checkpoints', summary: 'list stored checkpoints on every host (or one)', load: async () => (await import('./checkpoints')).checkpointsCommand },
   { name: 'restore', summary: 'restore a checkpoint (into the stopped original, or a new container with --name)', load: async () => (await import('./restore')).restoreCommand },
   { name: 'rm', summary: 'delete a stored checkpoint', load: async () => (await import('./rm')).rmCommand },
+  { name: 'migrate', summary: 'move a running container to another host (preflight, streamed transfer, rollback)', load: async () => (await import('./migrate')).migrateCommand },
 ];

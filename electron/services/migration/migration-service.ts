@@ -1,8 +1,21 @@
-import { StasisError } from '../../../shared/api/errors';
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { StasisError, toErrorShape } from '../../../shared/api/errors';
 import type { EmitEvent } from '../../../shared/api/dispatch';
 import type { HostFailure } from '../../../shared/domain/container';
-import type { InterruptedMigration, MigrateInput, MigrationPlan, MigrationResult, RecoveryResult } from '../../../shared/domain/migration';
+import type {
+  InterruptedMigration,
+  MigrateInput,
+  MigrationPhase,
+  MigrationPlan,
+  MigrationResult,
+  PreflightCheck,
+  RecoveryResult,
+} from '../../../shared/domain/migration';
+import { parseHelperPs } from '../container-list';
 import type { HelperClient } from '../helper-client';
+import { Journal, MigrateIn } from './helper-schemas';
+import { DestFacts, SourceFacts, buildChecks, chooseStrategy, expectedDowntimeMs } from './preflight';
 
 export interface MigrationServiceDeps {
   helperFor(hostId: string): Promise<HelperClient>;
@@ -10,30 +23,383 @@ export interface MigrationServiceDeps {
   emit?: EmitEvent;
 }
 
-/** Migrations between hosts: preflight, the move, cancel, and recovery of interrupted ones from their journals. */
+const HelperRestore = z.object({ checkpoint: z.string(), container: z.object({ runtime: z.enum(['podman', 'docker', 'process']), id: z.string(), name: z.string() }) });
+const OPEN_PHASES = new Set(['begin', 'frozen', 'dumped', 'restored']);
+
+function stamp(): string {
+  return new Date().toISOString().replace(/[-:TZ.]/g, '').slice(0, 14);
+}
+export function newMigrationId(): string {
+  return `mg-${stamp()}-${randomBytes(4).toString('hex')}`;
+}
+function newCheckpointId(): string {
+  return `ck-${stamp()}-${randomBytes(4).toString('hex')}`;
+}
+
+interface Running {
+  cancelled: boolean;
+  frozen: boolean;
+  stop?: () => void;
+}
+
+/** Migrations between hosts: preflight, the streamed move, cancel, and recovery of interrupted ones from their journals. */
 export class MigrationService {
+  private readonly running = new Map<string, Running>();
+
   constructor(private readonly deps: MigrationServiceDeps) {}
 
+  private async facts(input: MigrateInput): Promise<{ src: SourceFacts; dst: DestFacts; srcHelper: HelperClient; dstHelper: HelperClient }> {
+    if (input.sourceHostId === input.destHostId) throw new StasisError('bad-request', 'The source and destination are the same host. Pick another destination.');
+    if (input.runtime !== 'podman') {
+      throw new StasisError(
+        'not-supported',
+        input.runtime === 'docker'
+          ? 'Docker containers cannot be migrated by Stasis: Docker restores a checkpoint only into a container it created itself on that host, and only from its own checkpoint directory. Checkpoint it, then create and start the container on the other host with docker start --checkpoint.'
+          : 'Migrating plain process trees is not built yet; checkpoint the tree and restore it on the other host (stasis checkpoint / stasis restore).',
+      );
+    }
+    const [srcHelper, dstHelper] = await Promise.all([this.deps.helperFor(input.sourceHostId), this.deps.helperFor(input.destHostId)]);
+    const src = SourceFacts.parse(await srcHelper.call('migrate-check', ['source', 'podman', input.container], { timeoutMs: 60_000 }));
+    const destName = input.name ?? src.name;
+    const dst = DestFacts.parse(
+      await dstHelper.call('migrate-check', ['dest', 'podman', src.image === '-' ? 'none' : src.image, destName, src.cpuinfo || '-'], { timeoutMs: 60_000 }),
+    );
+    return { src, dst, srcHelper, dstHelper };
+  }
+
   async check(input: MigrateInput): Promise<MigrationPlan> {
-    void input;
-    throw new StasisError('not-supported', 'Migration is not built yet.');
+    const { src, dst } = await this.facts(input);
+    return this.plan(input, src, dst);
+  }
+
+  private plan(input: MigrateInput, src: SourceFacts, dst: DestFacts): MigrationPlan {
+    const choice = chooseStrategy(input.strategy, input.runtime, src, dst);
+    const checks: PreflightCheck[] = [
+      ...buildChecks({ source: input.sourceHostId, dest: input.destHostId, destName: input.name ?? src.name, src, dst, copyImage: input.copyImage }),
+      choice.check,
+    ];
+    return {
+      sourceHostId: input.sourceHostId,
+      destHostId: input.destHostId,
+      runtime: input.runtime,
+      container: { id: src.id, name: src.name, image: src.image },
+      ok: checks.every((c) => c.verdict === 'ok' || c.verdict === 'warn'),
+      strategy: choice.strategy,
+      strategyReason: choice.reason,
+      expectedDowntimeMs: expectedDowntimeMs(choice.strategy, src.rss),
+      memoryBytes: src.rss,
+      checks,
+    };
   }
 
   async start(input: MigrateInput): Promise<MigrationResult> {
-    void input;
-    throw new StasisError('not-supported', 'Migration is not built yet.');
+    const operationId = input.operationId ?? `op-${randomBytes(8).toString('hex')}`;
+    if (this.running.has(operationId)) throw new StasisError('busy', `Operation ${operationId} is already running.`);
+    const state: Running = { cancelled: false, frozen: false };
+    this.running.set(operationId, state);
+    try {
+      return await this.move(input, operationId, state);
+    } finally {
+      this.running.delete(operationId);
+    }
   }
 
   async cancel(operationId: string): Promise<{ cancelled: boolean }> {
-    throw new StasisError('not-found', `No running migration ${operationId}.`);
+    const r = this.running.get(operationId);
+    if (!r) throw new StasisError('not-found', `No running migration ${operationId}: it may have finished already.`);
+    r.cancelled = true;
+    // After the freeze the transfer is cut; the move then rolls back onto the source.
+    if (r.frozen) r.stop?.();
+    return { cancelled: true };
+  }
+
+  private async move(input: MigrateInput, operationId: string, state: Running): Promise<MigrationResult> {
+    const started = Date.now();
+    const { sourceHostId: source, destHostId: dest } = input;
+    const timings: { phase: MigrationPhase; ms: number }[] = [];
+    let phaseStart = started;
+    let phase: MigrationPhase = 'preflight';
+    const emit = (bytes: number, totalBytes: number | null, message?: string) => {
+      const elapsed = Date.now() - phaseStart;
+      const rate = elapsed > 0 ? (bytes / elapsed) * 1000 : 0;
+      this.deps.emit?.('migrationProgress', {
+        operationId,
+        sourceHostId: source,
+        destHostId: dest,
+        phase,
+        bytes,
+        totalBytes,
+        bytesPerSecond: Math.round(rate),
+        etaMs: totalBytes && rate > 0 ? Math.max(0, Math.round(((totalBytes - bytes) / rate) * 1000)) : null,
+        elapsedMs: Date.now() - started,
+        ...(message ? { message } : {}),
+      });
+      this.deps.emit?.('operationProgress', { operationId, hostId: source, kind: 'migrate', phase, bytes, elapsedMs: Date.now() - started });
+    };
+    const enter = (p: MigrationPhase, message?: string) => {
+      const now = Date.now();
+      timings.push({ phase, ms: now - phaseStart });
+      phase = p;
+      phaseStart = now;
+      emit(0, null, message);
+    };
+    emit(0, null);
+
+    const { src, dst, srcHelper, dstHelper } = await this.facts(input);
+    const plan = this.plan(input, src, dst);
+    if (!plan.ok) {
+      const bad = plan.checks.filter((c) => c.verdict === 'fail' || c.verdict === 'fixable');
+      throw new StasisError(
+        'bad-request',
+        `Preflight failed, nothing was stopped: ${bad.map((c) => `${c.label}: ${c.detail}${c.fix ? ` ${c.fix}` : ''}`).join(' ')}`,
+      );
+    }
+    if (state.cancelled) throw new StasisError('cancelled', 'The migration was cancelled before anything stopped.');
+    const destName = input.name ?? src.name;
+    const migrationId = newMigrationId();
+    const ck = newCheckpointId();
+    const journal = Journal.parse(
+      await srcHelper.call('journal', ['begin', migrationId, 'podman', src.id, src.name, source, dest, destName], { timeoutMs: 30_000 }),
+    );
+    const lineage = journal.lineage || ck;
+
+    // Freeze → transfer: the source dumps straight into the stream while the destination stores, hashes and lists it.
+    enter('freeze');
+    const frozenAt = Date.now();
+    state.frozen = true;
+    const out = await srcHelper.open('migrate-out', [migrationId, ck, 'podman', src.id], { timeoutMs: 60 * 60_000 });
+    state.stop = out.stop;
+    let wire = 0;
+    let firstByte = true;
+    const total = Math.max(src.rss, 1);
+    async function* counted(): AsyncGenerator<Uint8Array> {
+      for await (const chunk of out.bytes) {
+        if (firstByte) {
+          firstByte = false;
+          enter('transfer');
+        }
+        wire += chunk.length;
+        emit(wire, total);
+        yield chunk;
+      }
+    }
+    let received: z.infer<typeof MigrateIn> | undefined;
+    let failure: unknown;
+    try {
+      received = MigrateIn.parse(
+        await dstHelper.call('migrate-in', [migrationId, ck, 'podman', src.id, src.name, src.image, lineage], { stdin: counted(), timeoutMs: 60 * 60_000 }),
+      );
+    } catch (err) {
+      failure = err;
+    }
+    if (!received || state.cancelled) {
+      out.stop();
+      return this.rollback({ input, operationId, migrationId, ck, src, started, frozenAt, timings, enter, wire, plan, why: state.cancelled ? new StasisError('cancelled', 'Cancelled.') : failure });
+    }
+
+    // End to end: the digest the source computed as the archive left, against the one the destination computed as it landed.
+    enter('verify');
+    const j = await this.journalWhenHashed(srcHelper, migrationId);
+    if (!j.digest || j.digest !== received.digest || Number(j.bytes) !== received.bytes) {
+      await dstHelper.call('delete', [ck]).catch(() => undefined);
+      return this.rollback({
+        input, operationId, migrationId, ck, src, started, frozenAt, timings, enter, wire, plan,
+        why: new StasisError('corrupt-image', `The archive that arrived on ${dest} (${received.bytes} bytes) differs from the one ${source} sent (${j.bytes ?? '?'} bytes): its checksum does not match.`),
+      });
+    }
+
+    enter('restore');
+    let restored: z.infer<typeof HelperRestore>;
+    try {
+      restored = HelperRestore.parse(await dstHelper.call('restore', [ck, ...(input.name ? [`--name=${input.name}`] : [])], { timeoutMs: 10 * 60_000 }));
+    } catch (err) {
+      return this.rollback({ input, operationId, migrationId, ck, src, started, frozenAt, timings, enter, wire, plan, why: err });
+    }
+    // Running on the destination: podman's restore returns once the restored tasks run.
+    const downtimeMs = Date.now() - frozenAt;
+    enter('confirm');
+    const runs = await this.runsOn(dstHelper, dest, destName).catch(() => false);
+    if (!runs) {
+      return this.rollback({ input, operationId, migrationId, ck, src, started, frozenAt, timings, enter, wire, plan, why: new StasisError('operation-failed', `${destName} was restored on ${dest} but is not running there.`) });
+    }
+    await srcHelper.call('journal', ['set', migrationId, 'restored']).catch(() => undefined);
+
+    enter('stop-source');
+    let sourceNote = ' The stopped container is kept on the source (--keep-source).';
+    if (!input.keepSource) {
+      sourceNote = '';
+      await srcHelper.call('container', ['remove', 'podman', src.id], { timeoutMs: 60_000 }).catch((err: unknown) => {
+        sourceNote = ` The stopped container on ${source} could not be removed (${toErrorShape(err).message}); remove it by hand.`;
+      });
+    }
+    await srcHelper.call('journal', ['set', migrationId, 'done']).catch(() => undefined);
+    enter('done');
+    return {
+      operationId,
+      migrationId,
+      strategy: plan.strategy,
+      strategyReason: plan.strategyReason,
+      runningOn: dest,
+      rolledBack: false,
+      container: restored.container,
+      downtimeMs,
+      totalMs: Date.now() - started,
+      bytes: wire,
+      imageBytes: 0,
+      checkpointId: ck,
+      destCheckpointId: received.meta.id as MigrationResult['destCheckpointId'],
+      digest: received.digest,
+      phases: timings.filter((t) => t.phase !== 'done'),
+      preflight: plan.checks,
+      message: `${destName} runs on ${dest} now; checkpoint ${ck} is kept on ${source} and ${dest}.${sourceNote}`,
+    };
+  }
+
+  /** The source helper writes the digest right after the last byte left; wait for it briefly. */
+  private async journalWhenHashed(helper: HelperClient, id: string): Promise<Journal> {
+    for (let i = 0; ; i++) {
+      const j = Journal.parse(await helper.call('journal', ['get', id], { timeoutMs: 30_000 }));
+      if (j.digest || j.phase === 'failed' || i >= 50) return j;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  private async runsOn(helper: HelperClient, hostId: string, name: string): Promise<boolean> {
+    const list = parseHelperPs(hostId, await helper.call('ps', [], { timeoutMs: 60_000 }));
+    return list.some((c) => c.runtime === 'podman' && c.name === name && c.state === 'running');
+  }
+
+  /**
+   * After the freeze something failed: make sure the container runs on exactly one host. If the destination runs it
+   * after all, that is the outcome; otherwise whatever the failed restore left there goes and the source's stored
+   * checkpoint is restored in place.
+   */
+  private async rollback(o: {
+    input: MigrateInput;
+    operationId: string;
+    migrationId: string;
+    ck: string;
+    src: SourceFacts;
+    started: number;
+    frozenAt: number;
+    timings: { phase: MigrationPhase; ms: number }[];
+    enter: (p: MigrationPhase, message?: string) => void;
+    wire: number;
+    plan: MigrationPlan;
+    why: unknown;
+  }): Promise<MigrationResult> {
+    const reason = toErrorShape(o.why).message;
+    o.enter('rollback', reason);
+    const r = await this.settle(o.input.sourceHostId, o.migrationId);
+    o.enter('done');
+    const runsOnSource = r.runningOn === o.input.sourceHostId;
+    return {
+      operationId: o.operationId,
+      migrationId: o.migrationId,
+      strategy: o.plan.strategy,
+      strategyReason: o.plan.strategyReason,
+      runningOn: r.runningOn ?? o.input.sourceHostId,
+      rolledBack: runsOnSource,
+      container: { runtime: 'podman', id: o.src.id, name: o.src.name },
+      downtimeMs: Date.now() - o.frozenAt,
+      totalMs: Date.now() - o.started,
+      bytes: o.wire,
+      imageBytes: 0,
+      checkpointId: o.ck as MigrationResult['checkpointId'],
+      destCheckpointId: null,
+      digest: null,
+      phases: o.timings.filter((t) => t.phase !== 'done'),
+      preflight: o.plan.checks,
+      message: `The migration failed (${reason}). ${r.message}`,
+    };
+  }
+
+  /** Brings one journal to an end from what the hosts show now: finished on the destination, or back on the source. */
+  private async settle(sourceHostId: string, migrationId: string): Promise<RecoveryResult> {
+    const srcHelper = await this.deps.helperFor(sourceHostId);
+    let j = Journal.parse(await srcHelper.call('journal', ['get', migrationId], { timeoutMs: 30_000 }));
+    // The source helper stores its checkpoint after the last byte went out; a rollback needs it stored.
+    for (let i = 0; j.live && i < 600; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      j = Journal.parse(await srcHelper.call('journal', ['get', migrationId], { timeoutMs: 30_000 }));
+    }
+    if (j.live) throw new StasisError('busy', `Migration ${migrationId} is still storing its checkpoint on ${sourceHostId}; try again in a minute.`);
+    const dstRuns = await this.deps
+      .helperFor(j.dest)
+      .then((h) => this.runsOn(h, j.dest, j.dname))
+      .catch(() => null);
+    const srcRuns = await this.runsOn(srcHelper, sourceHostId, j.cname);
+    const close = (phase: string) => srcHelper.call('journal', ['set', migrationId, phase]).catch(() => undefined);
+    if (dstRuns) {
+      await close('done');
+      return {
+        migrationId,
+        action: srcRuns ? 'nothing' : 'finished',
+        runningOn: j.dest,
+        message: srcRuns
+          ? `${j.dname} runs on ${j.dest}, and ${j.cname} also runs on ${sourceHostId}: stop one of them.`
+          : `${j.dname} runs on ${j.dest}: the migration is complete. The stopped container on ${sourceHostId} was left in place.`,
+      };
+    }
+    if (srcRuns) {
+      await close('rolled-back');
+      return { migrationId, action: 'nothing', runningOn: sourceHostId, message: `${j.cname} still runs on ${sourceHostId}; nothing moved.` };
+    }
+    if (dstRuns === null) {
+      throw new StasisError('host-unreachable', `Cannot reach ${j.dest} to see whether ${j.dname} runs there, so Stasis does not restore it on ${sourceHostId} (it might then run twice). Try again when ${j.dest} answers.`);
+    }
+    if (!j.ckid || !['dumped', 'restored', 'frozen'].includes(j.phase)) {
+      await close('failed');
+      return { migrationId, action: 'nothing', runningOn: null, message: `${j.cname} does not run on either host and no checkpoint was stored (${j.phase}). Start it again on ${sourceHostId}.` };
+    }
+    // Whatever a failed restore left on the destination (a created, not running, container) must not hold the name.
+    const dstHelper = await this.deps.helperFor(j.dest);
+    const leftover = parseHelperPs(j.dest, await dstHelper.call('ps', [], { timeoutMs: 60_000 })).find((c) => c.runtime === 'podman' && c.name === j.dname);
+    if (leftover && leftover.state !== 'running') await dstHelper.call('container', ['remove', 'podman', leftover.id]).catch(() => undefined);
+    try {
+      await srcHelper.call('restore', [j.ckid], { timeoutMs: 10 * 60_000 });
+    } catch (err) {
+      await close('failed');
+      throw new StasisError('operation-failed', `${j.cname} could not be restored on ${sourceHostId} from checkpoint ${j.ckid}, which is kept: ${toErrorShape(err).message} Restore it by hand: stasis restore ${sourceHostId} ${j.ckid}.`);
+    }
+    await close('rolled-back');
+    return { migrationId, action: 'rolled-back', runningOn: sourceHostId, message: `${j.cname} runs on ${sourceHostId} again, restored from checkpoint ${j.ckid} (kept).` };
   }
 
   async interrupted(hostId?: string): Promise<{ migrations: InterruptedMigration[]; errors: HostFailure[] }> {
-    void hostId;
-    return { migrations: [], errors: [] };
+    const hosts = hostId ? [hostId] : await this.deps.hostIds();
+    const migrations: InterruptedMigration[] = [];
+    const errors: HostFailure[] = [];
+    await Promise.all(
+      hosts.map(async (h) => {
+        try {
+          const helper = await this.deps.helperFor(h);
+          const list = z.array(Journal).parse(await helper.call('journal', ['list'], { timeoutMs: 60_000 }));
+          for (const j of list) {
+            if (!OPEN_PHASES.has(j.phase) || j.live) continue;
+            migrations.push({
+              migrationId: j.id,
+              sourceHostId: h,
+              destHostId: j.dest,
+              runtime: j.runtime,
+              container: j.cname,
+              destName: j.dname,
+              phase: j.phase,
+              checkpointId: j.ckid || null,
+              started: j.created,
+            });
+          }
+        } catch (err) {
+          if (hostId) throw err;
+          const e = toErrorShape(err);
+          errors.push({ host: h, code: e.code, message: e.message });
+        }
+      }),
+    );
+    return { migrations, errors };
   }
 
   async recover(hostId: string, migrationId: string): Promise<RecoveryResult> {
-    throw new StasisError('not-found', `No interrupted migration ${migrationId} on ${hostId}.`);
+    return this.settle(hostId, migrationId);
   }
 }

@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { CheckpointMeta } from '../../../shared/domain/checkpoint';
+
+/** A migration journal as the source helper keeps it (`journal get|begin|set`; `journal list` answers an array). */
+export const Journal = z.object({
+  id: z.string(),
+  /** The helper that froze the container still runs (it stores the checkpoint after the last byte left). */
+  live: z.boolean(),
+  runtime: z.enum(['podman', 'docker', 'process']),
+  cid: z.string(),
+  cname: z.string(),
+  source: z.string(),
+  dest: z.string(),
+  dname: z.string(),
+  phase: z.string(),
+  created: z.string(),
+  lineage: z.string().optional(),
+  ckid: z.string().optional(),
+  digest: z.string().optional(),
+  bytes: z.string().optional(),
+});
+export type Journal = z.infer<typeof Journal>;
+
+/** `migrate-in`: the stored copy's record, and the BLAKE2b-512 digest and size of what arrived. */
+export const MigrateIn = z.object({ meta: CheckpointMeta, digest: z.string().regex(/^[a-f0-9]{128}$/), bytes: z.number() });
