@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { connect as tcpConnect } from 'node:net';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -68,6 +69,31 @@ describe('browser-mode server', () => {
 
   it('answers a malformed path with 400 and keeps serving', async () => {
     for (const p of ['/%E0%A4%A', '/%', '/assets/%zz.js', '/%E0%A4%A?x=1']) expect(await get(server.origin, p)).toBe(400);
+    expect(await get(server.origin, '/')).toBe(200);
+  });
+
+  it('survives clients that reset mid-request, send garbage or half a request', async () => {
+    const port = Number(new URL(server.origin).port);
+    const raw = (text: string, reset: boolean) =>
+      new Promise<void>((resolve) => {
+        const c = tcpConnect(port, '127.0.0.1', () => {
+          c.write(text);
+          if (reset) c.resetAndDestroy();
+          else c.end();
+        });
+        c.on('error', () => resolve());
+        c.on('close', () => resolve());
+      });
+    const upgrade = (token: string) => `GET /api?token=${token} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nOrigin: ${server.origin}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`;
+    for (let i = 0; i < 30; i++) {
+      await Promise.all([
+        raw(upgrade('wrong'), true),
+        raw(upgrade(server.token), true),
+        raw(`GET /%E0%A4%A HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`, true),
+        raw('\x00\x01\x02 not http at all\r\n\r\n', false),
+        raw(`GET / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Length: 99\r\n`, true),
+      ]);
+    }
     expect(await get(server.origin, '/')).toBe(200);
   });
 

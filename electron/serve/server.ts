@@ -124,6 +124,8 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
   let nextCaller = 1;
 
   server.on('upgrade', (req, socket, head) => {
+    // Node leaves an upgraded socket without an error listener: a client that resets it would end the process.
+    socket.on('error', () => socket.destroy());
     let url: URL;
     try {
       url = new URL(req.url ?? '/', 'http://x');
