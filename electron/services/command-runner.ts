@@ -189,7 +189,14 @@ export const localRunner: CommandRunner = {
         resolve(ended(code, '', stderr.text, limit));
       });
     });
-    return { stdout: child.stdout, done, stop: () => child.kill('SIGTERM') };
+    // Our ends of the pipes go too: a program the helper started (tar of a checkpoint) may hold them after the helper
+    // is gone, and 'close' (which clears the deadline's timer) waits for every pipe.
+    const stop = (): void => {
+      child.kill('SIGTERM');
+      child.stdout.destroy();
+      child.stderr.destroy();
+    };
+    return { stdout: child.stdout, done, stop };
   },
 };
 

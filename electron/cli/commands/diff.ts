@@ -15,10 +15,19 @@ async function reportOf(target: string): Promise<InspectReport> {
 }
 
 export const diffCommand: CliCommand = {
-  usage: 'stasis diff A B [--json]   (A, B: checkpoint archives or image directories; A is the older one)',
+  usage:
+    'stasis diff A B [--json]   (A, B: checkpoint archives or image directories; A is the older one)\n' +
+    '       stasis diff HOST A_ID B_ID [--json] [--ssh-config FILE]   (two checkpoints in a host\'s store, the older first)',
   async run(argv, io) {
-    const { values, positionals } = parseArgs({ args: argv, options: { json: { type: 'boolean' } }, allowPositionals: true, strict: true });
-    if (positionals.length !== 2) throw new UsageError('expected two checkpoint paths');
+    const { values, positionals } = parseArgs({ args: argv, options: { json: { type: 'boolean' }, 'ssh-config': { type: 'string' } }, allowPositionals: true, strict: true });
+    if (positionals.length === 3) {
+      const [hostId, before, after] = positionals as [string, string, string];
+      const { withSession } = await import('./cli-services');
+      const d = await withSession(values, [hostId], (s) => s.api.checkpoints.diff({ hostId, before, after }));
+      io.out(values.json ? JSON.stringify(d) : renderDiff(d as Parameters<typeof renderDiff>[0]));
+      return 0;
+    }
+    if (positionals.length !== 2) throw new UsageError('expected two checkpoint paths, or a host and two checkpoint ids');
     // One after the other: each read holds only its own metadata.
     const a = await reportOf(positionals[0]!);
     const b = await reportOf(positionals[1]!);

@@ -5,16 +5,35 @@ import { discardPrestartedZstdWorker } from '../../inspect/zstd-worker';
 import { UsageError, type CliCommand, type CliIo } from '../command';
 
 export const inspectCommand: CliCommand = {
-  usage: 'stasis inspect PATH [--json] [--no-fds]   (PATH: a .tar/.tar.gz/.tar.zst archive or an image directory)',
+  usage:
+    'stasis inspect PATH [--json] [--no-fds]   (PATH: a .tar/.tar.gz/.tar.zst archive or an image directory)\n' +
+    '       stasis inspect HOST CHECKPOINT_ID [--json] [--no-fds] [--ssh-config FILE]   (a checkpoint in a host\'s store)',
   async run(argv, io) {
-    const { values, positionals } = parseArgs({ args: argv, options: { json: { type: 'boolean' }, 'no-fds': { type: 'boolean' } }, allowPositionals: true, strict: true });
-    if (positionals.length !== 1) throw new UsageError('expected exactly one checkpoint path');
-    const report = await reportOf(positionals[0]!);
+    const { values, positionals } = parseArgs({
+      args: argv,
+      options: { json: { type: 'boolean' }, 'no-fds': { type: 'boolean' }, 'ssh-config': { type: 'string' } },
+      allowPositionals: true,
+      strict: true,
+    });
+    if (positionals.length !== 1 && positionals.length !== 2) throw new UsageError('expected a checkpoint path, or a host and a checkpoint id');
+    const report = positionals.length === 2 ? await storedReportOf(positionals[0]!, positionals[1]!, values) : await reportOf(positionals[0]!);
     if (values.json) writeJson(report, io);
     else io.out((await import('../../../shared/inspect/text')).renderReport(report, { fds: !values['no-fds'] }));
     return 0;
   },
 };
+
+/**
+ * A checkpoint in a host's store, read from the page-less images kept beside it (the app's Look inside): the time
+ * does not grow with the container's memory. Through the same typed API as the app; the command line and
+ * environment, which live in the pages, are not in it.
+ */
+async function storedReportOf(hostId: string, checkpointId: string, values: { 'ssh-config'?: string | undefined }): Promise<InspectReport> {
+  const { withSession } = await import('./cli-services');
+  const report = await withSession(values, [hostId], (s) => s.api.checkpoints.report({ hostId, checkpointId }));
+  // The API's report is the reader's, validated on the way (shared/domain/inspect-report.ts keeps the two in step).
+  return report as InspectReport;
+}
 
 /** The report alone: the decoded images are garbage by the time the output is written, which bounds peak memory. */
 async function reportOf(target: string): Promise<InspectReport> {
