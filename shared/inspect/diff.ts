@@ -1,4 +1,5 @@
 import type { FdView, InspectReport, ProcessView, SocketView, VmaView } from './report';
+import { escapeControl } from '../text/escape';
 
 /** A process as a diff lists it when it appeared or went away. */
 export interface ProcessBrief {
@@ -249,7 +250,7 @@ export function renderDiff(d: ReportDiff, opts: { maxVmas?: number } = {}): stri
   if (sameSides) lines.push(sameSides);
   if (d.same) {
     if (!sameSides) lines.push('no differences in processes, fds, sockets or memory');
-    return lines.join('\n');
+    return lines.map(escapeControl).join('\n');
   }
   const pr = d.processes;
   lines.push(`processes: ${pr.added.length} added, ${pr.removed.length} removed, ${pr.changed.length} changed`);
@@ -286,5 +287,6 @@ export function renderDiff(d: ReportDiff, opts: { maxVmas?: number } = {}): stri
     const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
     for (const r of rows) lines.push(`  ${r.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')}`);
   }
-  return lines.join('\n');
+  // Every line is one line: a control character or newline from either image is shown escaped.
+  return lines.map(escapeControl).join('\n');
 }

@@ -1,3 +1,4 @@
+import { escapeControl } from '../text/escape';
 import type { InspectReport, ProcessView } from './report';
 
 /** One line, at most 160 characters: commands can hold newlines and whole scripts. */
@@ -69,5 +70,6 @@ export function renderReport(r: InspectReport, opts: { fds?: boolean } = {}): st
   if (raw.length) lines.push(`raw, not protobuf: ${raw.map((u) => (u.size !== undefined ? `${u.file} (${u.size} bytes)` : u.file)).join(', ')}`);
   if (other.length) lines.push(`not decoded: ${other.map((u) => `${u.file} (${u.reason})`).join(', ')}`);
   for (const u of r.undecoded) if (u.fields) lines.push(`unknown fields: ${u.file} ${u.message ?? '?'} ${u.fields.join(', ')}`);
-  return lines.join('\n');
+  // Every line is one line: a control character or newline from the image (a name, a path) is shown escaped.
+  return lines.map(escapeControl).join('\n');
 }
