@@ -550,17 +550,9 @@ end_checkpoint() {
   result "$(cat "$HS/checkpoints/$CK/meta.json")"
 }
 
+# A runtime failed: its last words go to the caller, who says what they mean and what to do (helper-protocol.ts).
 map_runtime_error() { # logfile what
-  msg=$(tail_text "$1")
-  case $msg in
-    *'not support'*checkpoint* | *'does not support'* | *'CRIU'*'not'*'installed'* | *'checkpoint/restore'*'not'*)
-      fail runtime-cannot-checkpoint "$2: the container runtime cannot checkpoint. Use runc with CRIU 4 (podman: runtime = \"runc\"; Docker: experimental mode)." "$msg" ;;
-    *'missing features'* | *'pre-dump'* | *'dirty'*)
-      fail not-supported "$2: this kernel does not track dirty memory, so pre-checkpoints are not possible here." "$msg" ;;
-    *'no such container'* | *'No such container'*)
-      fail not-found "$2: the container no longer exists." "$msg" ;;
-    *) fail operation-failed "$2 failed. See the detail for the runtime's last words." "$msg" ;;
-  esac
+  fail runtime-failed "$2" "$(tail_text "$1")"
 }
 
 ckpt_podman() {
@@ -1090,10 +1082,10 @@ verb_container() { # stop|start|remove runtime container
   mkdir -p "$WORK" || fail operation-failed "Cannot create a work directory in the Stasis store."
   TMPDIR_OP=$WORK
   case $act-$rt in
-    stop-*) set -- "$rt" stop --time 10 "$ref" ;;
+    # The container's own stop timeout applies (podman and docker default to 10 s before SIGKILL).
+    stop-*) set -- "$rt" stop "$ref" ;;
     start-*) set -- "$rt" start "$ref" ;;
-    remove-podman) set -- podman rm --force --time 10 "$ref" ;;
-    remove-docker) set -- docker rm --force "$ref" ;;
+    remove-*) set -- "$rt" rm --force "$ref" ;;
   esac
   # Started containers keep conmon / the shim running: they must not inherit our stdout or the lock fd.
   if ! "$@" </dev/null >/dev/null 2>"$WORK/err" 9>&-; then

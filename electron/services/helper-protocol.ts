@@ -41,11 +41,11 @@ export class HelperLineParser {
     if (err.success) {
       const code = ErrorCode.safeParse(err.data.error.code);
       const detail = err.data.error.detail || undefined;
-      this.outcome = {
-        kind: 'error',
-        error: new StasisError(code.success ? code.data : 'operation-failed', err.data.error.message, detail),
-        ...(err.data.v ? { version: err.data.v } : {}),
-      };
+      const error =
+        err.data.error.code === 'runtime-failed'
+          ? classifyRuntimeFailure(err.data.error.message, detail ?? '')
+          : new StasisError(code.success ? code.data : 'operation-failed', err.data.error.message, detail);
+      this.outcome = { kind: 'error', error, ...(err.data.v ? { version: err.data.v } : {}) };
       return;
     }
     const res = ResultLine.safeParse(json);
@@ -83,4 +83,25 @@ export function diagnoseNoVerdict(code: number | null, stderr: string, where: st
     return new StasisError('permission-denied', `Authorization for the Stasis helper on ${where} was refused or dismissed.`, s.slice(0, 500));
   }
   return new StasisError('operation-failed', `The Stasis helper on ${where} stopped without an answer (exit ${code ?? 'signal'}).`, s.slice(-2000));
+}
+
+/**
+ * The helper reports a failed runtime (podman, docker, criu) as `runtime-failed` with what it ran and the runtime's
+ * last words; what those words mean, and what the user can do, is decided here rather than in root code.
+ */
+export function classifyRuntimeFailure(what: string, lastWords: string): StasisError {
+  const w = lastWords;
+  const detail = w || undefined;
+  if (/not support.*checkpoint|does not support|CRIU.*not.*installed|checkpoint\/restore.*not/s.test(w)) {
+    return new StasisError(
+      'runtime-cannot-checkpoint',
+      `${what}: the container runtime cannot checkpoint. Use runc with CRIU 4 (podman: runtime = "runc"; Docker: experimental mode).`,
+      detail,
+    );
+  }
+  if (/missing features|pre-dump|dirty/.test(w)) {
+    return new StasisError('not-supported', `${what}: this kernel does not track dirty memory, so pre-checkpoints are not possible here.`, detail);
+  }
+  if (/no such container/i.test(w)) return new StasisError('not-found', `${what}: the container no longer exists.`, detail);
+  return new StasisError('operation-failed', `${what} failed. See the detail for the runtime's last words.`, detail);
 }
