@@ -146,6 +146,10 @@ describeSystem('stasis-helper: what a helper-only user can reach', ['root', 'cri
     expect(mine).toContain(opCk);
     expect(mine).not.toContain(rootCk);
     expect(listed(OP_UID + 1).map((m) => m.id)).not.toContain(opCk);
+    // pkexec says whom it runs for in PKEXEC_UID: the same rule.
+    const viaPkexec = (last(helper(['list'], { env: { PKEXEC_UID: String(OP_UID) } })).result as Meta[]).map((m) => m.id);
+    expect(viaPkexec).toContain(opCk);
+    expect(viaPkexec).not.toContain(rootCk);
     const all = listed().map((m) => m.id);
     expect(all).toEqual(expect.arrayContaining([rootCk, opCk]));
 
