@@ -33,13 +33,16 @@ class Tally {
   readonly rows = new Map<string, { agree: number; disagree: number }>();
   readonly problems: string[] = [];
 
+  /** `against`: what the other side is (crit, or the directory's report when archives are compared). */
+  constructor(private readonly against = 'crit') {}
+
   check(kind: string, where: string, ours: unknown, theirs: unknown): void {
     const row = this.rows.get(kind) ?? { agree: 0, disagree: 0 };
     this.rows.set(kind, row);
     if (JSON.stringify(ours) === JSON.stringify(theirs)) row.agree++;
     else {
       row.disagree++;
-      if (this.problems.length < 60) this.problems.push(`${kind} ${where}: ours ${JSON.stringify(ours)} vs crit ${JSON.stringify(theirs)}`);
+      if (this.problems.length < 60) this.problems.push(`${kind} ${where}: ours ${JSON.stringify(ours)} vs ${this.against} ${JSON.stringify(theirs)}`);
     }
   }
 
@@ -401,6 +404,18 @@ function compareWithCrit(d: Dump, r: InspectReport, t: Tally, vmaBits: Array<[nu
   t.check('ipc', d.name, sortIpc(r.ipc.map((i) => [i.namespace, i.kind, i.id, parseInt(i.key, 16), parseInt(i.mode, 8), i.sizeBytes ?? i.semaphores ?? i.messages])), sortIpc(ipc));
 }
 
+/** Where two values first differ (a key path), or undefined when they are the same. */
+function firstDifference(a: unknown, b: unknown, at = ''): { at: string; ours: unknown; theirs: unknown } | undefined {
+  if (JSON.stringify(a) === JSON.stringify(b)) return undefined;
+  if (a && b && typeof a === 'object' && typeof b === 'object') {
+    for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) {
+      const d = firstDifference((a as Json)[k], (b as Json)[k], `${at}.${k}`);
+      if (d) return d;
+    }
+  }
+  return { at, ours: a, theirs: b };
+}
+
 /** The report with what legitimately differs between forms of the same images left out. */
 function comparable(r: InspectReport): unknown {
   const { source: _source, ...rest } = r;
@@ -458,12 +473,13 @@ describeSystem('the reader on CRIU zdtm dumps, field by field against crit', ['r
   });
 
   it.each(ARCHIVES)('reads each .tar.zst with members in %s order exactly as its directory', async (order) => {
-    const t = new Tally();
+    const t = new Tally('the directory');
     for (const d of dumps) {
       const archive = path.join(d.dir, `${order}.tar.zst`);
-      t.check(`archive (${order} order)`, d.name, comparable(await inspectJson(archive)), comparable(reports.get(d.name)!));
+      const diff = firstDifference(comparable(await inspectJson(archive)), comparable(reports.get(d.name)!));
+      t.check(`archive (${order} order)`, diff ? `${d.name} at ${diff.at}` : d.name, diff?.ours, diff?.theirs);
     }
     console.log(t.table());
-    expect(t.problems.map((p) => p.slice(0, 300))).toEqual([]);
+    expect(t.problems.map((p) => p.slice(0, 400))).toEqual([]);
   });
 });
