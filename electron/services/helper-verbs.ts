@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CheckpointId, CheckpointMeta, OperationId, type CheckpointOptions, type RestoreOptions } from '../../shared/domain/checkpoint';
 import { ContainerRef, Runtime } from '../../shared/domain/container';
+import { ContainerProcesses } from '../../shared/domain/processes';
 import { StasisError } from '../../shared/api/errors';
 import { checkpointArgs, restoreArgs } from './checkpoint-args';
 import type { HelperCallOptions, HelperClient } from './helper-client';
@@ -62,6 +63,22 @@ export const HELPER_VERBS = {
   /** stdin: a `send` stream from another host. */
   receive: verb({ args: id, result: CheckpointMeta, timeoutMs: 60 * 60_000 }),
   cancel: verb({ args: (operationId: string) => [OperationId.parse(operationId)], result: z.object({ cancelled: z.boolean() }), timeoutMs: 30_000 }),
+  /** The processes in a running container's PID namespace (lost-processes.ts compares them with the init's tree). */
+  procs: verb({
+    args: (i: { runtime: 'podman' | 'docker'; container: string }) => [z.enum(['podman', 'docker']).parse(i.runtime), ContainerRef.parse(i.container)],
+    result: ContainerProcesses,
+    timeoutMs: 30_000,
+  }),
+  /** Stop, start or remove a container (a stop waits for the container's own stop timeout). */
+  container: verb({
+    args: (i: { action: 'stop' | 'start' | 'remove'; runtime: 'podman' | 'docker'; container: string }) => [
+      z.enum(['stop', 'start', 'remove']).parse(i.action),
+      z.enum(['podman', 'docker']).parse(i.runtime),
+      ContainerRef.parse(i.container),
+    ],
+    result: z.object({ ok: z.boolean() }),
+    timeoutMs: 120_000,
+  }),
   // Migration (electron/services/migration/): the journal on the source's store, preflight facts, and the two
   // halves of the streamed transfer (migrate-out's stdout is raw archive bytes, migrate-in reads them on stdin).
   journal: verb({ args: (a: string[]) => a, result: z.union([Journal, z.array(Journal)]), timeoutMs: 30_000 }),

@@ -1,7 +1,8 @@
 import { StasisError } from '../../shared/api/errors';
 import type { Runtime } from '../../shared/domain/container';
-import { ContainerProcesses, checkProcesses, describeProcess, lostSummary, type ProcessCheck } from '../../shared/domain/processes';
+import { checkProcesses, describeProcess, lostSummary, type ProcessCheck } from '../../shared/domain/processes';
 import type { HelperClient } from './helper-client';
+import { callVerb } from './helper-verbs';
 
 /**
  * Which of a container's processes a checkpoint would leave out (see `lostProcesses`). The helper only lists the
@@ -11,10 +12,7 @@ import type { HelperClient } from './helper-client';
  */
 export async function checkContainerProcesses(helper: HelperClient, runtime: Runtime, container: string): Promise<ProcessCheck | undefined> {
   if (runtime === 'process') return undefined;
-  const raw = await helper.call('procs', [runtime, container], { timeoutMs: 30_000 });
-  const parsed = ContainerProcesses.safeParse(raw);
-  if (!parsed.success) throw new StasisError('operation-failed', `The Stasis helper on ${helper.hostId} sent a process list Stasis cannot read.`, parsed.error.message.slice(0, 500));
-  return checkProcesses(parsed.data);
+  return checkProcesses(await callVerb(helper, 'procs', { runtime, container }));
 }
 
 /** The refusal when processes would be lost and the caller did not allow it; `allowHow` names the flag or the button. */

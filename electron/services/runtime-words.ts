@@ -13,11 +13,11 @@ const KNOWN: Array<{ re: RegExp; message: (m: RegExpExecArray) => string }> = [
 ];
 
 export function inRuntimeWords(err: unknown): unknown {
-  if (!(err instanceof StasisError) || err.code !== 'operation-failed') return err;
-  const text = `${err.detail ?? ''}\n${err.message}`;
+  // Only the runtime's own words (the detail) are read, whatever code the failure was given.
+  if (!(err instanceof StasisError) || !err.detail) return err;
   for (const k of KNOWN) {
-    const m = k.re.exec(text);
-    if (m) return new StasisError('bad-request', k.message(m), err.detail ?? err.message);
+    const m = k.re.exec(err.detail);
+    if (m) return new StasisError('bad-request', k.message(m), err.detail);
   }
   return err;
 }
