@@ -29,7 +29,7 @@ function checkpoint(pids: number[], label: string): Checkpoint {
   add(img('inventory.img', le32(INVENTORY_MAGIC), [encode('inventory_entry', { img_version: 2 })]));
   add(img('pstree.img', common(0x50273030), pids.map((pid) => encode('pstree_entry', { pid, ppid: pid === 1 ? 0 : 1, pgid: 1, sid: 1, threads: [pid] }))));
   for (const pid of pids) add(img(`core-${pid}.img`, common(0x55053847), [encode('core_entry', { mtype: 'X86_64', tc: { task_state: 1, exit_code: 0, comm: pid === 1 ? 'init' : EVIL_COMM } })]));
-  return { label, format: 'directory', layout: 'process', images, pages: new Map(), container: { other: [] }, undecoded: [] };
+  return { label, format: 'directory', layout: 'images', images, pages: new Map(), container: { other: [] }, undecoded: [] };
 }
 
 const hasControl = (t: string): boolean => [...t].some((c) => c !== '\n' && (c < ' ' || (c >= '\x7f' && c <= '\x9f')));
