@@ -1,14 +1,16 @@
 import { useState } from 'react';
-import type { Checkpoint } from '../../../shared/domain/checkpoint';
+import type { Checkpoint, RestoreOptions } from '../../../shared/domain/checkpoint';
 import { formatBytes, hostLabel } from '../format';
 import { useStasis } from '../store';
 import type { Problem } from '../store/messages';
 import { Modal, ModalActions } from './modal';
+import { RestoreOptionsFields } from './restore-options';
 
 /** Restore a stored checkpoint on its host; the dialog stays open with the runtime's words when it fails. */
 export function RestoreDialog({ checkpoint, onClose }: { checkpoint: Checkpoint; onClose: () => void }) {
   const restore = useStasis((s) => s.restore);
   const [name, setName] = useState('');
+  const [options, setOptions] = useState<RestoreOptions>({});
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<Problem>();
   const valid = name === '' || /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name);
@@ -21,7 +23,7 @@ export function RestoreDialog({ checkpoint, onClose }: { checkpoint: Checkpoint;
           if (!valid) return;
           setBusy(true);
           setProblem(undefined);
-          void restore(checkpoint.hostId, checkpoint.id, name ? { name } : {}).then((out) => {
+          void restore(checkpoint.hostId, checkpoint.id, { ...options, ...(name ? { name } : {}) }).then((out) => {
             setBusy(false);
             if (out.ok) onClose();
             else if (out.problem.code !== 'cancelled') setProblem(out.problem);
@@ -49,6 +51,7 @@ export function RestoreDialog({ checkpoint, onClose }: { checkpoint: Checkpoint;
             </span>
           )}
         </label>
+        <RestoreOptionsFields runtime={checkpoint.container.runtime} value={options} onChange={setOptions} />
         <ModalActions onCancel={onClose} submitLabel={busy ? 'Restoring…' : 'Restore'} disabled={busy || !valid} />
       </form>
     </Modal>
