@@ -29,16 +29,44 @@ export function ContainersView({ route }: { route: Extract<Route, { name: 'conta
   const loading = availability.some((a) => a.state === 'loading');
   const columns: Column<ContainerRow>[] = useMemo(
     () => [
-      { key: 'name', label: 'Name', value: (r) => r.name, render: (r) => <span title={r.id}>{r.name}</span> },
-      { key: 'host', label: 'Host', value: (r) => r.hostName, render: (r) => <a href={links.host(r.hostId)}>{r.hostName}</a> },
-      { key: 'runtime', label: 'Runtime', value: (r) => r.runtime },
-      { key: 'image', label: 'Image', value: (r) => r.image, className: 'ellipsis muted', render: (r) => <span title={r.image}>{r.image || '—'}</span> },
-      { key: 'state', label: 'State', value: (r) => r.state, render: (r) => <span className={`state ${r.state}`}>{r.state}</span> },
-      { key: 'uptime', label: 'Up for', value: (r) => r.uptime, render: (r) => r.uptime ?? <span className="muted">—</span> },
+      {
+        key: 'name',
+        label: 'Name',
+        value: (r) => r.name,
+        className: 'cell-name',
+        render: (r) => (
+          <>
+            <span className="primary-text" title={r.id}>
+              {r.name}
+            </span>
+            <span className="secondary-text muted" title={r.image}>
+              {r.image || '—'}
+            </span>
+          </>
+        ),
+      },
+      { key: 'host', label: 'Host', value: (r) => r.hostName, className: 'nowrap', render: (r) => <a href={links.host(r.hostId)}>{r.hostName}</a> },
+      { key: 'runtime', label: 'Runtime', value: (r) => r.runtime, wide: true },
+      // Shown under the name and the state; kept as columns of their own in Copy as text / JSON.
+      { key: 'image', label: 'Image', value: (r) => r.image, hidden: true },
+      {
+        key: 'state',
+        label: 'State',
+        value: (r) => r.state,
+        className: 'nowrap',
+        render: (r) => (
+          <>
+            <span className={`state ${r.state}`}>{r.state}</span>
+            {r.uptime && <span className="secondary-text muted">for {r.uptime}</span>}
+          </>
+        ),
+      },
+      { key: 'uptime', label: 'Up for', value: (r) => r.uptime, hidden: true },
       {
         key: 'memory',
         label: 'Memory',
         numeric: true,
+        wide: true,
         value: (r) => r.memoryBytes,
         text: (r) => (r.memoryBytes !== undefined ? formatBytes(r.memoryBytes) : ''),
         render: (r) => (r.memoryBytes !== undefined ? <span title="as of the last checkpoint">{formatBytes(r.memoryBytes)}</span> : <span className="muted">—</span>),
@@ -46,6 +74,7 @@ export function ContainersView({ route }: { route: Extract<Route, { name: 'conta
       {
         key: 'canCheckpoint',
         label: 'Can checkpoint',
+        wide: true,
         value: (r) => r.canCheckpoint,
         text: (r) => (r.canCheckpoint ? 'yes' : `no: ${r.cannotWhy ?? ''}`),
         render: (r) => (r.canCheckpoint ? <span className="good">yes</span> : <span className="muted" title={r.cannotWhy}>no</span>),
@@ -53,6 +82,7 @@ export function ContainersView({ route }: { route: Extract<Route, { name: 'conta
       {
         key: 'last',
         label: 'Last checkpoint',
+        className: 'nowrap',
         value: (r) => r.lastCheckpoint?.created,
         render: (r) => (r.lastCheckpoint ? <span title={r.lastCheckpoint.id}>{formatAgo(r.lastCheckpoint.created, now)}</span> : <span className="muted">never</span>),
       },

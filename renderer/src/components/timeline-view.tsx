@@ -6,7 +6,7 @@ import { useStasis } from '../store';
 import { lineageCheckpoints } from '../store/selectors';
 import { DataTable, type Column } from '../ui/data-table';
 import { DeleteDialog, RestoreDialog } from './checkpoint-actions';
-import { TimelineChart, type ChartPoint } from './timeline-chart';
+import { chartUnit, TimelineChart, type ChartPoint } from './timeline-chart';
 import { LeftOutNote } from './lost-processes';
 
 /** One thing that happened to the workload: a stored checkpoint, or a restore / migration run in this session. */
@@ -19,8 +19,6 @@ interface TimelineEvent {
   text: string;
   frozenMs?: number;
 }
-
-const MiB = 1024 * 1024;
 
 function useWidth(): [React.RefObject<HTMLDivElement | null>, number] {
   const ref = useRef<HTMLDivElement>(null);
@@ -65,15 +63,16 @@ export function TimelineView({ lineage }: { lineage: string }) {
     return out.sort((a, b) => a.at.localeCompare(b.at));
   }, [checkpoints, jobs, lineage, facts]);
 
+  const unit = chartUnit(Math.max(0, ...checkpoints.map((k) => Math.max(k.sizes.archive, k.sizes.pages))));
   const points: ChartPoint[] = useMemo(
     () =>
       checkpoints.map((k) => ({
         t: Date.parse(k.created) / 1000,
-        sizeMiB: k.sizes.archive / MiB,
-        memoryMiB: k.sizes.pages ? k.sizes.pages / MiB : null,
+        size: k.sizes.archive / unit.bytes,
+        memory: k.sizes.pages ? k.sizes.pages / unit.bytes : null,
         frozenMs: facts[`${k.hostId}:${k.id}`]?.frozenMs ?? null,
       })),
-    [checkpoints, facts],
+    [checkpoints, facts, unit.bytes],
   );
 
   const pickedCheckpoints = picked.map((key) => events.find((e) => e.key === key)?.checkpoint).filter((k): k is Checkpoint => !!k);
@@ -133,6 +132,7 @@ export function TimelineView({ lineage }: { lineage: string }) {
           <div ref={chartBox} className="chart-box">
             <TimelineChart
               points={points}
+              unit={unit.label}
               width={width}
               onPick={(i) => {
                 const k = checkpoints[i];

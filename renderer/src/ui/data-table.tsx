@@ -13,6 +13,10 @@ export interface Column<T> {
   /** Kept narrow (numbers, states): no wrapping, right-aligned for numbers. */
   numeric?: boolean;
   className?: string;
+  /** Shown only where the window is wide (≥ 1400 px); always copied. */
+  wide?: boolean;
+  /** Not shown (its words are in another cell), but copied as a column of its own. */
+  hidden?: boolean;
 }
 
 export type Sort = { key: string; dir: 'asc' | 'desc' };
@@ -62,6 +66,8 @@ export function DataTable<T>({
   const [active, setActive] = useState(0);
   const body = useRef<HTMLTableSectionElement>(null);
   const sorted = useMemo(() => sortRows(rows, columns, sort), [rows, columns, sort]);
+  const shown = columns.filter((c) => !c.hidden);
+  const cls = (c: Column<T>): string | undefined => [c.numeric ? 'num' : '', c.wide ? 'col-wide' : '', c.className ?? ''].filter(Boolean).join(' ') || undefined;
   const copy = (json: boolean): void => {
     const text = json
       ? JSON.stringify(sorted.map((r) => Object.fromEntries(columns.map((c) => [c.key, c.value(r) ?? null]))), null, 2)
@@ -103,8 +109,8 @@ export function DataTable<T>({
           <table className="table" aria-label={label}>
             <thead>
               <tr>
-                {columns.map((c) => (
-                  <th key={c.key} className={c.numeric ? 'num' : undefined} aria-sort={sort?.key === c.key ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'}>
+                {shown.map((c) => (
+                  <th key={c.key} className={cls(c)} aria-sort={sort?.key === c.key ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'}>
                     <button
                       type="button"
                       className="th-sort"
@@ -129,8 +135,8 @@ export function DataTable<T>({
                   onFocus={() => setActive(i)}
                   onDoubleClick={onOpen ? () => onOpen(row) : undefined}
                 >
-                  {columns.map((c) => (
-                    <td key={c.key} className={[c.numeric ? 'num' : '', c.className ?? ''].join(' ').trim() || undefined}>
+                  {shown.map((c) => (
+                    <td key={c.key} className={cls(c)}>
                       {c.render ? c.render(row) : String(c.value(row) ?? '—')}
                     </td>
                   ))}
