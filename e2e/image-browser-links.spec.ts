@@ -77,3 +77,16 @@ test('deep link, search a process, jump from a socket to its peer, reveal a secr
   await expect(page.getByRole('figure', { name: 'Where the freeze time went' })).toBeVisible();
   await expect(page.getByRole('table', { name: 'CRIU statistics' })).toContainText('Pages written');
 });
+
+test('a newcomer opens the sample from the empty state and sees its deleted file flagged', async ({ page, stasis }) => {
+  await page.goto(`${stasis.origin}/#/image?token=${stasis.token}`);
+  await page.getByRole('link', { name: 'Open the sample' }).click();
+  const tree = page.getByRole('tree', { name: 'Process tree' });
+  await expect(tree.getByRole('treeitem').first()).toBeVisible({ timeout: 30_000 });
+  await tree.getByRole('treeitem').first().click();
+  const fds = page.getByLabel(/^Process \d+$/).getByRole('table', { name: 'Open files' });
+  await expect(fds.locator('tr.unlinked')).toContainText('/tmp/deleted.txt');
+  await page.getByRole('searchbox', { name: 'Search fds' }).fill('fifo');
+  await expect(fds).toContainText('/tmp/fifo');
+  await expect(fds).not.toContainText('/tmp/notes.txt');
+});

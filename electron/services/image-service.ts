@@ -1,10 +1,13 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { StasisError } from '../../shared/api/errors';
 import { diffReports, type ReportDiff } from '../../shared/inspect/diff';
 import { buildReport, type InspectReport } from '../../shared/inspect/report';
+import { SAMPLE_CHECKPOINT } from '../../shared/inspect/sample';
 import { loadCheckpointFile } from '../inspect/load';
 import { pathIdentity } from './checkpoint-identity';
 import type { HelperClient } from './helper-client';
@@ -24,10 +27,27 @@ export async function inspectPath(p: string): Promise<InspectReport> {
 }
 
 export function checkedPath(p: string): string {
+  if (p === SAMPLE_CHECKPOINT) return samplePath();
   if (!path.isAbsolute(p) || p.includes('\0')) {
     throw new StasisError('bad-request', `"${p.slice(0, 200)}" is not an absolute path. Give the full path of a checkpoint archive or image directory.`);
   }
   return path.normalize(p);
+}
+
+const SAMPLE_REL = path.join('assets', 'sample-checkpoint.tar.zst');
+
+/** The sample checkpoint this build ships: under resources/ when packaged, else beside the sources (walked up to). */
+export function samplePath(): string {
+  const resources = (process as { resourcesPath?: string }).resourcesPath;
+  const candidates = resources ? [path.join(resources, 'sample', 'sample-checkpoint.tar.zst')] : [];
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    candidates.push(path.join(dir, SAMPLE_REL));
+    dir = path.dirname(dir);
+  }
+  const found = candidates.find((c) => existsSync(c));
+  if (!found) throw new StasisError('not-found', 'This Stasis build does not include the sample checkpoint. Open a checkpoint of your own by its path.');
+  return found;
 }
 
 /** What changed from checkpoint A (the older) to B. Both are read one after the other, to bound memory. */

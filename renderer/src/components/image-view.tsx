@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { MemSource } from '../../../shared/api/contract';
 import type { InspectReportData } from '../../../shared/domain/inspect-report';
+import { SAMPLE_CHECKPOINT } from '../../../shared/inspect/sample';
 import { hostLabel } from '../format';
 import { links, navigate } from '../router';
 import { useStasis } from '../store';
@@ -292,6 +293,12 @@ export function ImageView({ path: initial, stored }: { path: string | undefined;
           <p className="muted">
             Type the path of a checkpoint archive (.tar, .tar.gz, .tar.zst) or a CRIU image directory on this computer, or press Look inside on a stored
             checkpoint (a host&apos;s page, a timeline).
+          </p>
+          <p>
+            <a className="button-like" href={links.imageFile(SAMPLE_CHECKPOINT)}>
+              Open the sample
+            </a>{' '}
+            <span className="muted">a small busybox container checkpointed by Stasis: a shell, files held open (one deleted), a fifo, an environment</span>
           </p>
         </div>
       )}
