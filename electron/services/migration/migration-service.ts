@@ -21,6 +21,8 @@ export interface MigrationServiceDeps {
   helperFor(hostId: string): Promise<HelperClient>;
   hostIds(): Promise<string[]>;
   emit?: EmitEvent;
+  /** Fault injection for the system tests: runs between the transfer's verification and the destination's restore. */
+  faults?: { beforeRestore?(checkpointId: string): Promise<void> };
 }
 
 const HelperRestore = z.object({ checkpoint: z.string(), container: z.object({ runtime: z.enum(['podman', 'docker', 'process']), id: z.string(), name: z.string() }) });
@@ -209,6 +211,7 @@ export class MigrationService {
     }
 
     enter('restore');
+    await this.deps.faults?.beforeRestore?.(ck);
     let restored: z.infer<typeof HelperRestore>;
     try {
       restored = HelperRestore.parse(await dstHelper.call('restore', [ck, ...(input.name ? [`--name=${input.name}`] : [])], { timeoutMs: 10 * 60_000 }));
@@ -376,6 +379,7 @@ export class MigrationService {
           const helper = await this.deps.helperFor(h);
           const list = z.array(Journal).parse(await helper.call('journal', ['list'], { timeoutMs: 60_000 }));
           for (const j of list) {
+            // A live one is still being stored by its helper, maybe for another Stasis that is still moving it: not ours to settle.
             if (!OPEN_PHASES.has(j.phase) || j.live) continue;
             migrations.push({
               migrationId: j.id,

@@ -1,0 +1,218 @@
+import { spawn, spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { MigrationResult } from '../../../shared/domain/migration';
+import { deleteStoredCheckpoints, removePodmanContainers } from '../../../test-support/cleanup';
+import { until } from '../../../test-support/poll';
+import { SSH_HOSTS_DIR, describeSystem } from '../../../test-support/system';
+import { INSTALLED_HELPER } from '../helper-source';
+import { HostRegistry } from '../host-registry';
+import { HostStore } from '../host-store';
+import { MigrationService } from './migration-service';
+
+/**
+ * Real migrations between the SSH test hosts (stasis-a → stasis-b: private stores and helpers, so the bytes really
+ * move), with real podman, runc and CRIU. Faults are real too: a killed helper, a cut SSH session, a damaged
+ * archive, a SIGKILLed CLI. Afterwards the container must run on exactly one host and the checkpoint must be kept.
+ */
+describeSystem('migration between SSH hosts', ['root', 'criu', 'podman', 'ssh-hosts'], () => {
+  const config = path.join(SSH_HOSTS_DIR, 'ssh_config');
+  const prefix = `stasis-test-mig-${process.pid}`;
+  const made: string[] = [];
+  const journals: string[] = [];
+  let hosts: HostRegistry;
+  let svc: MigrationService;
+  const faults: { beforeRestore?(ck: string): Promise<void> } = {};
+
+  const ssh = (host: string, ...cmd: string[]) => spawnSync('ssh', ['-F', config, host, ...cmd], { encoding: 'utf8', timeout: 120_000 });
+  const state = (host: string, name: string): string =>
+    ssh(host, 'podman', 'container', 'inspect', '--format', '{{.State.Status}}', name).stdout.trim() || 'absent';
+  const runsOn = (name: string): string[] => ['stasis-a', 'stasis-b'].filter((h) => state(h, name) === 'running');
+  const storedOn = (host: string, ck: string): boolean => ssh(host, 'test', '-f', `/var/lib/stasis/hosts/${host}/checkpoints/${ck}/meta.json`).status === 0;
+
+  function counter(name: string): void {
+    made.push(name);
+    const r = ssh('stasis-a', 'podman', 'run', '-d', '--name', name, '--network', 'none', 'localhost/stasis-busybox:latest', 'sh', '-c',
+      "'i=0; while :; do i=$((i+1)); echo $i > /tmp/n; sleep 0.1; done'");
+    expect(r.status, r.stderr).toBe(0);
+  }
+  const count = (host: string, name: string): number => Number(ssh(host, 'podman', 'exec', name, 'cat', '/tmp/n').stdout.trim() || 'NaN');
+
+  async function memhog(name: string): Promise<void> {
+    made.push(name);
+    const r = ssh('stasis-a', 'podman', 'run', '-d', '--name', name, '--network', 'none', 'localhost/stasis-busybox:latest', 'memhog', '256', '0', '/tmp/c');
+    expect(r.status, r.stderr).toBe(0);
+    await until('memhog to fill 256 MiB', () => ssh('stasis-a', 'podman', 'exec', name, 'cat', '/tmp/c.ready').stdout, (s) => s.includes('MiB touched'));
+  }
+  /** memhog's status line: "<iteration> ok|BAD <MiB>". */
+  const memStatus = (host: string, name: string) => {
+    const [it, verdict] = ssh(host, 'podman', 'exec', name, 'cat', '/tmp/c').stdout.trim().split(' ');
+    return { it: Number(it), verdict };
+  };
+
+  const move = (container: string, o: { source?: string; dest?: string } = {}) =>
+    svc.start({
+      sourceHostId: o.source ?? 'stasis-a',
+      destHostId: o.dest ?? 'stasis-b',
+      container,
+      runtime: 'podman',
+      strategy: 'auto',
+      keepSource: false,
+      copyImage: false,
+    });
+  const remember = (r: MigrationResult) => journals.push(r.migrationId);
+
+  /** The helper of an operation on a host, once it runs (the ssh session's process tree is visible from here). */
+  const helperPid = (verb: string): number | undefined => {
+    const r = spawnSync('pgrep', ['-f', `stasis-helper ${verb} mg-`], { encoding: 'utf8' });
+    return Number(r.stdout.trim().split('\n')[0]) || undefined;
+  };
+  const parentOf = (pid: number): number => Number(spawnSync('ps', ['-o', 'ppid=', '-p', String(pid)], { encoding: 'utf8' }).stdout.trim());
+  const commOf = (pid: number): string => spawnSync('ps', ['-o', 'comm=', '-p', String(pid)], { encoding: 'utf8' }).stdout.trim();
+
+  beforeAll(() => {
+    hosts = new HostRegistry({
+      sshConfigPath: config,
+      // A hosts file that does not exist: only the ssh config's hosts, nothing written.
+      store: new HostStore('/nonexistent-stasis-test/hosts.json'),
+      localSummary: async () => ({ id: 'local', name: 'This computer', kind: 'local', status: 'ok' }) as never,
+    });
+    svc = new MigrationService({ helperFor: (id) => hosts.helperFor(id), hostIds: () => hosts.ids(), faults });
+  });
+
+  afterAll(() => {
+    hosts?.closeAll();
+    for (const h of ['stasis-a', 'stasis-b']) {
+      removePodmanContainers(made, ['ssh', '-F', config, h, 'podman']);
+      deleteStoredCheckpoints((c) => c.container.name.startsWith(prefix), ['ssh', '-F', config, h, INSTALLED_HELPER]);
+    }
+    const found = ssh('stasis-a', 'sh', '-c', `'grep -l "^cname ${prefix}" /var/lib/stasis/hosts/stasis-a/migrations/mg-* 2>/dev/null'`).stdout.split('\n').filter(Boolean);
+    const ids = [...new Set([...journals.map((j) => `/var/lib/stasis/hosts/stasis-a/migrations/${j}`), ...found])];
+    if (ids.length) ssh('stasis-a', 'rm', '-f', ...ids, ...ids.map((f) => `${f}.log`));
+  });
+
+  it('moves a counter container: it counts on at the destination, the source no longer runs it, the checkpoint is kept on both', async () => {
+    const name = `${prefix}-counter`;
+    counter(name);
+    await until('the counter to count', () => count('stasis-a', name), (n) => n > 3);
+    const plan = await svc.check({ sourceHostId: 'stasis-a', destHostId: 'stasis-b', container: name, runtime: 'podman', strategy: 'auto', keepSource: false, copyImage: false });
+    expect(plan.ok).toBe(true);
+    expect(plan.strategy).toBe('stop-and-copy');
+    expect(plan.checks.map((c) => c.id)).toEqual(expect.arrayContaining(['helper', 'criu', 'cpu', 'kernel', 'runtime', 'image', 'name', 'disk', 'network', 'sockets', 'strategy']));
+    const before = count('stasis-a', name);
+    const r = await move(name);
+    remember(r);
+    expect(r).toMatchObject({ runningOn: 'stasis-b', rolledBack: false, strategy: 'stop-and-copy' });
+    expect(r.bytes).toBeGreaterThan(0);
+    expect(r.digest).toMatch(/^[a-f0-9]{128}$/);
+    expect(r.downtimeMs).toBeLessThanOrEqual(r.totalMs);
+    const after = await until('the counter to go on at the destination', () => count('stasis-b', name), (n) => n > before + 3);
+    expect(after).toBeGreaterThan(before);
+    expect(runsOn(name)).toEqual(['stasis-b']);
+    expect(state('stasis-a', name)).toBe('absent');
+    expect(storedOn('stasis-a', r.checkpointId!)).toBe(true);
+    expect(storedOn('stasis-b', r.destCheckpointId!)).toBe(true);
+  });
+
+  it('moves a 256 MiB memhog container and its memory checksum holds at the destination', async () => {
+    const name = `${prefix}-memhog`;
+    await memhog(name);
+    const r = await move(name);
+    remember(r);
+    expect(r).toMatchObject({ runningOn: 'stasis-b', rolledBack: false });
+    expect(r.bytes).toBeGreaterThan(256 * 1024 * 1024);
+    const first = memStatus('stasis-b', name);
+    // Several full re-checksums of the 256 MiB (one every 10 iterations) after the move.
+    const later = await until('memhog to re-verify its memory', () => memStatus('stasis-b', name), (s) => s.it > first.it + 25);
+    expect(later.verdict).toBe('ok');
+    expect(runsOn(name)).toEqual(['stasis-b']);
+  });
+
+  it('moves as the helper-only user (stasisop through sudo on both hosts)', async () => {
+    const name = `${prefix}-op`;
+    counter(name);
+    await until('the counter to count', () => count('stasis-a', name), (n) => n > 3);
+    const r = await move(name, { source: 'stasis-a-op', dest: 'stasis-b-op' });
+    remember(r);
+    expect(r).toMatchObject({ runningOn: 'stasis-b-op', rolledBack: false });
+    const before = count('stasis-b', name);
+    await until('the counter to go on at the destination', () => count('stasis-b', name), (n) => n > before + 3);
+    expect(runsOn(name)).toEqual(['stasis-b']);
+    expect(storedOn('stasis-a', r.checkpointId!)).toBe(true);
+  });
+
+  it('rolls back onto the source when the destination restore fails (the landed archive is damaged)', async () => {
+    const name = `${prefix}-badrestore`;
+    counter(name);
+    await until('the counter to count', () => count('stasis-a', name), (n) => n > 3);
+    faults.beforeRestore = async (ck) => {
+      ssh('stasis-b', 'truncate', '-s', '4096', `/var/lib/stasis/hosts/stasis-b/checkpoints/${ck}/archive.tar`);
+    };
+    let r: MigrationResult;
+    try {
+      r = await move(name);
+    } finally {
+      delete faults.beforeRestore;
+    }
+    remember(r);
+    expect(r).toMatchObject({ runningOn: 'stasis-a', rolledBack: true });
+    const before = count('stasis-a', name);
+    await until('the counter to go on at the source', () => count('stasis-a', name), (n) => n > before + 3);
+    expect(runsOn(name)).toEqual(['stasis-a']);
+    expect(storedOn('stasis-a', r.checkpointId!)).toBe(true);
+  });
+
+  it('rolls back onto the source when the destination helper is killed mid-transfer', async () => {
+    const name = `${prefix}-killdst`;
+    await memhog(name);
+    const moving = move(name);
+    const pid = await until('the destination helper to receive', () => helperPid('migrate-in'), Boolean, { timeoutMs: 60_000, everyMs: 20 });
+    process.kill(pid!, 'SIGKILL');
+    const r = await moving;
+    remember(r);
+    expect(r).toMatchObject({ runningOn: 'stasis-a', rolledBack: true });
+    expect(runsOn(name)).toEqual(['stasis-a']);
+    const s = memStatus('stasis-a', name);
+    await until('memhog to verify on the source', () => memStatus('stasis-a', name), (x) => x.it > s.it + 12 && x.verdict === 'ok');
+    expect(storedOn('stasis-a', r.checkpointId!)).toBe(true);
+  });
+
+  it('rolls back onto the source when the SSH connection to the destination is cut mid-transfer', async () => {
+    const name = `${prefix}-cutssh`;
+    await memhog(name);
+    const moving = move(name);
+    const pid = await until('the destination helper to receive', () => helperPid('migrate-in'), Boolean, { timeoutMs: 60_000, everyMs: 20 });
+    // Up from the helper to the sshd process serving this session (the test hosts' sshd runs on this machine).
+    let p = parentOf(pid!);
+    while (p > 1 && commOf(p) !== 'sshd') p = parentOf(p);
+    expect(commOf(p)).toBe('sshd');
+    process.kill(p, 'SIGKILL');
+    const r = await moving;
+    remember(r);
+    expect(r.rolledBack).toBe(true);
+    expect(runsOn(name)).toEqual(['stasis-a']);
+    expect(storedOn('stasis-a', r.checkpointId!)).toBe(true);
+  });
+
+  it('after the CLI is SIGKILLed mid-way, the next run finds the interrupted migration and settles it', async () => {
+    const name = `${prefix}-killcli`;
+    await memhog(name);
+    const cli = spawn(process.execPath, ['bin/stasis.mjs', 'migrate', 'stasis-a', name, 'stasis-b', '--ssh-config', config, '--json'], { stdio: 'ignore' });
+    await until('the destination helper to receive', () => helperPid('migrate-in'), Boolean, { timeoutMs: 60_000, everyMs: 20 });
+    cli.kill('SIGKILL');
+    // The source helper finishes storing the checkpoint on its own; a journal whose helper still runs is left alone.
+    await until(
+      'the source helper to finish storing the checkpoint',
+      () => ssh('stasis-a', INSTALLED_HELPER, 'journal', 'list').stdout,
+      (out) => out.includes(name) && !out.includes('"live":true'),
+      { timeoutMs: 120_000, everyMs: 500 },
+    );
+    const again = spawnSync(process.execPath, ['bin/stasis.mjs', 'migrate', 'stasis-a', name, 'stasis-b', '--ssh-config', config, '--check'], {
+      encoding: 'utf8',
+      timeout: 180_000,
+    });
+    expect(again.stderr).toMatch(/found interrupted migration (mg-[a-z0-9-]+).*\n.*(rolled-back|finished)/);
+    journals.push(/found interrupted migration (mg-[a-z0-9-]+)/.exec(again.stderr)![1]!);
+    expect(runsOn(name)).toHaveLength(1);
+  });
+});
