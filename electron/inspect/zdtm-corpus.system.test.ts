@@ -370,6 +370,11 @@ function compareWithCrit(d: Dump, r: InspectReport, t: Tally, vmaBits: Array<[nu
   // Sockets: every unix socket of files.img, with its name, peer, queue, deleted flag and files in flight.
   const queues = d.crit('sk-queues.img') ?? [];
   for (const f of files.values()) {
+    if (f['nlsk']) {
+      const nl = o(f['nlsk']);
+      const s = r.sockets.find((x) => x.id === n(f['id']));
+      t.check('sockets.netlink', `${d.name} socket ${n(f['id'])}`, [s?.kind, s?.type, s?.local, s?.ino], ['netlink', `protocol ${n(nl['protocol'])}`, `port ${n(nl['portid'])}`, n(nl['ino'])]);
+    }
     if (!f['usk']) continue;
     const usk = o(f['usk']);
     const id = n(f['id']);
@@ -445,7 +450,7 @@ describeSystem('the reader on CRIU zdtm dumps, field by field against crit', ['r
     expect(dumps.length).toBeGreaterThanOrEqual(MIN_PROGRAMS);
     const all = [...reports.values()];
     const fdTypes = new Set(all.flatMap((r) => r.processes.flatMap((p) => p.fds.map((f) => f.type))));
-    for (const t of ['reg', 'pipe', 'fifo', 'unixsk', 'eventfd', 'eventpoll', 'signalfd', 'timerfd', 'inotify', 'fanotify', 'memfd', 'pidfd', 'tty']) expect(fdTypes, t).toContain(t);
+    for (const t of ['reg', 'pipe', 'fifo', 'unixsk', 'netlinksk', 'eventfd', 'eventpoll', 'signalfd', 'timerfd', 'inotify', 'fanotify', 'memfd', 'pidfd', 'tty']) expect(fdTypes, t).toContain(t);
     const kinds = new Set(all.flatMap((r) => r.processes.flatMap((p) => p.memory.map.flatMap((v) => v.kind.split(',')))));
     // CRIU 4.1 sets no VMA_AREA_STACK (it finds stacks by VM_GROWSDOWN) and x86-64 kernels here map no vsyscall page.
     for (const k of ['vdso', 'vvar', 'heap', 'file-private', 'file-shared', 'anon-shared', 'anon-private', 'sysv-shm', 'aio', 'memfd']) expect(kinds, k).toContain(k);
