@@ -22,7 +22,20 @@ export interface RowContainer {
  * The actions that fit a container's state: a running one can be checkpointed or stopped, a stopped one started or
  * restored from its newest checkpoint; Remove (asked first) sits in the row's "More" menu so the row stays narrow.
  */
-export function ContainerRowActions({ c, canCheckpoint, cannotWhy, onCheckpoint }: { c: RowContainer; canCheckpoint: boolean; cannotWhy?: string | undefined; onCheckpoint: () => void }) {
+export function ContainerRowActions({
+  c,
+  canCheckpoint,
+  cannotWhy,
+  onCheckpoint,
+  showTimeline = true,
+}: {
+  c: RowContainer;
+  canCheckpoint: boolean;
+  cannotWhy?: string | undefined;
+  onCheckpoint: () => void;
+  /** The all-containers table links the timeline from its Checkpoints cell, so its rows stay narrow. */
+  showTimeline?: boolean;
+}) {
   const act = useStasis((s) => s.containerAct);
   const [restoring, setRestoring] = useState(false);
   const [removing, setRemoving] = useState(false);
@@ -38,7 +51,7 @@ export function ContainerRowActions({ c, canCheckpoint, cannotWhy, onCheckpoint 
   };
   return (
     <>
-      {c.lineage && (
+      {showTimeline && c.lineage && (
         <a className="button-like" href={links.timeline(c.lineage)} aria-label={`Timeline of ${where}`}>
           Timeline
         </a>

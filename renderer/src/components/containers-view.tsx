@@ -7,6 +7,8 @@ import { DataTable, type Column } from '../ui/data-table';
 import { CheckpointDialog, type CheckpointTarget } from './checkpoint-dialog';
 import { ContainerRowActions } from './container-row-actions';
 
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 type Filters = Omit<Extract<Route, { name: 'containers' }>, 'name'>;
 
 /** Every container on every host in one table; filters live in the address, so a filtered view is a link. */
@@ -75,18 +77,30 @@ export function ContainersView({ route }: { route: Extract<Route, { name: 'conta
         key: 'canCheckpoint',
         label: 'Can checkpoint',
         wide: true,
+        className: 'narrow-head',
         value: (r) => r.canCheckpoint,
         text: (r) => (r.canCheckpoint ? 'yes' : `no: ${r.cannotWhy ?? ''}`),
         render: (r) => (r.canCheckpoint ? <span className="good">yes</span> : <span className="muted" title={r.cannotWhy}>no</span>),
       },
+      // The count, with when the last was taken as a link to the container's timeline; each is a column in Copy.
+      { key: 'last', label: 'Last checkpoint', value: (r) => r.lastCheckpoint?.created, hidden: true },
       {
-        key: 'last',
-        label: 'Last checkpoint',
+        key: 'checkpoints',
+        label: 'Checkpoints',
+        value: (r) => r.checkpointCount,
         className: 'nowrap',
-        value: (r) => r.lastCheckpoint?.created,
-        render: (r) => (r.lastCheckpoint ? <span title={r.lastCheckpoint.id}>{formatAgo(r.lastCheckpoint.created, now)}</span> : <span className="muted">never</span>),
+        render: (r) =>
+          r.lastCheckpoint && r.lineage ? (
+            <>
+              <span className="primary-text">{r.checkpointCount}</span>
+              <a className="secondary-text" href={links.timeline(r.lineage)} aria-label={`Timeline of ${r.name} on ${r.hostName}`} title={`last: ${r.lastCheckpoint.id}`}>
+                last {formatAgo(r.lastCheckpoint.created, now)}
+              </a>
+            </>
+          ) : (
+            <span className="muted">none</span>
+          ),
       },
-      { key: 'checkpoints', label: 'Checkpoints', numeric: true, value: (r) => r.checkpointCount },
     ],
     [now],
   );
@@ -108,7 +122,7 @@ export function ContainersView({ route }: { route: Extract<Route, { name: 'conta
           <li key={a.hostId} className={`chip ${a.state}`} title={a.message}>
             <span className={`dot ${a.state === 'ok' ? 'ok' : a.state === 'down' ? 'unreachable' : 'unknown'}`} aria-hidden />
             <a href={links.host(a.hostId)}>{a.name}</a>
-            <span className="muted">{a.state === 'loading' ? 'connecting…' : a.state === 'down' ? 'down' : `${rows.filter((r) => r.hostId === a.hostId).length} containers`}</span>
+            <span className="muted">{a.state === 'loading' ? 'connecting…' : a.state === 'down' ? 'down' : plural(rows.filter((r) => r.hostId === a.hostId).length, 'container')}</span>
           </li>
         ))}
       </ul>
@@ -159,6 +173,7 @@ export function ContainersView({ route }: { route: Extract<Route, { name: 'conta
         actions={(r) => (
           <>
             <ContainerRowActions
+              showTimeline={false}
               c={r}
               canCheckpoint={r.canCheckpoint}
               cannotWhy={r.cannotWhy}

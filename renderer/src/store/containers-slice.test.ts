@@ -70,6 +70,7 @@ describe('container rows', () => {
   it('reads uptime from the runtime’s status words and frozen time from podman’s statistics', () => {
     expect(uptimeOf('Up 3 seconds ago')).toBe('3 seconds');
     expect(uptimeOf('Up 2 hours (Paused)')).toBe('2 hours');
+    expect(uptimeOf('Up About a minute ago')).toBe('about a minute');
     expect(uptimeOf('Exited (0) 2 minutes ago')).toBeUndefined();
     expect(frozenMsOf({ criu_statistics: { frozen_time: 52_000 } })).toBe(52);
     expect(frozenMsOf({ nothing: 1 })).toBeUndefined();

@@ -35,7 +35,9 @@ export interface HostAvailability {
 
 export function uptimeOf(status: string | undefined): string | undefined {
   const m = /^Up\s+(.*?)(?:\s+ago)?(?:\s+\(.*\))?$/i.exec(status ?? '');
-  return m?.[1];
+  const words = m?.[1];
+  // podman says "Up About a minute ago": read as "for about a minute".
+  return words && words.charAt(0).toLowerCase() + words.slice(1);
 }
 
 function runtimeCan(host: HostSummary | undefined, runtime: ContainerSummary['runtime']): boolean | undefined {
