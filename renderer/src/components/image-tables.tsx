@@ -362,3 +362,88 @@ export function StatsView({ stats }: { stats: Record<string, number> }) {
     </>
   );
 }
+
+export interface RootfsRow {
+  path: string;
+  name: string;
+  depth: number;
+  dir: boolean;
+  sizeBytes: number;
+  files: number;
+  change: 'added' | 'deleted' | 'mixed';
+}
+
+/**
+ * The container's file-system changes as a tree: directories (made from the paths) carry the total size and count of
+ * what changed below them; deleted paths are marked. Depth-first, names in order.
+ */
+export function rootfsRows(added: Array<{ path: string; size: number }>, deleted: string[]): RootfsRow[] {
+  interface Node {
+    name: string;
+    path: string;
+    children: Map<string, Node>;
+    size: number;
+    files: number;
+    added: boolean;
+    deleted: boolean;
+    leaf: boolean;
+  }
+  const root: Node = { name: '', path: '', children: new Map(), size: 0, files: 0, added: false, deleted: false, leaf: false };
+  const add = (p: string, size: number, kind: 'added' | 'deleted'): void => {
+    const parts = p.split('/').filter(Boolean);
+    let node = root;
+    const chain: Node[] = [root];
+    parts.forEach((part, i) => {
+      let next = node.children.get(part);
+      if (!next) {
+        next = { name: part, path: `/${parts.slice(0, i + 1).join('/')}`, children: new Map(), size: 0, files: 0, added: false, deleted: false, leaf: false };
+        node.children.set(part, next);
+      }
+      node = next;
+      chain.push(node);
+    });
+    node.leaf = true;
+    for (const n of chain) {
+      n.size += size;
+      n.files += 1;
+      if (kind === 'added') n.added = true;
+      else n.deleted = true;
+    }
+  };
+  for (const f of added) add(f.path, f.size, 'added');
+  for (const p of deleted) add(p, 0, 'deleted');
+  const out: RootfsRow[] = [];
+  const walk = (n: Node, depth: number): void => {
+    for (const c of [...n.children.values()].sort((a, b) => a.name.localeCompare(b.name))) {
+      const dir = c.children.size > 0;
+      out.push({ path: c.path, name: dir ? `${c.name}/` : c.name, depth, dir, sizeBytes: c.size, files: c.files, change: c.added && c.deleted ? 'mixed' : c.deleted ? 'deleted' : 'added' });
+      walk(c, depth + 1);
+    }
+  };
+  walk(root, 0);
+  return out;
+}
+
+/** Rootfs changes as an indented tree with sizes (directories summed), virtualized for large diffs. */
+export function RootfsTree({ added, deleted }: { added: Array<{ path: string; size: number }>; deleted: string[] }) {
+  const rows = useMemo(() => rootfsRows(added, deleted), [added, deleted]);
+  const columns = useMemo<Column<RootfsRow>[]>(
+    () => [
+      {
+        key: 'path',
+        label: 'path',
+        value: (r) => r.path,
+        className: 'mono ellipsis wide',
+        render: (r) => (
+          <span style={{ paddingLeft: r.depth * 14 }} title={r.path}>
+            <span className={r.change === 'deleted' ? 'bad' : r.change === 'added' ? 'good' : 'muted'}>{r.change === 'deleted' ? '−' : r.change === 'added' ? '+' : '±'}</span> {r.name}
+          </span>
+        ),
+      },
+      { key: 'size', label: 'size', numeric: true, value: (r) => r.sizeBytes, render: (r) => (r.change === 'deleted' ? '' : formatBytes(r.sizeBytes)) },
+      { key: 'files', label: 'files', numeric: true, value: (r) => (r.dir ? r.files : undefined), render: (r) => (r.dir ? r.files : '') },
+    ],
+    [],
+  );
+  return <VirtualTable label="File system changes" columns={columns} rows={rows} rowKey={(r) => r.path} height={480} />;
+}

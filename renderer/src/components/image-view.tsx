@@ -7,7 +7,7 @@ import { links, navigate } from '../router';
 import { useStasis } from '../store';
 import { ImageStoreProvider, useImage, type ImageSource } from '../store/image-store';
 import { formatBytes } from '../format';
-import { EnvTable, FdTable, MemoryMapTable, peersByFd, SocketTable, StatsView, type Holder, type JumpTo } from './image-tables';
+import { EnvTable, FdTable, MemoryMapTable, peersByFd, RootfsTree, SocketTable, StatsView, type Holder, type JumpTo } from './image-tables';
 import { MemoryPanel } from './memory-panel';
 import { ProcessTree } from './process-tree';
 import { LeftOutNote } from './lost-processes';
@@ -150,24 +150,7 @@ function Container({ r }: { r: InspectReportData }) {
           <h3>
             File system changes: {changes.added.length} added or changed, {changes.deleted.length} deleted
           </h3>
-          <table className="table compact" aria-label="File system changes">
-            <tbody>
-              {changes.added.map((f) => (
-                <tr key={`a${f.path}`}>
-                  <td className="good">+</td>
-                  <td className="mono">{f.path}</td>
-                  <td>{formatBytes(f.size)}</td>
-                </tr>
-              ))}
-              {changes.deleted.map((p) => (
-                <tr key={`d${p}`}>
-                  <td className="bad">−</td>
-                  <td className="mono">{p}</td>
-                  <td />
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <RootfsTree added={changes.added} deleted={changes.deleted} />
         </>
       )}
     </>
