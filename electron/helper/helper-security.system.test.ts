@@ -199,6 +199,30 @@ describeSystem('stasis-helper: what a helper-only user can reach', ['root', 'cri
     expect(opsFiles()).not.toContain(`${op}.pid`);
   });
 
+  it('cancels a live operation for its own caller only, and the record goes with it', async () => {
+    const op = `op-${process.pid}-live-cancel`;
+    const first = spawn('/bin/sh', [HELPER, 'checkpoint', 'podman', ctr, '--leave-running', `--op=${op}`], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let out = '';
+    first.stdout.on('data', (d: Buffer) => {
+      if (!out.includes('"phase":"dump"') && (out + d.toString()).includes('"phase":"dump"')) first.kill('SIGSTOP');
+      out += d.toString();
+    });
+    const done = new Promise<void>((resolve) => first.on('close', () => resolve()));
+    await until(() => out.includes('"phase":"dump"'), 'the checkpoint to start dumping');
+    try {
+      const record = readFileSync(path.join(STORE, 'ops', `${op}.pid`), 'utf8').trim().split(' ');
+      expect(record).toEqual([String(first.pid), expect.stringMatching(/^[1-9][0-9]*$/), '0']);
+      expect(last(helper(['cancel', op], { asUid: OP_UID })).error?.code).toBe('not-found');
+      expect(last(helper(['cancel', op])).result).toEqual({ cancelled: true });
+    } finally {
+      first.kill('SIGCONT');
+    }
+    await done;
+    expect(last({ lines: parse(out), status: 0, stdout: out }).error?.code).toBe('cancelled');
+    expect(opsFiles()).not.toContain(`${op}.pid`);
+    expect(spawnSync('podman', ['inspect', '--format', '{{.State.Status}}', ctr], { encoding: 'utf8' }).stdout.trim()).toBe('running');
+  });
+
   it('round-trips an honest checkpoint through send | receive, which then belongs to the receiver', () => {
     const sent = spawnSync('/bin/sh', [HELPER, 'send', rootCk], { maxBuffer: 1 << 28, timeout: 120_000 });
     expect(sent.status).toBe(0);

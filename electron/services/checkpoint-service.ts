@@ -13,7 +13,7 @@ import {
 import type { ContainerList, ContainerSummary, HostFailure, Runtime } from '../../shared/domain/container';
 import { parseHelperPs } from './container-list';
 import type { HelperClient } from './helper-client';
-import { callVerb, parseStats } from './helper-verbs';
+import { HELPER_VERBS, callVerb, parseStats } from './helper-verbs';
 import { checkContainerProcesses, lostProcessesError } from './lost-processes';
 import { formatLeftOut } from '../../shared/domain/processes';
 
@@ -69,6 +69,8 @@ export class CheckpointService {
       options: input.options,
       operationId,
     };
+    // Options a runtime cannot honour are refused before anything runs on the host.
+    HELPER_VERBS.checkpoint.args(verbInput);
     const helper = await this.deps.helperFor(input.hostId);
     // CRIU leaves out processes started with exec without a word: refuse unless the caller has asked the user,
     // and when allowed, the stored record says which were left out.
