@@ -94,6 +94,13 @@ describeSystem('stasis-helper: what a helper-only user can reach', ['root', 'cri
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('has no verbs that nothing calls (info, retain, the meta alias)', () => {
+    for (const argv of [['info'], ['retain', 'podman', 'abc', '1'], ['meta', 'ck-20260101000000-00000000']]) {
+      const r = helper(argv);
+      expect(last(r).error, argv[0]).toMatchObject({ code: 'bad-request', message: 'Unknown helper verb.' });
+    }
+  });
+
   it('ignores TAR_OPTIONS, GZIP and ZSTD_* in the caller’s environment', async () => {
     const canary = path.join(dir, 'tar-ran-a-command');
     const tree = startTree('exec sleep 100000');
