@@ -276,7 +276,7 @@ for name in sorted(os.listdir(root)):
     out = os.path.join(root, name, "crit")
     os.makedirs(out, exist_ok=True)
     for f in sorted(os.listdir(images)):
-        if not f.endswith(".img") or f.startswith("pages-"):
+        if not (f.endswith(".img") or f == "stats-dump") or f.startswith("pages-"):
             continue
         _, error = crit("decode", "-i", os.path.join(images, f), "-o", os.path.join(out, f + ".json"))
         if error:

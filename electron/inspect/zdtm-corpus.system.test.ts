@@ -193,6 +193,52 @@ function remapped(d: Dump, id: number): boolean {
   return (d.crit('remap-fpath.img') ?? []).some((r) => n(r['orig_id']) === id && (r['remap_type'] === 'GHOST' || r['remap_type'] === 'LINKED'));
 }
 
+function memfdName(d: Dump, file: Json | undefined): string | undefined {
+  const inode = (d.crit('memfd.img') ?? []).find((m) => n(m['inode_id']) === n(o(file?.['memfd'])['inode_id']));
+  return inode ? String(inode['name']) : undefined;
+}
+
+/** The part of an fd's description that states what crit's record holds (a counter, a mask, watched fds...). */
+function descriptionOf(d: Dump, type: string, file: Json | undefined): string | undefined {
+  switch (type) {
+    case 'EVENTFD':
+      return `eventfd, counter ${n(o(file?.['efd'])['counter'])}`;
+    case 'SIGNALFD':
+      return `signalfd, mask 0x${n(o(file?.['sgfd'])['sigmask']).toString(16)}`;
+    case 'EVENTPOLL': {
+      const tfds = list(o(file?.['epfd'])['tfd']).map((x) => n(x['tfd']));
+      return `epoll watching ${tfds.length ? `fds ${tfds.join(', ')}` : 'nothing'}`;
+    }
+    case 'INOTIFY': {
+      const wds = list(o(file?.['ify'])['wd']).length;
+      return `inotify, ${wds} watch${wds === 1 ? '' : 'es'}`;
+    }
+    case 'FANOTIFY': {
+      const marks = list(o(file?.['ffy'])['mark']).length;
+      return `fanotify, ${marks} mark${marks === 1 ? '' : 's'}`;
+    }
+    case 'TIMERFD':
+      return `, ${n(o(file?.['tfd'])['ticks'])} ticks`;
+    case 'PIDFD':
+      return `pidfd for pid ${n(o(file?.['pidfd'])['nspid'])}`;
+    case 'MEMFD':
+      return `memfd ${memfdName(d, file) ?? '?'}`;
+    case 'NETLINKSK': {
+      const nl = o(file?.['nlsk']);
+      return `netlink socket, protocol ${n(nl['protocol'])}, port ${n(nl['portid'])}`;
+    }
+    case 'TTY': {
+      const info = (d.crit('tty-info.img') ?? []).find((x) => n(x['id']) === n(o(file?.['tty'])['tty_info_id']));
+      if (info?.['type'] !== 'PTY') return undefined;
+      // /dev/ptmx is character device 5:2; any other pty is a /dev/pts/N terminal.
+      const index = n(o(info['pty'])['index']);
+      return n(info['rdev']) === ((5 << 8) | 2) ? `(pts ${index})` : `/dev/pts/${index}`;
+    }
+    default:
+      return undefined;
+  }
+}
+
 function secs(sec: unknown, frac: unknown, digits: number): string {
   return `${n(sec)}.${String(n(frac)).padStart(digits, '0')}`;
 }
@@ -361,14 +407,24 @@ function compareWithCrit(d: Dump, r: InspectReport, t: Tally, vmaBits: Array<[nu
           if (usk['deleted'] === true && name) unlinkedAt(name, 'unix-socket').holders.push({ pid, fd });
           break;
         }
-        default:
+        default: {
+          const expected = descriptionOf(d, String(fi['type']), file);
+          if (expected !== undefined) t.check(`fds.description (${String(fi['type']).toLowerCase()})`, fw, ours?.description.includes(expected) ? expected : ours?.description, expected);
+          if (fi['type'] === 'MEMFD') t.check('fds.path (memfd)', fw, ours?.path, memfdName(d, file));
           break;
+        }
       }
     }
   }
 
-  // Sockets: every unix socket of files.img, with its name, peer, queue, deleted flag and files in flight.
+  // Sockets: every unix socket of files.img, with its name, holders, peer, queue, deleted flag and files in flight.
   const queues = d.crit('sk-queues.img') ?? [];
+  const holdersOf = new Map<number, string[]>();
+  for (const pe of pstree) {
+    const pid = n(pe['pid']);
+    const fid = (d.crit(`ids-${pid}.img`) ?? [])[0]?.['files_id'];
+    for (const fi of fid === undefined ? [] : (d.crit(`fdinfo-${n(fid)}.img`) ?? [])) holdersOf.set(n(fi['id']), [...(holdersOf.get(n(fi['id'])) ?? []), `${pid}:${n(fi['fd'])}`].sort());
+  }
   for (const f of files.values()) {
     if (f['nlsk']) {
       const nl = o(f['nlsk']);
@@ -383,6 +439,7 @@ function compareWithCrit(d: Dump, r: InspectReport, t: Tally, vmaBits: Array<[nu
     const q = queues.filter((e) => n(e['id_for']) === id);
     const rights = q.flatMap((e) => list(e['scm']).filter((c) => n(c['type']) === 1).flatMap((c) => list(c['rights']).map(n)));
     t.check('sockets.unix', where, [s?.ino, s?.type, s?.local, s?.peer?.ino ?? 0, s?.deleted ?? false], [n(usk['ino']), SOCK_TYPES[n(usk['type'])], expectedUnixName(usk['name']), n(usk['peer']), usk['deleted'] === true]);
+    t.check('sockets.holders', where, (s?.holders ?? []).map((h) => `${h.pid}:${h.fd}`).sort(), holdersOf.get(id) ?? []);
     t.check('sockets.queued', where, s?.queuedBytes, q.length ? q.reduce((sum, e) => sum + n(e['length']), 0) : undefined);
     t.check('sockets.in-flight', where, (s?.inFlight ?? []).map((x) => [x.id, x.type]), rights.map((fid) => [fid, String(files.get(fid)?.['type'] ?? 'UND').toLowerCase()]));
   }
@@ -393,20 +450,25 @@ function compareWithCrit(d: Dump, r: InspectReport, t: Tally, vmaBits: Array<[nu
     sortU(r.unlinkedFiles).map((u) => [u.kind, u.path, u.holders.length, u.mappedBy ?? [], u.cwdOf ?? []]),
     sortU([...expectedUnlinked].map(([key, u]) => ({ ...u, path: key.slice(u.kind.length + 1) }))).map((u) => [u.kind, u.path, u.holders.length, u.mappedBy, u.cwdOf]));
 
+  // CRIU's statistics.
+  const stats = o((d.crit('stats-dump') ?? [])[0]?.['dump']);
+  t.check('stats', d.name, Object.entries(r.stats ?? {}).sort(), Object.entries(stats).map(([k, v]) => [k, n(v)]).sort());
+
   // Locks and leases; SysV IPC objects.
-  t.check('file-locks', d.name, r.fileLocks.map((l) => [l.pid, l.fd, l.kind, l.start, l.length]),
-    (d.crit('filelocks.img') ?? []).map((l) => [n(l['pid']), n(l['fd']), LOCK_KINDS[n(l['flag'])] ?? 'unknown', n(l['start']), n(l['len'])]));
+  const lockType = (type: number): string => (type & 4 && type < 32 ? `breaking to ${lockType(type & ~4)}` : (['read', 'write', 'unlock'][type] ?? `type ${type}`));
+  t.check('file-locks', d.name, r.fileLocks.map((l) => [l.pid, l.fd, l.kind, l.type, l.start, l.length]),
+    (d.crit('filelocks.img') ?? []).map((l) => [n(l['pid']), n(l['fd']), LOCK_KINDS[n(l['flag'])] ?? 'unknown', lockType(n(l['type'])), n(l['start']), n(l['len'])]));
   const ipc: unknown[][] = [];
   for (const file of readdirSync(path.join(d.dir, 'images')).sort()) {
     const m = /^ipcns-(shm|sem|msg)-(\d+)\.img$/.exec(file);
     if (!m) continue;
     for (const e of d.crit(file) ?? []) {
       const desc = o(e['desc']);
-      ipc.push([Number(m[2]), m[1], n(desc['id']), n(desc['key']), n(desc['mode']) & 0o777, m[1] === 'shm' ? n(e['size']) : m[1] === 'sem' ? n(e['nsems']) : n(e['qnum'])]);
+      ipc.push([Number(m[2]), m[1], n(desc['id']), n(desc['key']), n(desc['uid']), n(desc['gid']), n(desc['mode']) & 0o777, m[1] === 'shm' ? n(e['size']) : m[1] === 'sem' ? n(e['nsems']) : n(e['qnum'])]);
     }
   }
   const sortIpc = (a: unknown[][]): unknown[][] => [...a].sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y)));
-  t.check('ipc', d.name, sortIpc(r.ipc.map((i) => [i.namespace, i.kind, i.id, parseInt(i.key, 16), parseInt(i.mode, 8), i.sizeBytes ?? i.semaphores ?? i.messages])), sortIpc(ipc));
+  t.check('ipc', d.name, sortIpc(r.ipc.map((i) => [i.namespace, i.kind, i.id, parseInt(i.key, 16), i.uid, i.gid, parseInt(i.mode, 8), i.sizeBytes ?? i.semaphores ?? i.messages])), sortIpc(ipc));
 }
 
 /** Where two values first differ (a key path), or undefined when they are the same. */
