@@ -3,7 +3,7 @@ import { ApiError } from '../../../shared/api/client';
 import type { Checkpoint } from '../../../shared/domain/checkpoint';
 import { createRootStore } from '.';
 import { fakeApi, manualTime, testDeps } from '../testing/fake-api';
-import { jobEtaMs, jobPercent, jobProgressText, LONG_JOB_MS } from './jobs-slice';
+import { jobEtaMs, jobPercent, jobProgressText, LONG_JOB_MS, migrationReport } from './jobs-slice';
 
 const checkpoint = (over: Partial<Checkpoint> = {}): Checkpoint => ({
   id: 'ck-20261129101010-aaaaaaaa',
@@ -128,5 +128,34 @@ describe('jobs slice', () => {
     const { store } = setup({});
     store.getState().jobProgress({ operationId: 'someone-else', phase: 'dump', bytes: 1 });
     expect(store.getState().jobs).toEqual({});
+  });
+
+  it('runs a migration as a job of the source host, fed by migrationProgress, cancelled through migrate.cancel', async () => {
+    let reject!: (e: unknown) => void;
+    const time = manualTime();
+    const { api, calls } = fakeApi({
+      migrate: {
+        start: () => new Promise((_r, j) => (reject = j)),
+        cancel: async () => {
+          reject(new ApiError('cancelled', 'Cancelled before the freeze; web still runs on stasis-a.'));
+          return { cancelled: true };
+        },
+      },
+      containers: { list: async () => ({ containers: [], errors: [] }) },
+      checkpoints: { list: async () => ({ checkpoints: [], errors: [] }) },
+    });
+    const migrating = createRootStore(testDeps(api, time.deps));
+    const done = migrating.getState().migrate({ sourceHostId: 'stasis-a', destHostId: 'stasis-b', container: 'web' });
+    const id = migrating.getState().jobOrder[0]!;
+    expect(migrating.getState().jobs[id]).toMatchObject({ kind: 'migrate', hostId: 'stasis-a', title: 'Move web from stasis-a to stasis-b', cancellable: true });
+    migrating.getState().jobProgress(migrationReport({ operationId: id, sourceHostId: 'stasis-a', phase: 'transfer', bytes: 512, totalBytes: 2048, etaMs: null }));
+    expect(jobPercent(migrating.getState().jobs[id]!)).toBe(25);
+    await migrating.getState().cancelJob(id);
+    expect((await done).ok).toBe(false);
+    expect(migrating.getState().jobs[id]!.state).toBe('cancelled');
+    expect(calls.filter((c) => c.channel.startsWith('migrate.'))).toEqual([
+      { channel: 'migrate.start', input: { sourceHostId: 'stasis-a', destHostId: 'stasis-b', container: 'web', operationId: id } },
+      { channel: 'migrate.cancel', input: { operationId: id } },
+    ]);
   });
 });

@@ -1,5 +1,6 @@
 import type { Checkpoint, CheckpointOptions, RestoreOptions, RestoreResult } from '../../../shared/domain/checkpoint';
 import type { Runtime } from '../../../shared/domain/container';
+import type { MigrateInput, MigrationResult } from '../../../shared/domain/migration';
 import { formatBytes, formatDuration, hostLabel } from '../format';
 import { toProblem, type Outcome, type Problem } from './messages';
 import type { SliceCreator } from './types';
@@ -76,6 +77,8 @@ export interface JobsSlice {
   checkpoint(hostId: string, runtime: Runtime, container: string, options: CheckpointOptions, allowLostProcesses?: boolean): Promise<Outcome<Checkpoint>>;
   restore(hostId: string, checkpointId: string, options: RestoreOptions): Promise<Outcome<RestoreResult>>;
   deleteCheckpoint(hostId: string, checkpointId: string): Promise<Outcome<string>>;
+  /** Moves a container to another host (migrate.start); a job of kind `migrate` on the source host. */
+  migrate(input: Omit<MigrateInput, 'operationId' | 'runtime' | 'strategy' | 'keepSource' | 'copyImage'> & Partial<MigrateInput>): Promise<Outcome<MigrationResult>>;
 }
 
 /** Jobs that take longer than this end with a system notification (the user has likely looked away). */
@@ -219,8 +222,41 @@ export const createJobsSlice: SliceCreator<JobsSlice> = (set, get, deps) => {
         () => `Deleted ${checkpointId} from ${hostName(hostId)}.`,
       );
     },
+
+    async migrate(input) {
+      const { sourceHostId, destHostId, container } = input;
+      const last = lastCheckpoint(sourceHostId, container);
+      const out = await get().runJob(
+        {
+          kind: 'migrate',
+          hostId: sourceHostId,
+          title: `Move ${container} from ${hostName(sourceHostId)} to ${hostName(destHostId)}`,
+          subject: container,
+          ...(last ? { lineage: last.lineage } : {}),
+          cancel: (operationId) => deps.api.migrate.cancel({ operationId }),
+        },
+        (operationId) => deps.api.migrate.start({ ...input, operationId }),
+        (r) => r.message,
+      );
+      // Both ends changed: the source lost (or kept) the container, the destination gained it.
+      get().refreshSoon(destHostId);
+      return out;
+    },
   };
 };
+
+/** migrationProgress → the generic report (null total / ETA mean "not known yet"). */
+export function migrationReport(p: { operationId: string; sourceHostId: string; phase: string; bytes: number; totalBytes: number | null; etaMs: number | null }): ProgressReport {
+  return {
+    operationId: p.operationId,
+    hostId: p.sourceHostId,
+    kind: 'migrate',
+    phase: p.phase,
+    bytes: p.bytes,
+    ...(p.totalBytes !== null ? { totalBytes: p.totalBytes } : {}),
+    ...(p.etaMs !== null ? { etaMs: p.etaMs } : {}),
+  };
+}
 
 /** Percentage (0–99 while running) when the expected total is known. */
 export function jobPercent(job: Pick<Job, 'bytes' | 'expectedBytes' | 'state'>): number | undefined {
