@@ -1342,14 +1342,18 @@ verb_migrate_out() { # MIGRATION_ID CKID podman CONTAINER
   TMPDIR_OP=$HS/tmp/$WANT CK=$WANT
   VERJOB=''
   mkfifo "$TMPDIR_OP/sum.fifo" || fail operation-failed "Cannot create a work directory in the Stasis store."
-  b2sum <"$TMPDIR_OP/sum.fifo" >"$TMPDIR_OP/sum" 9>&- &
+  # The fifo's write end is held here (opened read-write, which does not wait) and handed to tee as /dev/fd/4: if
+  # this helper dies before tee starts, the reader sees the end instead of waiting for a writer forever.
+  exec 4<>"$TMPDIR_OP/sum.fifo"
+  b2sum <"$TMPDIR_OP/sum.fifo" >"$TMPDIR_OP/sum" 4>&- 9>&- &
   sumjob=$!
   journal_set "$MG" ckid "$CK"
   journal_set "$MG" owner "$$ $(proc_start "$$")"
   journal_set "$MG" phase frozen
   trap '' HUP PIPE INT TERM
   { podman container checkpoint --export /dev/fd/3 --print-stats --compress=none "$cid" 3>&1 >"$TMPDIR_OP/stats.out" 2>"$TMPDIR_OP/runtime.log"
-    echo $? >"$TMPDIR_OP/rc"; } | tee -p "$TMPDIR_OP/sum.fifo" "$TMPDIR_OP/archive.tar"
+    echo $? >"$TMPDIR_OP/rc"; } 4>&- | tee -p /dev/fd/4 "$TMPDIR_OP/archive.tar"
+  exec 4>&-
   wait "$sumjob"
   rc=$(cat "$TMPDIR_OP/rc" 2>/dev/null)
   if [ "$rc" != 0 ]; then
@@ -1398,14 +1402,18 @@ verb_migrate_in() { # MIGRATION_ID CKID podman CONTAINER_ID NAME IMAGE LINEAGE
     fail operation-failed "Cannot create a work directory in the Stasis store."
   fi
   RT=podman
-  b2sum <"$TMPDIR_OP/sum.fifo" >"$TMPDIR_OP/sum" &
+  # The fifos' write ends are held here and handed to tee as /dev/fd/N (see migrate-out): readers never wait for a
+  # writer that died.
+  exec 4<>"$TMPDIR_OP/sum.fifo" 5<>"$TMPDIR_OP/list.fifo" 6<>"$TMPDIR_OP/img.fifo"
+  b2sum <"$TMPDIR_OP/sum.fifo" >"$TMPDIR_OP/sum" 4>&- 5>&- 6>&- &
   j1=$!
-  tar -tvf "$TMPDIR_OP/list.fifo" >"$TMPDIR_OP/list" 2>/dev/null &
+  tar -tvf "$TMPDIR_OP/list.fifo" >"$TMPDIR_OP/list" 2>/dev/null 4>&- 5>&- 6>&- &
   j2=$!
-  extract_images "$dd" "$TMPDIR_OP/img.fifo" &
+  extract_images "$dd" "$TMPDIR_OP/img.fifo" 4>&- 5>&- 6>&- &
   j3=$!
   progress transfer 0
-  tee -p "$TMPDIR_OP/sum.fifo" "$TMPDIR_OP/list.fifo" "$TMPDIR_OP/img.fifo" >"$dd/archive.tar"
+  tee -p /dev/fd/4 /dev/fd/5 /dev/fd/6 >"$dd/archive.tar"
+  exec 4>&- 5>&- 6>&-
   wait "$j1"
   wait "$j2" || fail corrupt-image "The received archive is damaged or incomplete."
   wait "$j3" || fail corrupt-image "The received archive holds links or special files."

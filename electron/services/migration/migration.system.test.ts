@@ -89,7 +89,7 @@ describeSystem('migration between SSH hosts', ['root', 'criu', 'podman', 'ssh-ho
     const found = ssh('stasis-a', 'sh', '-c', `'grep -l "^cname ${prefix}" /var/lib/stasis/hosts/stasis-a/migrations/mg-* 2>/dev/null'`).stdout.split('\n').filter(Boolean);
     const ids = [...new Set([...journals.map((j) => `/var/lib/stasis/hosts/stasis-a/migrations/${j}`), ...found])];
     if (ids.length) ssh('stasis-a', 'rm', '-f', ...ids, ...ids.map((f) => `${f}.log`));
-  });
+  }, 300_000);
 
   it('moves a counter container: it counts on at the destination, the source no longer runs it, the checkpoint is kept on both', async () => {
     const name = `${prefix}-counter`;
@@ -112,7 +112,7 @@ describeSystem('migration between SSH hosts', ['root', 'criu', 'podman', 'ssh-ho
     expect(state('stasis-a', name)).toBe('absent');
     expect(storedOn('stasis-a', r.checkpointId!)).toBe(true);
     expect(storedOn('stasis-b', r.destCheckpointId!)).toBe(true);
-  });
+  }, 300_000);
 
   it('moves a 256 MiB memhog container and its memory checksum holds at the destination', async () => {
     const name = `${prefix}-memhog`;
@@ -126,7 +126,7 @@ describeSystem('migration between SSH hosts', ['root', 'criu', 'podman', 'ssh-ho
     const later = await until('memhog to re-verify its memory', () => memStatus('stasis-b', name), (s) => s.it > first.it + 25);
     expect(later.verdict).toBe('ok');
     expect(runsOn(name)).toEqual(['stasis-b']);
-  });
+  }, 300_000);
 
   it('moves as the helper-only user (stasisop through sudo on both hosts)', async () => {
     const name = `${prefix}-op`;
@@ -139,7 +139,7 @@ describeSystem('migration between SSH hosts', ['root', 'criu', 'podman', 'ssh-ho
     await until('the counter to go on at the destination', () => count('stasis-b', name), (n) => n > before + 3);
     expect(runsOn(name)).toEqual(['stasis-b']);
     expect(storedOn('stasis-a', r.checkpointId!)).toBe(true);
-  });
+  }, 300_000);
 
   it('rolls back onto the source when the destination restore fails (the landed archive is damaged)', async () => {
     const name = `${prefix}-badrestore`;
@@ -160,7 +160,7 @@ describeSystem('migration between SSH hosts', ['root', 'criu', 'podman', 'ssh-ho
     await until('the counter to go on at the source', () => count('stasis-a', name), (n) => n > before + 3);
     expect(runsOn(name)).toEqual(['stasis-a']);
     expect(storedOn('stasis-a', r.checkpointId!)).toBe(true);
-  });
+  }, 300_000);
 
   it('rolls back onto the source when the destination helper is killed mid-transfer', async () => {
     const name = `${prefix}-killdst`;
@@ -175,7 +175,7 @@ describeSystem('migration between SSH hosts', ['root', 'criu', 'podman', 'ssh-ho
     const s = memStatus('stasis-a', name);
     await until('memhog to verify on the source', () => memStatus('stasis-a', name), (x) => x.it > s.it + 12 && x.verdict === 'ok');
     expect(storedOn('stasis-a', r.checkpointId!)).toBe(true);
-  });
+  }, 300_000);
 
   it('rolls back onto the source when the SSH connection to the destination is cut mid-transfer', async () => {
     const name = `${prefix}-cutssh`;
@@ -192,7 +192,7 @@ describeSystem('migration between SSH hosts', ['root', 'criu', 'podman', 'ssh-ho
     expect(r.rolledBack).toBe(true);
     expect(runsOn(name)).toEqual(['stasis-a']);
     expect(storedOn('stasis-a', r.checkpointId!)).toBe(true);
-  });
+  }, 300_000);
 
   it('after the CLI is SIGKILLed mid-way, the next run finds the interrupted migration and settles it', async () => {
     const name = `${prefix}-killcli`;
@@ -214,5 +214,5 @@ describeSystem('migration between SSH hosts', ['root', 'criu', 'podman', 'ssh-ho
     expect(again.stderr).toMatch(/found interrupted migration (mg-[a-z0-9-]+).*\n.*(rolled-back|finished)/);
     journals.push(/found interrupted migration (mg-[a-z0-9-]+)/.exec(again.stderr)![1]!);
     expect(runsOn(name)).toHaveLength(1);
-  });
+  }, 300_000);
 });
