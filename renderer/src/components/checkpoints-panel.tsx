@@ -6,6 +6,7 @@ import { useStasis } from '../store';
 import { EMPTY_LISTING } from '../store/containers-slice';
 import { DeleteDialog, RestoreDialog } from './checkpoint-actions';
 import { LeftOutNote } from './lost-processes';
+import { TableCopy } from '../ui/table-copy';
 
 export function CheckpointsPanel({ hostId }: { hostId: string }) {
   const listing = useStasis((s) => s.listings[hostId] ?? EMPTY_LISTING);
@@ -16,7 +17,10 @@ export function CheckpointsPanel({ hostId }: { hostId: string }) {
   const previous = (k: Checkpoint): Checkpoint | undefined => mine.find((o) => o.lineage === k.lineage && o.created < k.created);
   return (
     <section className="panel" aria-labelledby={`checkpoints-${hostId}`}>
-      <h2 id={`checkpoints-${hostId}`}>Checkpoints</h2>
+      <div className="panel-header">
+        <h2 id={`checkpoints-${hostId}`}>Checkpoints</h2>
+        {mine.length > 0 && <TableCopy label="Checkpoints" />}
+      </div>
       {mine.length === 0 ? (
         <div className="empty-state">
           <p className="muted">No checkpoints stored on this host yet. Press Checkpoint… on a running container above to take one.</p>

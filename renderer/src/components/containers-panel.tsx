@@ -4,6 +4,7 @@ import { EMPTY_LISTING } from '../store/containers-slice';
 import { CheckpointDialog, type CheckpointTarget } from './checkpoint-dialog';
 import { ContainerRowActions } from './container-row-actions';
 import { hostLabel } from '../format';
+import { TableCopy } from '../ui/table-copy';
 
 export function ContainersPanel({ hostId }: { hostId: string }) {
   const listing = useStasis((s) => s.listings[hostId] ?? EMPTY_LISTING);
@@ -17,9 +18,12 @@ export function ContainersPanel({ hostId }: { hostId: string }) {
     <section className="panel" aria-labelledby={`containers-${hostId}`}>
       <div className="panel-header">
         <h2 id={`containers-${hostId}`}>Containers</h2>
-        <button type="button" onClick={() => setTarget({ hostId, runtime: 'process' })}>
-          Checkpoint a process tree…
-        </button>
+        <span className="panel-tools">
+          {mine.length > 0 && <TableCopy label="Containers" />}
+          <button type="button" onClick={() => setTarget({ hostId, runtime: 'process' })}>
+            Checkpoint a process tree…
+          </button>
+        </span>
       </div>
       {listing.problem ? (
         <div className="banner error" role="alert">

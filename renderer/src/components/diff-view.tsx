@@ -5,6 +5,7 @@ import { formatBytes, hostLabel } from '../format';
 import { links, navigate } from '../router';
 import { useStasis } from '../store';
 import { diffKey, type DiffSource } from '../store/documents-slice';
+import { TableCopy } from '../ui/table-copy';
 
 const signed = (n: number): string => (n > 0 ? `+${formatBytes(n)}` : n < 0 ? `−${formatBytes(-n)}` : '±0');
 const show = (v: unknown): string => (Array.isArray(v) ? v.join(' ') : String(v ?? '—'));
@@ -172,9 +173,15 @@ export function DiffView({ a: initialA, b: initialB, stored }: { a?: string | un
               ? 'No differences: both checkpoints hold the same processes, files and sockets.'
               : `${diff.processes.added.length} processes added, ${diff.processes.removed.length} removed, ${diff.processes.changed.length} changed; ${diff.sockets.added.length} sockets added, ${diff.sockets.removed.length} removed.`}
           </p>
-          <h2>Processes</h2>
+          <div className="panel-header">
+            <h2>Processes</h2>
+            <TableCopy label="Process changes" />
+          </div>
           <Processes d={diff} />
-          <h2>Memory</h2>
+          <div className="panel-header">
+            <h2>Memory</h2>
+            <TableCopy label="Memory growth" />
+          </div>
           <Memory d={diff} />
         </>
       )}
