@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -265,5 +265,39 @@ test('screenshots of every main screen, light and dark, at 1024×700 and 1440×9
         await page.screenshot({ path: `${SHOTS}/${name}-${scheme}-${width}x${height}.png` });
       }
     }
+  }
+});
+
+test('a lost server shows at once, on every page, with no host left green', async ({ page }) => {
+  // A server of this test's own, so stopping it leaves the other tests' server alone.
+  const home = mkdtempSync(path.join(tmpdir(), 'stasis-e2e-ws-lost-'));
+  const child = spawn(process.execPath, ['dist/node/serve.mjs', '--port', '0', '--no-open', '--ssh-config', SSH_CONFIG], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, XDG_CONFIG_HOME: home },
+  });
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
+      child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+        out += d;
+        const m = /^(http:\/\/127\.0\.0\.1:\d+\/#token=\S+)$/m.exec(out);
+        if (m) resolve(m[1]!);
+      });
+    });
+    await page.goto(url);
+    await expect(page.getByRole('link', { name: /^This computer ready/ })).toBeVisible({ timeout: 30_000 });
+    await expect(page.getByRole('alert', { name: 'Connection lost' })).toHaveCount(0);
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+    // No click needed: the page says so by itself, and no host stays green.
+    await expect(page.getByRole('alert', { name: 'Connection lost' })).toBeVisible({ timeout: 10_000 });
+    await expect(page.getByRole('link', { name: /^This computer no server/ })).toBeVisible();
+    await page.getByRole('link', { name: 'All containers' }).click();
+    await expect(page.getByRole('alert', { name: 'Connection lost' })).toBeVisible();
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    rmSync(home, { recursive: true, force: true });
   }
 });
