@@ -1437,6 +1437,32 @@ verb_migrate_in() { # MIGRATION_ID CKID podman CONTAINER_ID NAME IMAGE LINEAGE
   result "{\"meta\":$(tr -d '\n' <"$HS/checkpoints/$2/meta.json"),\"digest\":\"$sum\",\"bytes\":$(file_size "$HS/checkpoints/$2/archive.tar")}"
 }
 
+# A migration's missing image, copied over the same path as the checkpoint: `image-out IMAGE` writes
+# `podman save` to stdout (raw bytes), `image-in` loads one from stdin. Loading puts whatever arrives into root's
+# image store, so only root may do it.
+verb_image_out() { # IMAGE
+  [ $# -eq 1 ] || fail bad-request "usage: image-out IMAGE"
+  need "$1" is_image "image"
+  podman image exists "$1" 2>/dev/null || fail not-found "No image $1 on this host."
+  exec podman save -q "$1"
+}
+
+verb_image_in() {
+  [ $# -eq 0 ] || fail bad-request "image-in takes no arguments."
+  [ "$CALLER" = 0 ] || fail permission-denied "Only root may load images into this host's store; copy the image with podman save | podman load yourself."
+  store_init
+  W=$HS/tmp/image-in-$$
+  mkdir -p "$W" || fail operation-failed "Cannot create a work directory in the Stasis store."
+  TMPDIR_OP=$W
+  progress image-copy 0
+  podman load -q >"$W/out" 2>"$W/err" || fail operation-failed "podman load refused the image." "$(tail_text "$W/err")"
+  loaded=$(sed -n 's/^Loaded image[^:]*: *//p' "$W/out" | head -n 1)
+  is_image "$loaded" || loaded=''
+  rm -rf "$W"
+  TMPDIR_OP=''
+  result "{\"loaded\":\"$loaded\"}"
+}
+
 main() {
   [ $# -ge 1 ] || fail bad-request "usage: stasis-helper VERB [ARG...]"
   check_raw_args "$@"
@@ -1468,6 +1494,8 @@ main() {
     migrate-check) verb_migrate_check "$@" ;;
     migrate-out) verb_migrate_out "$@" ;;
     migrate-in) verb_migrate_in "$@" ;;
+    image-out) verb_image_out "$@" ;;
+    image-in) verb_image_in "$@" ;;
     *) fail bad-request "Unknown helper verb." ;;
   esac
 }

@@ -85,6 +85,9 @@ export const HELPER_VERBS = {
   'migrate-check': verb({ args: (a: string[]) => a, result: z.union([SourceFacts, DestFacts]), timeoutMs: 60_000 }),
   'migrate-out': verb({ args: (a: string[]) => a, result: z.never(), timeoutMs: 60 * 60_000 }),
   'migrate-in': verb({ args: (a: string[]) => a, result: MigrateIn, timeoutMs: 60 * 60_000 }),
+  /** `podman save` of a migration's missing image on stdout (raw), and `podman load` of it from stdin (root only). */
+  'image-out': verb({ args: (image: string) => [image], result: z.never(), timeoutMs: 60 * 60_000 }),
+  'image-in': verb({ args: () => [], result: z.object({ loaded: z.string() }), timeoutMs: 60 * 60_000 }),
 };
 
 export type HelperVerbs = typeof HELPER_VERBS;

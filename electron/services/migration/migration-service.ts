@@ -85,7 +85,7 @@ export class MigrationService {
       destHostId: input.destHostId,
       runtime: input.runtime,
       container: { id: src.id, name: src.name, image: src.image },
-      ok: checks.every((c) => c.verdict === 'ok' || c.verdict === 'warn'),
+      ok: checks.every((c) => c.verdict === 'ok' || c.verdict === 'warn' || (c.verdict === 'fixable' && input.copyImage)),
       strategy: choice.strategy,
       strategyReason: choice.reason,
       expectedDowntimeMs: expectedDowntimeMs(choice.strategy, src.rss),
@@ -155,6 +155,22 @@ export class MigrationService {
         'bad-request',
         `Preflight failed, nothing was stopped: ${bad.map((c) => `${c.label}: ${c.detail}${c.fix ? ` ${c.fix}` : ''}`).join(' ')}`,
       );
+    }
+    let imageBytes = 0;
+    if (plan.checks.some((c) => c.id === 'image' && c.verdict === 'fixable')) {
+      // Before the freeze: a failure here stops nothing.
+      enter('image-copy', `copying ${src.image} to ${dest}`);
+      const img = await srcHelper.open('image-out', [src.image], { timeoutMs: 60 * 60_000 });
+      async function* counted(): AsyncGenerator<Uint8Array> {
+        for await (const chunk of img.bytes) {
+          imageBytes += chunk.length;
+          emit(imageBytes, null);
+          yield chunk;
+        }
+      }
+      await dstHelper.call('image-in', [], { stdin: counted(), timeoutMs: 60 * 60_000 });
+      const ended = await img.exit;
+      if (ended.code !== 0) throw new StasisError('operation-failed', `Copying the image ${src.image} from ${source} failed; nothing was stopped.`, ended.stderr.slice(0, 500));
     }
     if (state.cancelled) throw new StasisError('cancelled', 'The migration was cancelled before anything stopped.');
     const destName = input.name ?? src.name;
@@ -248,7 +264,7 @@ export class MigrationService {
       downtimeMs,
       totalMs: Date.now() - started,
       bytes: wire,
-      imageBytes: 0,
+      imageBytes,
       checkpointId: ck,
       destCheckpointId: received.meta.id as MigrationResult['destCheckpointId'],
       digest: received.digest,

@@ -141,6 +141,31 @@ describeSystem('migration between SSH hosts', ['root', 'criu', 'podman', 'ssh-ho
     expect(storedOn('stasis-a', r.checkpointId!)).toBe(true);
   }, 300_000);
 
+  it('copies a missing image first when asked (podman save | podman load through both helpers), and refuses without', async () => {
+    const name = `${prefix}-image`;
+    const image = `localhost/${prefix}-img:1`;
+    made.push(name);
+    try {
+      expect(ssh('stasis-a', 'podman', 'tag', 'localhost/stasis-busybox:latest', image).status).toBe(0);
+      expect(ssh('stasis-a', 'podman', 'run', '-d', '--name', name, '--network', 'none', image, 'sleep', '100000').status).toBe(0);
+      const input = { sourceHostId: 'stasis-a', destHostId: 'stasis-b', container: name, runtime: 'podman', strategy: 'auto', keepSource: false } as const;
+      const plan = await svc.check({ ...input, copyImage: false });
+      expect(plan.ok).toBe(false);
+      expect(plan.checks.find((c) => c.id === 'image')).toMatchObject({ verdict: 'fail' });
+      await expect(svc.start({ ...input, copyImage: false })).rejects.toMatchObject({ code: 'bad-request' });
+      expect(runsOn(name)).toEqual(['stasis-a']);
+      const r = await svc.start({ ...input, copyImage: true });
+      remember(r);
+      expect(r).toMatchObject({ runningOn: 'stasis-b', rolledBack: false });
+      expect(r.imageBytes).toBeGreaterThan(0);
+      expect(r.phases.map((p) => p.phase)).toContain('image-copy');
+      expect(runsOn(name)).toEqual(['stasis-b']);
+    } finally {
+      removePodmanContainers([name], ['ssh', '-F', config, 'stasis-b', 'podman']);
+      for (const h of ['stasis-a', 'stasis-b']) ssh(h, 'podman', 'untag', image);
+    }
+  }, 300_000);
+
   it('rolls back onto the source when the destination restore fails (the landed archive is damaged)', async () => {
     const name = `${prefix}-badrestore`;
     counter(name);
