@@ -27,6 +27,7 @@ export function TimelineChart({ points, unit, width, onPick }: { points: ChartPo
   const el = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!el.current || points.length === 0) return;
+    const hasFrozen = points.some((p) => p.frozenMs !== null);
     const text = cssVar('--text', '#222');
     const line = cssVar('--line', '#ddd');
     const axis = { stroke: text, grid: { stroke: line, width: 1 }, ticks: { stroke: line, width: 1 } };
@@ -38,13 +39,14 @@ export function TimelineChart({ points, unit, width, onPick }: { points: ChartPo
         // Clock times: checkpoints minutes apart read as "10:42:07", not as fractions of a minute.
         { ...axis, space: 110, values: (_u, splits) => splits.map((t) => new Date(t * 1000).toLocaleTimeString()) },
         { ...axis, scale: 'bytes', label: unit, size: 60 },
-        { ...axis, scale: 'ms', side: 1, label: 'frozen ms', size: 56, grid: { show: false } },
+        // The frozen-time axis only when some checkpoint has the runtime's statistics.
+        ...(hasFrozen ? [{ ...axis, scale: 'ms', side: 1, label: 'frozen ms', size: 56, grid: { show: false } }] : []),
       ],
       series: [
         {},
         { label: `Archive size (${unit})`, scale: 'bytes', stroke: cssVar('--accent', '#2f6fed'), width: 2, points: { size: 8 } },
         { label: `Memory (${unit})`, scale: 'bytes', stroke: cssVar('--good', '#1f8a4c'), width: 2, dash: [6, 4], points: { size: 8 } },
-        { label: 'Frozen (ms)', scale: 'ms', stroke: cssVar('--bad', '#c4322f'), width: 0, paths: () => null, points: { show: true, size: 9 } },
+        ...(hasFrozen ? [{ label: 'Frozen (ms)', scale: 'ms', stroke: cssVar('--bad', '#c4322f'), width: 0, paths: () => null, points: { show: true, size: 9 } }] : []),
       ],
       cursor: { drag: { x: false, y: false } },
       legend: { show: true },
@@ -63,7 +65,7 @@ export function TimelineChart({ points, unit, width, onPick }: { points: ChartPo
           }
         : {}),
     };
-    const data: uPlot.AlignedData = [points.map((p) => p.t), points.map((p) => p.size), points.map((p) => p.memory), points.map((p) => p.frozenMs)];
+    const data: uPlot.AlignedData = [points.map((p) => p.t), points.map((p) => p.size), points.map((p) => p.memory), ...(hasFrozen ? [points.map((p) => p.frozenMs)] : [])];
     const plot = new uPlot(opts, data, el.current);
     return () => plot.destroy();
   }, [points, unit, width, onPick]);

@@ -142,7 +142,7 @@ export function TimelineView({ lineage }: { lineage: string }) {
           </div>
           <div className="toolbar pick-bar" role="toolbar" aria-label="Picked checkpoints">
             <span className="muted">
-              {pickedCheckpoints.length === 0 ? 'Pick one checkpoint to look inside, restore or delete; two to compare.' : `${pickedCheckpoints.length} picked`}
+              {pickedCheckpoints.length === 0 ? 'Pick one to open, restore or delete; two to compare.' : `${pickedCheckpoints.length} picked`}
             </span>
             <button type="button" disabled={pickedCheckpoints.length !== 1} onClick={() => one && navigate(links.imageStored(one.hostId, one.id))}>
               Look inside
