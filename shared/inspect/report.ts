@@ -93,6 +93,7 @@ export interface InFlightFileView {
   type: string;
   path?: string;
   description: string;
+  unlinked?: boolean;
 }
 
 /** A deleted file, fifo, directory or socket path that the checkpoint still holds. */
