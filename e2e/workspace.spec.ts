@@ -216,7 +216,7 @@ test('a deep link to each route opens it in a new tab, with the token as a param
     [`#/image?hostId=stasis-a&checkpointId=${ids[1]}`, async (p) => expect(p.getByRole('tree', { name: 'Process tree' }).getByRole('treeitem').first()).toBeVisible({ timeout: 60_000 })],
     [`#/diff?a=${encodeURIComponent(file)}&b=${encodeURIComponent(file)}`, async (p) => expect(p.getByLabel('Diff summary')).toBeVisible({ timeout: 60_000 })],
     [`#/diff?hostId=stasis-a&before=${ids[0]}&after=${ids[1]}`, async (p) => expect(p.getByLabel('Diff summary')).toBeVisible({ timeout: 60_000 })],
-    ['#/ssh-config', async (p) => expect(p.getByRole('heading', { name: 'Hosts in your SSH config' })).toBeVisible()],
+    ['#/ssh-config', async (p) => expect(p.getByRole('heading', { name: /^Hosts in / })).toBeVisible()],
     ['#/welcome', async (p) => expect(p.getByRole('heading', { name: 'Welcome to Stasis' })).toBeVisible()],
     ['#/no-such-page', async (p) => expect(p.getByRole('heading', { name: 'Nothing here' })).toBeVisible()],
   ];
