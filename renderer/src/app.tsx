@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { parseRoute, useHash, type Route } from './router';
 import { Sidebar } from './components/sidebar';
 import { HostView } from './components/host-view';
@@ -61,14 +61,15 @@ function Screen({ route }: { route: Route }) {
 export function App() {
   const route = parseRoute(useHash());
   const [shortcuts, setShortcuts] = useState(false);
-  useGlobalShortcuts(() => setShortcuts(true));
+  const openShortcuts = useCallback(() => setShortcuts(true), []);
+  useGlobalShortcuts(openShortcuts);
   // Focus goes to the new page's heading, so keyboard and screen-reader users land on it after a link.
   useEffect(() => {
     document.querySelector<HTMLElement>('main h1')?.focus({ preventScroll: true });
   }, [route.name]);
   return (
     <div className="app">
-      <Sidebar route={route} onShortcuts={() => setShortcuts(true)} />
+      <Sidebar route={route} onShortcuts={openShortcuts} />
       <main className="content">
         <ConnectionBanner />
         <Notices hostId={route.name === 'host' ? route.hostId : route.name === 'home' ? 'local' : undefined} />
