@@ -190,6 +190,9 @@ export class MigrationService {
     let wire = 0;
     let firstByte = true;
     const total = Math.max(src.rss, 1);
+    // Asked for as soon as the last byte left the source, while the destination still finishes its copy.
+    let sourceJournal: Promise<Journal> | undefined;
+    const askSource = () => (sourceJournal ??= this.journalWhenHashed(srcHelper, migrationId));
     async function* counted(): AsyncGenerator<Uint8Array> {
       for await (const chunk of out.bytes) {
         if (firstByte) {
@@ -200,6 +203,7 @@ export class MigrationService {
         emit(wire, total);
         yield chunk;
       }
+      void askSource().catch(() => undefined);
     }
     let received: z.infer<typeof MigrateIn> | undefined;
     let failure: unknown;
@@ -217,7 +221,7 @@ export class MigrationService {
 
     // End to end: the digest the source computed as the archive left, against the one the destination computed as it landed.
     enter('verify');
-    const j = await this.journalWhenHashed(srcHelper, migrationId);
+    const j = await askSource();
     if (!j.digest || j.digest !== received.digest || Number(j.bytes) !== received.bytes) {
       await dstHelper.call('delete', [ck]).catch(() => undefined);
       return this.rollback({

@@ -162,7 +162,8 @@ describeSystem('migration between SSH hosts', ['root', 'criu', 'podman', 'ssh-ho
       expect(runsOn(name)).toEqual(['stasis-b']);
     } finally {
       removePodmanContainers([name], ['ssh', '-F', config, 'stasis-b', 'podman']);
-      for (const h of ['stasis-a', 'stasis-b']) ssh(h, 'podman', 'untag', image);
+      // (podman untag IMAGE alone drops every name of the image, the shared busybox's too: name the one to drop)
+      for (const h of ['stasis-a', 'stasis-b']) ssh(h, 'podman', 'untag', image, image);
     }
   }, 300_000);
 
