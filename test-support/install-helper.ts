@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { INSTALLED_HELPER } from '../electron/services/helper-source';
 
@@ -24,9 +24,31 @@ export function helperInstallPaths(): string[] {
  */
 export default function installHelper(): void {
   if (process.getuid?.() !== 0) return;
+  allowReceivedRestore(TEST_OPERATOR);
   for (const target of helperInstallPaths()) {
     execFileSync('install', ['-D', '-m', '0755', '-o', 'root', '-g', 'root', 'electron/helper/stasis-helper.sh', `${target}.new`]);
     // Renamed into place: a helper another process is running is never rewritten under it.
     execFileSync('mv', ['-f', `${target}.new`, target]);
   }
+}
+
+/** The helper-only user of the SSH test hosts (ci/ssh-hosts.sh), who may run only the helper through sudo. */
+export const TEST_OPERATOR = 'stasisop';
+/** The helper's root-owned settings; the SSH test hosts share this machine's /etc, so one file serves them all. */
+export const HELPER_CONF = '/etc/stasis/helper.conf';
+
+/**
+ * Lets `user` restore container checkpoints received from another host (migrations end with one), as a host's
+ * administrator would: the line `allow-received-restore USER` in /etc/stasis/helper.conf, root-owned, 0644.
+ * Other lines are kept; the file is replaced by rename, so a helper running meanwhile reads the old or the new one.
+ */
+export function allowReceivedRestore(user: string): void {
+  const line = `allow-received-restore ${user}`;
+  const old = existsSync(HELPER_CONF) ? readFileSync(HELPER_CONF, 'utf8') : '';
+  if (old.split('\n').includes(line)) return;
+  execFileSync('install', ['-d', '-m', '0755', '-o', 'root', '-g', 'root', path.dirname(HELPER_CONF)]);
+  const text = `${old}${old === '' || old.endsWith('\n') ? '' : '\n'}${line}\n`;
+  writeFileSync(`${HELPER_CONF}.new`, text);
+  chmodSync(`${HELPER_CONF}.new`, 0o644);
+  renameSync(`${HELPER_CONF}.new`, HELPER_CONF);
 }

@@ -19,11 +19,13 @@
 #   ops/<op-id>.pid    "pid start-time uid" of a running operation's helper, for `cancel`
 #
 # Who asks: root run directly may do everything; run by sudo or pkexec for another user (SUDO_UID, PKEXEC_UID)
-# it acts for that user: their own checkpoints, process trees wholly theirs, host ports from 1024 up.
+# it acts for that user: their own checkpoints, process trees wholly theirs, host ports from 1024 up, and no
+# checkpoint received from another host restored unless /etc/stasis/helper.conf allows it for them (never a
+# process tree's).
 
 set -u
 umask 077
-STASIS_HELPER_VERSION='1.1.0'
+STASIS_HELPER_VERSION='1.1.1'
 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 LC_ALL=C
 IFS=' 	
@@ -37,6 +39,8 @@ unset TAR_OPTIONS TAPE GZIP GZIP_OPT XZ_OPT XZ_DEFAULTS BZIP BZIP2 POSIXLY_CORRE
   TIME_STYLE QUOTING_STYLE BLOCK_SIZE DU_BLOCK_SIZE
 for v in $(env | sed -n 's/^\(ZSTD_[A-Za-z0-9_]*\)=.*/\1/p'); do unset "$v"; done
 STORE_ROOT=/var/lib/stasis
+# What this host's administrator allows beyond the defaults (see received_restore_allowed).
+HELPER_CONF=/etc/stasis/helper.conf
 # The uid the helper works for: root itself, or the user sudo / pkexec ran it for (set in main).
 CALLER=0
 
@@ -210,6 +214,50 @@ uid_of() { # checkpoint dir -> the uid it belongs to (root for entries made befo
 }
 
 may_use() { [ "$CALLER" = 0 ] || [ "$(uid_of "$1")" = "$CALLER" ]; } # checkpoint dir
+
+is_user() { # a login name as a helper.conf line may give it
+  [ ${#1} -ge 1 ] && [ ${#1} -le 32 ] || return 1
+  case $1 in [!A-Za-z_]* | *[!A-Za-z0-9_.-]*) return 1 ;; esac
+}
+
+caller_name() { # the caller's login name, or their uid when it has none Stasis accepts
+  n=$(getent passwd "$CALLER" 2>/dev/null | cut -d: -f1 | head -n 1)
+  if is_user "$n"; then printf '%s' "$n"; else printf '%s' "$CALLER"; fi
+}
+
+root_only() { # path type(f|d) -> true when only root can change it: owned by root, not group/other-writable, no link
+  [ ! -L "$1" ] && [ -n "$(find "$1" -maxdepth 0 -type "$2" -uid 0 ! -perm /022 -print 2>/dev/null)" ]
+}
+
+# A received checkpoint's container configuration (podman's config.dump and spec.dump: mounts, privileges,
+# capabilities; Docker's image, entrypoint and command) is the sender's word, and restoring it runs it as root: a
+# caller who is not root may restore one only when the host's administrator allowed it for them, with a line
+# `allow-received-restore USER` (login name or uid) in /etc/stasis/helper.conf. The file counts only when root
+# alone can change it (it and its directory owned by root, not writable by group or others, not links, at most
+# 64 KiB); any other file is ignored, and so is every line that is not exactly that (comments start with #).
+# Sets CONF_WHY to why it did not allow.
+received_restore_allowed() {
+  CONF_WHY=''
+  if [ ! -e "$HELPER_CONF" ] && [ ! -L "$HELPER_CONF" ]; then
+    CONF_WHY="$HELPER_CONF does not exist."
+    return 1
+  fi
+  if ! root_only "${HELPER_CONF%/*}" d || ! root_only "$HELPER_CONF" f || [ "$(file_size "$HELPER_CONF")" -gt 65536 ]; then
+    CONF_WHY="$HELPER_CONF is ignored: it and its directory must be owned by root, writable by root alone, not links, and the file at most 64 KiB."
+    return 1
+  fi
+  while IFS= read -r line || [ -n "$line" ]; do
+    who=${line#'allow-received-restore '}
+    [ "$who" != "$line" ] || continue
+    if is_uid "$who"; then
+      [ "$who" != "$CALLER" ] || return 0
+    elif is_user "$who"; then
+      [ "$(getent passwd "$who" 2>/dev/null | cut -d: -f3 | head -n 1)" != "$CALLER" ] || return 0
+    fi
+  done <"$HELPER_CONF"
+  CONF_WHY="$HELPER_CONF has no valid line allow-received-restore for uid $CALLER."
+  return 1
+}
 
 # Sets D to the checkpoint's dir; another user's checkpoint is "not found" for a caller who is not root.
 checkpoint_dir() { # id
@@ -881,6 +929,10 @@ verb_restore() {
   done
   checkpoint_dir "$ID"
   read_ident "$D" || fail corrupt-image "Checkpoint $ID has no valid container record."
+  # Process trees keep their own rule, root only (restore_process). Checked before anything is locked or run.
+  if [ "$CALLER" != 0 ] && [ -f "$D/received" ] && [ "$RT" != process ] && ! received_restore_allowed; then
+    fail permission-denied "Checkpoint $ID was received from another host: its container configuration (mounts, privileges) came from outside this host, so restoring it could give you root here. Restore it as root, or ask this host's administrator to allow it for you with the line \"allow-received-restore $(caller_name)\" in $HELPER_CONF (owned by root, writable only by root)." "$CONF_WHY"
+  fi
   ARCH=$(archive_of "$D") || fail corrupt-image "Checkpoint $ID has no archive."
   lock_container "$RT-$CID"
   register_op "$OP"
