@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Page } from '@playwright/test';
+import { privateBuild } from './private-build';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const RUNS = 5;
@@ -39,19 +40,21 @@ const sh = (cmd: string, args: string[], timeout = 600_000): string =>
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const fmt = (xs: number[]): string => xs.map((x) => x.toFixed(0)).join(' / ');
 
+const build = privateBuild(ROOT);
 let work = '';
 let storedId: string | undefined;
 let server: ChildProcess | undefined;
 
 function cleanup(): void {
   server?.kill('SIGTERM');
-  if (storedId) spawnSync(process.execPath, ['bin/stasis.mjs', 'rm', 'local', storedId], { cwd: ROOT });
+  if (storedId) spawnSync(process.execPath, [build.cli, 'rm', 'local', storedId], { cwd: ROOT });
   spawnSync('podman', ['rm', '-f', '-t', '0', NAME]);
   if (work) rmSync(work, { recursive: true, force: true });
+  build.remove();
 }
 
 async function startServer(): Promise<string> {
-  const child = spawn(process.execPath, ['dist/node/serve.mjs', '--port', '0', '--no-open', '--ssh-config', path.join(work, 'ssh_config')], {
+  const child = spawn(process.execPath, [build.serve, '--port', '0', '--no-open', '--ssh-config', path.join(work, 'ssh_config')], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, XDG_CONFIG_HOME: work },
@@ -131,12 +134,12 @@ async function main(): Promise<void> {
   }
   const archive = path.join(work, 'many.tar.zst');
   sh('podman', ['container', 'checkpoint', NAME, '--leave-running', '--export', archive, '--compress', 'zstd']);
-  storedId = (JSON.parse(sh(process.execPath, ['bin/stasis.mjs', 'checkpoint', 'local', NAME, '--json'])) as { id: string }).id;
+  storedId = (JSON.parse(sh(process.execPath, [build.cli, 'checkpoint', 'local', NAME, '--json'])) as { id: string }).id;
 
   const cli: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const t0 = process.hrtime.bigint();
-    sh(process.execPath, ['bin/stasis.mjs', 'inspect', archive, '--json']);
+    sh(process.execPath, [build.cli, 'inspect', archive, '--json']);
     cli.push(Number(process.hrtime.bigint() - t0) / 1e6);
   }
 

@@ -5,6 +5,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { privateBuild } from './private-build';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const RUNS = 5;
@@ -14,7 +15,8 @@ const SIZES = [256, 4096];
 
 const sh = (cmd: string, args: string[], timeout = 900_000): string =>
   execFileSync(cmd, args, { encoding: 'utf8', timeout, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 30 });
-const stasis = (...args: string[]): string => sh(process.execPath, ['bin/stasis.mjs', ...args]);
+const build = privateBuild(ROOT);
+const stasis = (...args: string[]): string => sh(process.execPath, [build.cli, ...args]);
 
 function seconds(argv: string[]): number {
   const t0 = process.hrtime.bigint();
@@ -29,9 +31,10 @@ const made: Array<{ name: string; id?: string }> = [];
 
 function cleanup(): void {
   for (const m of made) {
-    if (m.id) spawnSync(process.execPath, ['bin/stasis.mjs', 'rm', 'local', m.id], { cwd: ROOT });
+    if (m.id) spawnSync(process.execPath, [build.cli, 'rm', 'local', m.id], { cwd: ROOT });
     spawnSync('podman', ['rm', '-f', '-t', '0', m.name]);
   }
+  build.remove();
 }
 
 function main(): void {
@@ -58,8 +61,8 @@ function main(): void {
     cases.push({ mib, id: entry.id, archive });
   }
   const tools = (c: { id: string; archive: string }): Array<[string, string[]]> => [
-    ['stasis inspect local ID --json (stored: page-less images)', [process.execPath, 'bin/stasis.mjs', 'inspect', 'local', c.id, '--json']],
-    ['stasis inspect ARCHIVE --json (the whole archive)', [process.execPath, 'bin/stasis.mjs', 'inspect', c.archive, '--json']],
+    ['stasis inspect local ID --json (stored: page-less images)', [process.execPath, build.cli, 'inspect', 'local', c.id, '--json']],
+    ['stasis inspect ARCHIVE --json (the whole archive)', [process.execPath, build.cli, 'inspect', c.archive, '--json']],
     ['checkpointctl inspect ARCHIVE (the whole archive)', ['checkpointctl', 'inspect', c.archive, '--ps-tree', '--files', '--format', 'json']],
   ];
   const results = new Map<string, number[]>();
