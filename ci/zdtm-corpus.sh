@@ -294,6 +294,11 @@ PY
 }
 
 main() {
+  # One builder at a time (provisioning, a system test and an e2e spec may all ask at once); the others wait, then
+  # find the corpus made.
+  mkdir -p "$ZDTM_CACHE"
+  exec 9>"$ZDTM_CACHE/.lock"
+  flock 9
   if [ "${1:-}" = --crit-only ]; then # decode the dumps there are again (after a change to the step above)
     run_crit
     return 0
