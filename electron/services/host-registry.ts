@@ -135,7 +135,7 @@ export class HostRegistry {
     const ssh = await Promise.all(
       entries.map(async (e) => {
         const t = await this.target(e).catch(() => undefined);
-        return this.summaryOf(e.id, t, this.conns.get(e.id)?.status ?? 'unknown');
+        return { ...this.summaryOf(e.id, t, this.conns.get(e.id)?.status ?? 'unknown'), source: e.source, ...(e.manual ? { manual: e.manual } : {}) };
       }),
     );
     return [local, ...ssh];
@@ -148,7 +148,7 @@ export class HostRegistry {
     }
     await this.tryBeforeSaving(m);
     await this.o.store.update((d) => ({ ...d, hosts: [...d.hosts.filter((h) => h.id !== m.id), m], hidden: d.hidden.filter((h) => h !== m.id) }));
-    const s = this.summaryOf(m.id, manualTarget(m), 'unknown');
+    const s: HostSummary = { ...this.summaryOf(m.id, manualTarget(m), 'unknown'), source: 'manual', manual: m };
     this.o.emit?.('hostChanged', { host: s });
     return s;
   }
@@ -187,7 +187,7 @@ export class HostRegistry {
     this.conns.get(m.id)?.close();
     this.conns.delete(m.id);
     this.helpers.delete(m.id);
-    const s = this.summaryOf(m.id, manualTarget(m), 'unknown');
+    const s: HostSummary = { ...this.summaryOf(m.id, manualTarget(m), 'unknown'), source: 'manual', manual: m };
     this.o.emit?.('hostChanged', { host: s });
     return s;
   }

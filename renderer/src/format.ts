@@ -33,3 +33,8 @@ export function formatAgo(iso: string, now: number): string {
 }
 
 export const hostLabel = (hostId: string, name?: string): string => (hostId === 'local' ? 'this computer' : (name ?? hostId));
+
+/** "~/.ssh/config" for a file under the home folder, the path itself otherwise (the renderer does not know $HOME). */
+export function shortPath(p: string): string {
+  return p.replace(/^\/(?:root|home\/[^/]+)\/\.ssh\//, '~/.ssh/');
+}

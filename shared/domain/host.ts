@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ManualHost } from './ssh-host';
 
 /** A tool found on a host, or why it is unusable. */
 export const ToolStatus = z.object({
@@ -48,6 +49,9 @@ export const HostSummary = z.object({
   status: z.enum(['ok', 'unreachable', 'unknown', 'error']),
   capabilities: HostCapabilities.optional(),
   error: z.string().optional(),
+  /** Where an SSH host comes from: the ssh config (edited there) or added in Stasis (editable, with its fields). */
+  source: z.enum(['ssh-config', 'manual']).optional(),
+  manual: ManualHost.optional(),
 });
 export type HostSummary = z.infer<typeof HostSummary>;
 

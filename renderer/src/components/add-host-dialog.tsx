@@ -3,23 +3,35 @@ import { navigate, links } from '../router';
 import { useStasis } from '../store';
 import { fieldOf, type Problem } from '../store/messages';
 import { Modal, ModalActions } from './modal';
+import type { ManualHost } from '../../../shared/domain/ssh-host';
 
-export function AddHostDialog({ onClose }: { onClose: () => void }) {
+/** Adds an SSH host, or (given `editing`) changes one added in Stasis. Either way the host is tried before it is saved. */
+export function AddHostDialog({ onClose, editing }: { onClose: () => void; editing?: ManualHost | undefined }) {
   const addHost = useStasis((s) => s.addHost);
-  const [form, setForm] = useState({ id: '', hostName: '', user: '', port: '', proxyJump: '' });
+  const updateHost = useStasis((s) => s.updateHost);
+  const [form, setForm] = useState({
+    id: editing?.id ?? '',
+    hostName: editing?.hostName ?? '',
+    user: editing?.user ?? '',
+    port: editing?.port ? String(editing.port) : '',
+    proxyJump: editing?.proxyJump ?? '',
+  });
   const [problem, setProblem] = useState<Problem>();
   const [busy, setBusy] = useState(false);
   const set = (k: keyof typeof form) => (e: React.ChangeEvent<HTMLInputElement>) => setForm({ ...form, [k]: e.target.value });
   const field = problem ? fieldOf(problem) : undefined;
   const submit = async (): Promise<void> => {
     setBusy(true);
-    const out = await addHost({
+    setProblem(undefined);
+    const host: ManualHost = {
       id: form.id.trim(),
       hostName: form.hostName.trim(),
       ...(form.user ? { user: form.user.trim() } : {}),
       ...(form.port ? { port: Number(form.port) } : {}),
       ...(form.proxyJump ? { proxyJump: form.proxyJump.trim() } : {}),
-    });
+      ...(editing?.identityFile ? { identityFile: editing.identityFile } : {}),
+    };
+    const out = editing ? await updateHost(host) : await addHost(host);
     setBusy(false);
     if (out.ok) {
       onClose();
@@ -27,7 +39,7 @@ export function AddHostDialog({ onClose }: { onClose: () => void }) {
     } else setProblem(out.problem);
   };
   return (
-    <Modal title="Add an SSH host" onClose={onClose}>
+    <Modal title={editing ? `Edit ${editing.id}` : 'Add an SSH host'} onClose={onClose}>
       <form
         className="form"
         onSubmit={(e) => {
@@ -37,7 +49,7 @@ export function AddHostDialog({ onClose }: { onClose: () => void }) {
       >
         <label>
           Name in Stasis
-          <input type="text" required value={form.id} onChange={set('id')} placeholder="lab-1" />
+          <input type="text" required value={form.id} onChange={set('id')} placeholder="lab-1" readOnly={Boolean(editing)} />
         </label>
         <label>
           Address
@@ -57,12 +69,14 @@ export function AddHostDialog({ onClose }: { onClose: () => void }) {
         </label>
         <p className="muted">Keys come from ssh-agent or ~/.ssh; a password is asked for when needed and kept in memory unless you choose to remember it (encrypted, desktop app only).</p>
         {problem && (
-          <p className="field-error" role="alert">
+          <div className="field-error" role="alert">
             {field ? <b>{field}: </b> : null}
             {problem.message}
-          </p>
+            {problem.detail && <pre className="mono detail">{problem.detail}</pre>}
+          </div>
         )}
-        <ModalActions onCancel={onClose} submitLabel={busy ? 'Adding…' : 'Add host'} disabled={busy} />
+        <p className="muted">Stasis tries the host before saving it: an address it cannot reach is not saved.</p>
+        <ModalActions onCancel={onClose} submitLabel={busy ? 'Trying the host…' : editing ? 'Save' : 'Add host'} disabled={busy} />
       </form>
     </Modal>
   );

@@ -1,10 +1,14 @@
 import { useState, type ReactNode } from 'react';
-import type { HostCapabilities } from '../../../shared/domain/host';
+import type { HostCapabilities, HostSummary } from '../../../shared/domain/host';
 import { useStasis } from '../store';
 import { EMPTY_LISTING } from '../store/containers-slice';
 import { CheckpointsPanel } from './checkpoints-panel';
 import { ContainersPanel } from './containers-panel';
 import { JobsStrip } from './jobs-strip';
+import { AddHostDialog } from './add-host-dialog';
+import { Modal } from './modal';
+import { links, navigate } from '../router';
+import type { Problem } from '../store/messages';
 
 function Row({ label, value, problem, good }: { label: string; value: ReactNode; problem?: string | undefined; good?: boolean }) {
   return (
@@ -41,8 +45,11 @@ export function Capabilities({ c }: { c: HostCapabilities }) {
   );
 }
 
-/** Connection test and set-up of an SSH host; results are kept under this host's id (never shown on another's page). */
-function SshHostActions({ hostId }: { hostId: string }) {
+/**
+ * Connection test and set-up of the helper, the same on this computer and on SSH hosts; results are kept under this
+ * host's id (never shown on another's page).
+ */
+function HostActions({ hostId }: { hostId: string }) {
   const check = useStasis((s) => s.checks[hostId]);
   const testHost = useStasis((s) => s.testHost);
   const setUpHost = useStasis((s) => s.setUpHost);
@@ -51,7 +58,7 @@ function SshHostActions({ hostId }: { hostId: string }) {
   const helper = check?.result?.helper;
   return (
     <div className="panel">
-      <h2>Connection</h2>
+      <h2>Connection and helper</h2>
       <div className="toolbar">
         <button type="button" disabled={busy} onClick={() => void testHost(hostId)}>
           Test connection
@@ -68,7 +75,10 @@ function SshHostActions({ hostId }: { hostId: string }) {
       </div>
       {check?.problem && (
         <div className="banner error" role="alert">
-          <span>{check.problem.message}</span>
+          <span>
+            {check.problem.message}
+            {check.problem.detail && <pre className="mono detail">{check.problem.detail}</pre>}
+          </span>
         </div>
       )}
       {check?.result && (
@@ -85,6 +95,64 @@ function SshHostActions({ hostId }: { hostId: string }) {
         </dl>
       )}
     </div>
+  );
+}
+
+/** Edit (hosts added in Stasis) and Remove for an SSH host; hosts from the ssh config are edited in that file. */
+function EditRemoveHost({ host }: { host: HostSummary }) {
+  const removeHost = useStasis((s) => s.removeHost);
+  const sshConfigPath = useStasis((s) => s.appInfo?.sshConfigPath);
+  const [editing, setEditing] = useState(false);
+  const [removing, setRemoving] = useState(false);
+  const [problem, setProblem] = useState<Problem>();
+  const fromConfig = host.source === 'ssh-config';
+  return (
+    <>
+      {host.manual ? (
+        <button type="button" onClick={() => setEditing(true)}>
+          Edit…
+        </button>
+      ) : (
+        fromConfig && <span className="muted">edit it in {sshConfigPath ?? 'your ssh config'}</span>
+      )}
+      <button type="button" className="danger" onClick={() => setRemoving(true)}>
+        Remove…
+      </button>
+      {editing && host.manual && <AddHostDialog editing={host.manual} onClose={() => setEditing(false)} />}
+      {removing && (
+        <Modal title={`Remove ${host.name}?`} onClose={() => setRemoving(false)}>
+          <p>
+            {fromConfig
+              ? `Stasis stops showing ${host.name}; it stays in ${sshConfigPath ?? 'your ssh config'}.`
+              : `Stasis forgets ${host.name} and any password given for it.`}{' '}
+            Containers and checkpoints on the host are not touched.
+          </p>
+          {problem && (
+            <p className="field-error" role="alert">
+              {problem.message}
+            </p>
+          )}
+          <div className="actions">
+            <button type="button" onClick={() => setRemoving(false)}>
+              Keep it
+            </button>
+            <button
+              type="button"
+              className="danger"
+              onClick={() =>
+                void removeHost(host.id).then((out) => {
+                  if (!out.ok) return setProblem(out.problem);
+                  setRemoving(false);
+                  navigate(links.home());
+                })
+              }
+            >
+              Remove
+            </button>
+          </div>
+        </Modal>
+      )}
+    </>
   );
 }
 
@@ -121,11 +189,17 @@ export function HostView({ hostId }: { hostId: string }) {
           <button type="button" onClick={() => void probeHost(hostId)} disabled={probing}>
             {probing ? 'Checking…' : 'Check what it can do'}
           </button>
+          {host.kind === 'ssh' && <EditRemoveHost host={host} />}
         </div>
       </header>
       <JobsStrip hostId={hostId} />
-      {host.capabilities ? <Capabilities c={host.capabilities} /> : host.error ? <p className="problem">{host.error}</p> : null}
-      {host.kind === 'ssh' && <SshHostActions hostId={hostId} />}
+      {host.capabilities ? (
+        <Capabilities c={host.capabilities} />
+      ) : host.error && host.error !== listing.problem?.message ? (
+        // Shown once: the containers panel below says the same when the host cannot be listed.
+        <p className="problem">{host.error}</p>
+      ) : null}
+      <HostActions hostId={hostId} />
       <ContainersPanel hostId={hostId} />
       <CheckpointsPanel hostId={hostId} />
     </section>

@@ -1,5 +1,6 @@
 import iconUrl from '../../../assets/icon.svg';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import { shortPath } from '../format';
 import { links, type Route } from '../router';
 import { useStasis } from '../store';
 import { selectRunningCount } from '../store/jobs-slice';
@@ -18,6 +19,10 @@ function NavLink({ to, active, children, label }: { to: string; active: boolean;
 export function Sidebar({ route, onShortcuts }: { route: Route; onShortcuts: () => void }) {
   const hosts = useStasis((s) => s.hosts);
   const running = useStasis(selectRunningCount);
+  // The ssh config file actually read (a --ssh-config flag may name another than ~/.ssh/config).
+  const sshConfigPath = useStasis((s) => s.appInfo?.sshConfigPath);
+  const loadAppInfo = useStasis((s) => s.loadAppInfo);
+  useEffect(() => void loadAppInfo(), [loadAppInfo]);
   const connection = useStasis((s) => s.connection);
   const [adding, setAdding] = useState(false);
   const lost = connection === 'lost';
@@ -64,7 +69,7 @@ export function Sidebar({ route, onShortcuts }: { route: Route; onShortcuts: () 
       </NavLink>
       <div className="sidebar-foot">
         <NavLink to={links.sshConfig()} active={route.name === 'ssh-config'}>
-          Hosts in your SSH config
+          <span title={sshConfigPath}>Hosts in {sshConfigPath ? shortPath(sshConfigPath) : 'your SSH config'}</span>
         </NavLink>
         <NavLink to={links.welcome()} active={route.name === 'welcome'}>
           About and readiness

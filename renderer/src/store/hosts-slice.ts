@@ -3,6 +3,7 @@ import type { HostSummary, SshConfigHost } from '../../../shared/domain/host';
 import type { HostTestResult, ManualHost, SetUpResult } from '../../../shared/domain/ssh-host';
 import { toProblem, type Outcome, type Problem } from './messages';
 import type { SliceCreator } from './types';
+import { mergeHost } from './host-admin-slice';
 
 /** Something only the user can answer before a host action can go on. */
 export type HostPrompt =
@@ -52,14 +53,16 @@ export const createHostsSlice: SliceCreator<HostsSlice> = (set, get, { api }) =>
 
     async loadHosts() {
       try {
-        set({ hosts: await api.hosts.list({}), hostsLoaded: true, hostsProblem: undefined });
+        const listed = await api.hosts.list({});
+        // A probe's capability table stays when the list (which has none for SSH hosts) comes again.
+        set((s) => ({ hosts: listed.map((h) => mergeHost(s.hosts.find((p) => p.id === h.id), h)), hostsLoaded: true, hostsProblem: undefined }));
       } catch (err) {
         set({ hostsProblem: toProblem(err), hostsLoaded: true });
       }
     },
 
     hostChanged(host) {
-      set((s) => ({ hosts: s.hosts.some((h) => h.id === host.id) ? s.hosts.map((h) => (h.id === host.id ? host : h)) : [...s.hosts, host] }));
+      set((s) => ({ hosts: s.hosts.some((h) => h.id === host.id) ? s.hosts.map((h) => (h.id === host.id ? mergeHost(h, host) : h)) : [...s.hosts, host] }));
     },
 
     async probeHost(hostId) {

@@ -3,6 +3,7 @@ import { createStore, useStore, type StoreApi } from 'zustand';
 import type { Backend } from '../api';
 import { createConnectionSlice } from './connection-slice';
 import { createContainerActionsSlice } from './container-actions-slice';
+import { createHostAdminSlice } from './host-admin-slice';
 import { createContainersSlice } from './containers-slice';
 import { createDocumentsSlice } from './documents-slice';
 import { createHostsSlice } from './hosts-slice';
@@ -37,6 +38,7 @@ export function createRootStore(deps: StoreDeps): RootStore {
     ...createConnectionSlice(set, get, deps),
     ...createDocumentsSlice(set, get, deps),
     ...createContainerActionsSlice(set, get, deps),
+    ...createHostAdminSlice(set, get, deps),
   }));
 }
 

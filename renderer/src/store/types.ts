@@ -2,13 +2,14 @@ import type { StoreApi } from 'zustand';
 import type { StasisClient } from '../../../shared/api/contract';
 import type { ConnectionSlice } from './connection-slice';
 import type { ContainerActionsSlice } from './container-actions-slice';
+import type { HostAdminSlice } from './host-admin-slice';
 import type { ContainersSlice } from './containers-slice';
 import type { DocumentsSlice } from './documents-slice';
 import type { HostsSlice } from './hosts-slice';
 import type { JobsSlice } from './jobs-slice';
 import type { NoticesSlice } from './notices-slice';
 
-export type RootState = HostsSlice & ContainersSlice & JobsSlice & NoticesSlice & ConnectionSlice & DocumentsSlice & ContainerActionsSlice;
+export type RootState = HostsSlice & ContainersSlice & JobsSlice & NoticesSlice & ConnectionSlice & DocumentsSlice & ContainerActionsSlice & HostAdminSlice;
 
 /** What slices may use besides the store: passed in, so tests give their own clock, timers and API. */
 export interface StoreDeps {
