@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { createBackend } from './api';
 import { App } from './app';
 import { connectStore, createRootStore, storeDeps, StoreProvider } from './store';
+import { migrationReport } from './store/jobs-slice';
 import { adoptToken } from './token';
 import { pickTransport } from './transport';
 import 'uplot/dist/uPlot.min.css';
@@ -22,6 +23,8 @@ function notifySystem(title: string, body: string): void {
 
 const store = createRootStore(storeDeps({ api: backend.api, notifySystem }));
 connectStore(store, backend);
+// Migrations report their own progress event (bytes on the wire, the phase's total and ETA); the jobs take it too.
+backend.subscribe('migrationProgress', (p) => store.getState().jobProgress(migrationReport(p)));
 void store
   .getState()
   .loadHosts()
