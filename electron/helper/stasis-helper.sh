@@ -2,7 +2,7 @@
 # stasis-helper — the one program Stasis runs as root (directly, through pkexec, or `sudo -n`).
 #
 # Contract: `stasis-helper VERB [ARG...]` (verbs: version ps checkpoint restore list inspect delete
-# images send receive cancel procs container). Every argument is checked against a strict pattern before anything
+# images send receive cancel procs container keep-args). Every argument is checked against a strict pattern before anything
 # runs; there is no eval and every tool gets an argument list. Output is JSON lines: zero or more
 # {"event":"progress",...} lines, then exactly one {"result":...} or {"error":{"code":...,"message":...}}.
 # (`send` is the exception: its stdout is a raw tar stream.)
@@ -1006,7 +1006,26 @@ verb_images() {
   # (base64), so the caller's line protocol needs no binary mode; large image sets are refused, not truncated.
   size=$(dir_bytes "$D/images")
   [ "$size" -le 25165824 ] || fail not-supported "The images of $1 are $size bytes, more than Stasis browses remotely (24 MiB). Copy the archive and open it locally."
-  result "{\"tar\":\"$(tar -C "$D/images" -cf - . | base64 | tr -d '\n')\"}"
+  args=''
+  if [ -s "$D/args.json" ]; then args=$(base64 <"$D/args.json" | tr -d '\n'); fi
+  result "{\"tar\":\"$(tar -C "$D/images" -cf - . | base64 | tr -d '\n')\",\"argsB64\":\"$args\"}"
+}
+
+# Keeps the command lines and environments TypeScript read from this checkpoint's pages (stdin, JSON that only
+# TypeScript parses, when `images` sends it back), so browsing a stored checkpoint needs no pages. At most 256 KiB:
+# anything longer is refused, not cut.
+verb_keep_args() {
+  [ $# -eq 1 ] || fail bad-request "usage: keep-args CHECKPOINT_ID"
+  need "$1" is_ckid "checkpoint id"
+  store_init
+  checkpoint_dir "$1"
+  head -c 262145 >"$D/args.json.tmp" || fail operation-failed "Could not keep the command lines of $1."
+  if [ "$(file_size "$D/args.json.tmp")" -gt 262144 ]; then
+    rm -f "$D/args.json.tmp"
+    fail bad-request "The command lines and environments of $1 are more than 256 KiB; Stasis keeps at most that."
+  fi
+  mv "$D/args.json.tmp" "$D/args.json" || fail operation-failed "Could not keep the command lines of $1."
+  result '{"ok":true}'
 }
 
 verb_send() {
@@ -1021,7 +1040,7 @@ verb_send() {
 is_record_name() {
   case $1 in
     ident | uid | created | kind | lineage | options | versions | note | stats.json | recovered | received | meta.json | \
-      archive.tar | archive.tar.gz | archive.tar.zst | images | entrypoint | cmd | tty | left-out | runtime.log) return 0 ;;
+      archive.tar | archive.tar.gz | archive.tar.zst | images | entrypoint | cmd | tty | left-out | runtime.log | args.json) return 0 ;;
   esac
   return 1
 }
@@ -1353,7 +1372,10 @@ verb_migrate_check() {
       fi
       rm -rf "$W"
       TMPDIR_OP=''
-      result "{$common,\"imageId\":\"$imageid\",\"nameTaken\":$taken,\"cpuCompatible\":$cpuok}" ;;
+      # The migration ends with `restore` of a received checkpoint here: say now whether this caller may.
+      rr=true
+      if [ "$CALLER" != 0 ] && ! received_restore_allowed; then rr=false; fi
+      result "{$common,\"imageId\":\"$imageid\",\"nameTaken\":$taken,\"cpuCompatible\":$cpuok,\"receivedRestore\":$rr,\"caller\":\"$(caller_name)\"}" ;;
     *) fail bad-request "usage: migrate-check source|dest ..." ;;
   esac
 }
@@ -1461,7 +1483,11 @@ verb_migrate_in() { # MIGRATION_ID CKID podman CONTAINER_ID NAME IMAGE LINEAGE
   j1=$!
   tar -tvf "$TMPDIR_OP/list.fifo" >"$TMPDIR_OP/list" 2>/dev/null 4>&- 5>&- 6>&- &
   j2=$!
-  extract_images "$dd" "$TMPDIR_OP/img.fifo" 4>&- 5>&- 6>&- &
+  # (a subshell that closes them itself: dash keeps saved copies of fds redirected on a function call)
+  (
+    exec 4>&- 5>&- 6>&-
+    extract_images "$dd" "$TMPDIR_OP/img.fifo"
+  ) &
   j3=$!
   progress transfer 0
   tee -p /dev/fd/4 /dev/fd/5 /dev/fd/6 >"$dd/archive.tar"
@@ -1540,6 +1566,7 @@ main() {
     send) verb_send "$@" ;;
     receive) verb_receive "$@" ;;
     cancel) verb_cancel "$@" ;;
+    keep-args) verb_keep_args "$@" ;;
     procs) verb_procs "$@" ;;
     container) verb_container "$@" ;;
     journal) verb_journal "$@" ;;

@@ -62,9 +62,9 @@ describeSystem('migration between SSH hosts', ['root', 'criu', 'podman', 'ssh-ho
     });
   const remember = (r: MigrationResult) => journals.push(r.migrationId);
 
-  /** The helper of an operation on a host, once it runs (the ssh session's process tree is visible from here). */
-  const helperPid = (verb: string): number | undefined => {
-    const r = spawnSync('pgrep', ['-f', `stasis-helper ${verb} mg-`], { encoding: 'utf8' });
+  /** The destination helper receiving this container, once it runs (the test hosts' processes are visible from here). */
+  const helperPid = (verb: string, name: string): number | undefined => {
+    const r = spawnSync('pgrep', ['-f', `stasis-helper ${verb} mg-[a-z0-9-]+ ck-[a-z0-9-]+ podman [a-f0-9]+ ${name} `], { encoding: 'utf8' });
     return Number(r.stdout.trim().split('\n')[0]) || undefined;
   };
   const parentOf = (pid: number): number => Number(spawnSync('ps', ['-o', 'ppid=', '-p', String(pid)], { encoding: 'utf8' }).stdout.trim());
@@ -192,7 +192,7 @@ describeSystem('migration between SSH hosts', ['root', 'criu', 'podman', 'ssh-ho
     const name = `${prefix}-killdst`;
     await memhog(name);
     const moving = move(name);
-    const pid = await until('the destination helper to receive', () => helperPid('migrate-in'), Boolean, { timeoutMs: 60_000, everyMs: 20 });
+    const pid = await until('the destination helper to receive', () => helperPid('migrate-in', name), Boolean, { timeoutMs: 60_000, everyMs: 20 });
     process.kill(pid!, 'SIGKILL');
     const r = await moving;
     remember(r);
@@ -207,7 +207,7 @@ describeSystem('migration between SSH hosts', ['root', 'criu', 'podman', 'ssh-ho
     const name = `${prefix}-cutssh`;
     await memhog(name);
     const moving = move(name);
-    const pid = await until('the destination helper to receive', () => helperPid('migrate-in'), Boolean, { timeoutMs: 60_000, everyMs: 20 });
+    const pid = await until('the destination helper to receive', () => helperPid('migrate-in', name), Boolean, { timeoutMs: 60_000, everyMs: 20 });
     // Up from the helper to the sshd process serving this session (the test hosts' sshd runs on this machine).
     let p = parentOf(pid!);
     while (p > 1 && commOf(p) !== 'sshd') p = parentOf(p);
@@ -224,7 +224,7 @@ describeSystem('migration between SSH hosts', ['root', 'criu', 'podman', 'ssh-ho
     const name = `${prefix}-killcli`;
     await memhog(name);
     const cli = spawn(process.execPath, ['bin/stasis.mjs', 'migrate', 'stasis-a', name, 'stasis-b', '--ssh-config', config, '--json'], { stdio: 'ignore' });
-    await until('the destination helper to receive', () => helperPid('migrate-in'), Boolean, { timeoutMs: 60_000, everyMs: 20 });
+    await until('the destination helper to receive', () => helperPid('migrate-in', name), Boolean, { timeoutMs: 60_000, everyMs: 20 });
     cli.kill('SIGKILL');
     // The source helper finishes storing the checkpoint on its own; a journal whose helper still runs is left alone.
     await until(
