@@ -539,6 +539,14 @@ describeSystem('the reader on CRIU zdtm dumps, field by field against crit', ['r
     expect([...t.rows.values()].every((r) => r.agree > 0)).toBe(true);
   });
 
+  it('the stasis binary prints the same JSON as the command run in-process', () => {
+    for (const [name, form] of [['cwd01', 'images'], ['scm00', 'reverse.tar.zst'], ['sem', 'plain.tar.zst']] as const) {
+      const d = dumps.find((x) => x.name === name)!;
+      const out = execFileSync(process.execPath, [path.join(ROOT, 'bin/stasis.mjs'), 'inspect', path.join(d.dir, form), '--json'], { encoding: 'utf8', timeout: 120_000, maxBuffer: 64 << 20 });
+      expect(comparable(InspectReportSchema.parse(JSON.parse(out)) as InspectReport), `${name} ${form}`).toEqual(comparable(reports.get(name)!));
+    }
+  });
+
   it.each(ARCHIVES)('reads each .tar.zst with members in %s order exactly as its directory', async (order) => {
     const t = new Tally('the directory');
     for (const d of dumps) {
