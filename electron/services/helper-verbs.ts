@@ -63,6 +63,8 @@ export const HELPER_VERBS = {
   /** stdin: a `send` stream from another host. */
   receive: verb({ args: id, result: CheckpointMeta, timeoutMs: 60 * 60_000 }),
   cancel: verb({ args: (operationId: string) => [OperationId.parse(operationId)], result: z.object({ cancelled: z.boolean() }), timeoutMs: 30_000 }),
+  /** stdin: the command lines and environments read from the checkpoint's pages (JSON, at most 256 KiB). */
+  'keep-args': verb({ args: id, result: z.object({ ok: z.boolean() }), timeoutMs: 60_000 }),
   /** The processes in a running container's PID namespace (lost-processes.ts compares them with the init's tree). */
   procs: verb({
     args: (i: { runtime: 'podman' | 'docker'; container: string }) => [z.enum(['podman', 'docker']).parse(i.runtime), ContainerRef.parse(i.container)],

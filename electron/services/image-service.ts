@@ -10,6 +10,7 @@ import { buildReport, type InspectReport } from '../../shared/inspect/report';
 import { SAMPLE_CHECKPOINT } from '../../shared/inspect/sample';
 import { loadCheckpointFile } from '../inspect/load';
 import { pathIdentity } from './checkpoint-identity';
+import { withStoredArgs } from './stored-args';
 import type { HelperClient } from './helper-client';
 
 /**
@@ -57,7 +58,7 @@ export async function diffPaths(a: string, b: string): Promise<ReportDiff> {
   return { ...diffReports(before, after), identical: await pathIdentity(checkedPath(a), checkedPath(b)) };
 }
 
-const HelperImages = z.object({ tar: z.string().max(40 * 1024 * 1024) });
+const HelperImages = z.object({ tar: z.string().max(40 * 1024 * 1024), argsB64: z.string().max(400 * 1024).default('') });
 
 /**
  * A stored checkpoint on any host, as the image browser shows it: the helper sends the CRIU images kept beside
@@ -65,12 +66,13 @@ const HelperImages = z.object({ tar: z.string().max(40 * 1024 * 1024) });
  * for the reader's random access, and are removed whatever happens.
  */
 export async function inspectStored(helper: HelperClient, hostId: string, checkpointId: string): Promise<InspectReport> {
-  const { tar } = HelperImages.parse(await helper.call('images', [checkpointId], { timeoutMs: 120_000 }));
+  const { tar, argsB64 } = HelperImages.parse(await helper.call('images', [checkpointId], { timeoutMs: 120_000 }));
   const dir = await mkdtemp(path.join(tmpdir(), 'stasis-images-'));
   try {
     const file = path.join(dir, 'images.tar');
     await writeFile(file, Buffer.from(tar, 'base64'), { mode: 0o600 });
-    const report = await inspectPath(file);
+    // Command lines and environments live in the pages: kept beside the images after the first read (stored-args.ts).
+    const report = await withStoredArgs(helper, hostId, checkpointId, await inspectPath(file), argsB64);
     return { ...report, source: { ...report.source, path: `${hostId}:${checkpointId}` } };
   } finally {
     await rm(dir, { recursive: true, force: true });
