@@ -109,6 +109,9 @@ describeSystem('stasis-helper: restoring checkpoints received from another host'
       expect(r.error!.message).toContain(`"allow-received-restore nobody" in ${HELPER_CONF}`);
     }
     expect(exists(`${TAG}-evil`)).toBe(false);
+    // A migration's preflight hears it before anything freezes.
+    const mc = helper(['migrate-check', 'dest', 'podman', 'localhost/stasis-busybox:latest', `${TAG}-evil`, '-'], { as: nobody });
+    expect(mc.result, JSON.stringify(mc)).toMatchObject({ receivedRestore: false, caller: 'nobody' });
     // The stopped original, which a restore under its own name replaces first, is untouched.
     expect(state(src)).toBe('exited');
   });
@@ -140,6 +143,8 @@ describeSystem('stasis-helper: restoring checkpoints received from another host'
     expect((r.result as Restored | undefined)?.container.name, JSON.stringify(r)).toBe(`${TAG}-op`);
     expect(state(`${TAG}-op`)).toBe('running');
     expect(hostMountOf(`${TAG}-op`)).toBe(shared);
+    const mc = helper(['migrate-check', 'dest', 'podman', 'localhost/stasis-busybox:latest', `${TAG}-op2`, '-'], { as: operator });
+    expect(mc.result, JSON.stringify(mc)).toMatchObject({ receivedRestore: true, caller: TEST_OPERATOR });
     // Root: received by nobody, restored by root as before.
     const id2 = receive(false, nobody);
     const r2 = helper(['restore', id2, `--name=${TAG}-root`]);

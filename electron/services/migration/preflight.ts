@@ -31,6 +31,10 @@ export const DestFacts = Common.extend({
   imageId: z.string(),
   nameTaken: z.boolean(),
   cpuCompatible: z.boolean().nullable(),
+  /** Whether the destination's helper restores a received checkpoint for the user Stasis logs in as (helper 1.1.1). */
+  receivedRestore: z.boolean().optional(),
+  /** That user's name (or uid) as the destination's helper sees it. */
+  caller: z.string().optional(),
 });
 export type DestFacts = z.infer<typeof DestFacts>;
 
@@ -136,6 +140,17 @@ export function buildChecks(o: {
     dst.ociRuntime === 'runc' && dst.criuCheck
       ? { id: 'runtime', label: 'Destination can restore', verdict: 'ok', detail: `podman ${dst.podman} with runc, and criu check passes on ${dest}.` }
       : { id: 'runtime', label: 'Destination can restore', verdict: 'fail', detail: `podman on ${dest} uses ${dst.ociRuntime || 'an unknown runtime'}${dst.criuCheck ? '' : ' and criu check fails'}.`, fix: `Use runc as podman's runtime on ${dest} and make "criu check" pass there.` },
+  );
+  add(
+    dst.receivedRestore !== false
+      ? { id: 'received-restore', label: 'Allowed to restore there', verdict: 'ok', detail: `${dest}'s helper restores checkpoints received from another host for the user Stasis logs in as.` }
+      : {
+          id: 'received-restore',
+          label: 'Allowed to restore there',
+          verdict: 'fail',
+          detail: `${dest}'s helper restores a checkpoint received from another host only for root or a user its administrator allows (its container configuration comes from outside that host, so restoring it can grant root), and ${dst.caller ?? 'the user Stasis logs in as'} is neither.`,
+          fix: `Connect to ${dest} as root, or ask its administrator to add the line "allow-received-restore ${dst.caller ?? 'USER'}" to /etc/stasis/helper.conf (owned by root, writable only by root).`,
+        },
   );
   if (dst.imageId && dst.imageId === src.imageId) {
     add({ id: 'image', label: 'Image on the destination', verdict: 'ok', detail: `${src.image} (${src.imageId.slice(0, 12)}) is on ${dest}.` });
