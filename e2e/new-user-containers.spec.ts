@@ -16,6 +16,8 @@ const name = `stasis-test-g-${process.pid}`;
 const other = `${name}-other`;
 const podman = (...args: string[]): string => execFileSync('podman', args, { encoding: 'utf8', timeout: 60_000 }).trim();
 let dir = '';
+/** The checkpoint the first test takes, for the pickers in the last one. */
+let taken = '';
 /** A route of the app with the server's token (as the app keeps it on any route). */
 const at = (stasis: { origin: string; token: string }, route: string): string => `${stasis.origin}/${route}${route.includes('?') ? '&' : '?'}token=${stasis.token}`;
 
@@ -52,6 +54,7 @@ test('a process started with podman exec is named before the checkpoint and reco
   const row = page.getByRole('table', { name: 'Checkpoints' }).getByRole('row', { name: new RegExp(name) });
   await expect(row).toContainText(/Left out: PID \d+ \(sleep\)/);
   const checkpointId = (await row.locator('.mono').first().textContent())!.trim();
+  taken = checkpointId;
 
   await row.getByRole('link', { name: `Look inside ${checkpointId}` }).click();
   await expect(page.getByText(/Stored on this computer at \/var\/lib\/stasis\/hosts\/[^/]+\/checkpoints\/ck-[a-z0-9-]+\/archive\.tar/)).toBeVisible({ timeout: 30_000 });
@@ -103,4 +106,26 @@ test('stop, a restore under a taken name, restore, start and remove from the con
   await confirm.getByRole('button', { name: 'Remove', exact: true }).click();
   await expect(row).toBeHidden({ timeout: 60_000 });
   expect(podman('ps', '-a', '--filter', `name=^${name}$`, '--format', '{{.Names}}')).toBe('');
+});
+
+// Item 11: Look inside and Compare pick stored checkpoints from a list; an old error goes when its path is cleared.
+test('stored checkpoints are picked from a list; a cleared path takes its error with it', async ({ page, stasis }) => {
+  test.setTimeout(120_000);
+  expect(taken).toMatch(/^ck-/);
+  await page.goto(at(stasis, links.image()));
+  await page.getByLabel('Stored checkpoint to look inside').selectOption(`local\u0000${taken}`);
+  await expect(page.getByText(`${taken} on this computer`)).toBeVisible({ timeout: 30_000 });
+  await expect(page.locator('.stored-where')).toContainText('Stored on this computer');
+
+  await page.goto(at(stasis, links.diff()));
+  await page.getByLabel('Older stored checkpoint').selectOption(`local\u0000${taken}`);
+  await page.getByLabel('Newer stored checkpoint').selectOption(`local\u0000${taken}`);
+  await page.getByRole('button', { name: 'Compare stored' }).click();
+  await expect(page.getByLabel('Diff summary')).toHaveText(/Both sides are the same file/, { timeout: 60_000 });
+
+  await page.goto(at(stasis, links.imageFile('/nonexistent/stasis-g.tar')));
+  const error = page.getByRole('alert').filter({ hasText: /nonexistent/ });
+  await expect(error).toBeVisible({ timeout: 30_000 });
+  await page.getByLabel('Checkpoint path').fill('');
+  await expect(error).toBeHidden();
 });

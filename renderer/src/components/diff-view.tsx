@@ -6,6 +6,7 @@ import { links, navigate } from '../router';
 import { useStasis } from '../store';
 import { diffKey, type DiffSource } from '../store/documents-slice';
 import { TableCopy } from '../ui/table-copy';
+import { StoredPicker, parsePick, pickKey } from './stored-picker';
 
 const signed = (n: number): string => (n > 0 ? `+${formatBytes(n)}` : n < 0 ? `−${formatBytes(-n)}` : '±0');
 const show = (v: unknown): string => (Array.isArray(v) ? v.join(' ') : String(v ?? '—'));
@@ -110,6 +111,9 @@ function Memory({ d }: { d: ReportDiffData }) {
 export function DiffView({ a: initialA, b: initialB, stored }: { a?: string | undefined; b?: string | undefined; stored?: { hostId: string; before: string; after: string } | undefined }) {
   const [a, setA] = useState(initialA ?? '');
   const [b, setB] = useState(initialB ?? '');
+  // Two stored checkpoints of one host (the main side compares within a host).
+  const [pickA, setPickA] = useState(stored ? pickKey({ hostId: stored.hostId, id: stored.before }) : '');
+  const [pickB, setPickB] = useState(stored ? pickKey({ hostId: stored.hostId, id: stored.after }) : '');
   const source: DiffSource | undefined = stored ?? (initialA && initialB ? { a: initialA, b: initialB } : undefined);
   const key = source ? diffKey(source) : undefined;
   const compare = useStasis((s) => s.compare);
@@ -145,8 +149,23 @@ export function DiffView({ a: initialA, b: initialB, stored }: { a?: string | un
           {loading ? 'Comparing…' : 'Compare'}
         </button>
       </form>
+      <form
+        className="form compare"
+        onSubmit={(e) => {
+          e.preventDefault();
+          const x = parsePick(pickA);
+          const y = parsePick(pickB);
+          if (x && y) navigate(links.diffStored(x.hostId, x.checkpointId, y.checkpointId));
+        }}
+      >
+        <StoredPicker label="Older stored checkpoint" value={pickA} onChange={setPickA} />
+        <StoredPicker label="Newer stored checkpoint" value={pickB} onChange={setPickB} onlyHost={parsePick(pickA)?.hostId} />
+        <button type="submit" disabled={loading || !parsePick(pickA) || !parsePick(pickB)}>
+          Compare stored
+        </button>
+      </form>
       {loading && <p className="muted">Reading both checkpoints…</p>}
-      {state?.problem && (
+      {state?.problem && (stored || a.trim() || b.trim()) && (
         <div className="banner error" role="alert">
           <span>{state.problem.message}</span>
         </div>

@@ -14,6 +14,7 @@ import { LeftOutNote } from './lost-processes';
 import { ProcessExtras } from './image-extra-process';
 import { extrasCount, ReportExtras } from './image-extra-report';
 import { storedArchivePath } from '../../../shared/domain/checkpoint-location';
+import { StoredPicker, parsePick, pickKey } from './stored-picker';
 
 type Process = InspectReportData['processes'][number];
 type Tab = 'processes' | 'sockets' | 'held' | 'mounts' | 'stats' | 'container';
@@ -267,9 +268,20 @@ export function ImageView({ path: initial, stored }: { path: string | undefined;
           Open
         </button>
       </form>
+      <div className="toolbar">
+        <StoredPicker
+          label="Stored checkpoint to look inside"
+          value={stored ? pickKey({ hostId: stored.hostId, id: stored.checkpointId }) : ''}
+          onChange={(v) => {
+            const pick = parsePick(v);
+            if (pick) navigate(links.imageStored(pick.hostId, pick.checkpointId));
+          }}
+        />
+      </div>
       {store ? (
         <ImageStoreProvider store={store}>
-          <OpenImage />
+          {/* A path cleared from the field takes its old error with it. */}
+          <OpenImage hideProblem={!stored && !path.trim()} />
         </ImageStoreProvider>
       ) : (
         <div className="empty-state">
@@ -308,7 +320,7 @@ function StoredWhere({ hostId, checkpointId }: { hostId: string; checkpointId: s
 }
 
 /** The open image's report, read from its store. */
-function OpenImage() {
+function OpenImage({ hideProblem = false }: { hideProblem?: boolean }) {
   const loading = useImage((s) => s.loading);
   const problem = useImage((s) => s.problem);
   const report = useImage((s) => s.report);
@@ -317,7 +329,7 @@ function OpenImage() {
   return (
     <>
       {loading && <p className="muted">Reading the checkpoint…</p>}
-      {problem && (
+      {problem && !hideProblem && (
         <div className="banner error" role="alert">
           {problem.message}
           {problem.detail && <pre className="mono detail">{problem.detail}</pre>}
