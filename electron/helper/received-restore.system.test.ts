@@ -90,7 +90,7 @@ describeSystem('stasis-helper: restoring checkpoints received from another host'
   });
   afterAll(() => {
     if (tree.p?.pid) spawnSync('kill', ['-KILL', `-${tree.p.pid}`]);
-    removePodmanContainers([src, `${TAG}-evil`, `${TAG}-root`, `${TAG}-op`, `${TAG}-c1`, `${TAG}-c2`]);
+    removePodmanContainers([src, `${TAG}-evil`, `${TAG}-root`, `${TAG}-op`, `${TAG}-own`, `${TAG}-c1`, `${TAG}-c2`]);
     deleteStoredCheckpoints((c) => made.includes(c.id), ['/bin/sh', HELPER]);
     rmSync(dir, { recursive: true, force: true });
   });
@@ -136,7 +136,7 @@ describeSystem('stasis-helper: restoring checkpoints received from another host'
     expect(r.error!.message).toContain('only root may restore it');
   });
 
-  it('restores an honest received checkpoint for the user /etc/stasis/helper.conf allows, and for root', () => {
+  it('restores an honest received checkpoint for the user /etc/stasis/helper.conf allows and for root; a caller’s own checkpoint as before', () => {
     expect(readFileSync(HELPER_CONF, 'utf8'), 'the global setup allows the operator').toMatch(new RegExp(`^allow-received-restore ${TEST_OPERATOR}$`, 'm'));
     const id = receive(false, operator);
     const r = helper(['restore', id, `--name=${TAG}-op`], { as: operator });
@@ -150,6 +150,13 @@ describeSystem('stasis-helper: restoring checkpoints received from another host'
     const r2 = helper(['restore', id2, `--name=${TAG}-root`]);
     expect((r2.result as Restored | undefined)?.container.name, JSON.stringify(r2)).toBe(`${TAG}-root`);
     expect(state(`${TAG}-root`)).toBe('running');
+    // A checkpoint the caller took here is theirs to restore, helper.conf or not.
+    const own = helper(['checkpoint', 'podman', `${TAG}-root`, '--compress=none'], { as: nobody });
+    const ownId = String(own.result?.['id'] ?? '');
+    expect(ownId, JSON.stringify(own)).toMatch(/^ck-/);
+    made.push(ownId);
+    const r3 = helper(['restore', ownId, `--name=${TAG}-own`], { as: nobody });
+    expect((r3.result as Restored | undefined)?.container.name, JSON.stringify(r3)).toBe(`${TAG}-own`);
   });
 
   it('takes helper.conf into account only when root alone can change it, and only its exact lines', () => {
