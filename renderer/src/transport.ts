@@ -11,7 +11,7 @@ export interface AppTransport extends Transport {
 /** Electron: the preload's bridge. Browser mode: one WebSocket back to the serving process, with the tab's token. */
 export function pickTransport(token: string): AppTransport {
   const bridge = (window as unknown as Record<string, Transport | undefined>)[BRIDGE_GLOBAL];
-  if (bridge) return { invoke: bridge.invoke, on: bridge.on, onConnection: (l) => (l('connected'), () => {}) };
+  if (bridge) return { invoke: (c, i) => bridge.invoke(c, i), on: (n, l) => bridge.on(n, l), onConnection: (l) => (l('connected'), () => {}) };
   const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api?token=${encodeURIComponent(token)}`;
   return webSocketTransport(() => new WebSocket(url), { setTimeout: (f, ms) => window.setTimeout(f, ms), clearTimeout: (t) => window.clearTimeout(t) });
 }
