@@ -20,7 +20,7 @@ export LOG_TAG=zdtm-corpus
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$CI_DIR/lib.sh"
 
-RECIPE=2 # bump when the program list, the options or the archive orders below change
+RECIPE=3 # bump when the program list, the options or the archive orders below change
 ZDTM_CACHE=${ZDTM_CACHE:-/var/cache/stasis-ci/zdtm}
 CRIU=${CRIU:-criu}
 [ "$(id -u)" = 0 ] || die "must run as root (criu dump)"
@@ -35,8 +35,8 @@ export DEBIAN_FRONTEND=noninteractive LC_ALL=C.UTF-8
 # what it leaves behind (for the reader). Options come from the program's .desc. Left out: programs whose dump needs
 # what this machine's kernel lacks (inet and packet sockets: socket options it does not support; seccomp_filter),
 # aio00/ofd_file_locks (their build needs headers bookworm does not install), and maps04 (half a gigabyte of pages).
-# Programs that need a pid or mount namespace of their own (sessions, ns fds) are left out: zdtm gives them one with
-# its own init, which this script does not set up.
+# Programs that need a pid or mount namespace of their own (ns fds, mount namespaces) are left out: zdtm gives them
+# one with its own init, which this script does not set up.
 PROGRAMS="
 pipe00 h pipes
 pipe02 h pipe with queued data
@@ -50,7 +50,8 @@ sockets02 h unix socketpair
 sockets03 h unix sockets, unlinked bound path
 sockets_dgram h unix datagram sockets
 socket_queues h unix queues with data
-sk-unix-unconn h unconnected unix socket
+sk-unix-unconn h unconnected unix socket, abstract name
+sk-unix-unconn-seqpacket h unconnected seqpacket socket, abstract name
 sk-unix-rel h unix socket, relative path
 sk-netlink h netlink sockets
 sk-unix-dgram-ghost h unix dgram bound to an unlinked path
@@ -111,6 +112,8 @@ zombie00 h zombies
 zombie01 h zombie
 stopped h stopped task
 stopped01 h stopped task
+session00 h sessions and process groups (zdtm's ns flavor; they dump on the host too)
+session01 h sessions, a dead session leader
 seccomp_strict h seccomp strict
 seccomp_filter_tsync h seccomp filters on every thread
 rlimits00 h rlimits
@@ -213,16 +216,18 @@ dump_one() {
   (cd "$static" && rm -rf "$name.pid" "$name.out" "$name.out.inprogress" "$name.test" "$name.dir.test" "$name".test.* 2>/dev/null) || true
   [ -x "$static/$name" ] || { echo "not built" >"$dir/failed"; return 0; }
   opts=$(desc_opts "$static/$name.desc")
-  local start=(make -s -C "$static" "$name.pid")
+  # In a session of its own (some programs signal their whole process group), without the lock's fd (CRIU refuses
+  # to dump a task that holds a lock it was not asked to dump).
+  local start=(setsid -w make -s -C "$static" "$name.pid")
   [ "$how" = ipc ] && start=(unshare --ipc --uts -- "${start[@]}")
-  if ! timeout 60 "${start[@]}" >"$dir/start.log" 2>&1 </dev/null; then
+  if ! timeout 60 "${start[@]}" >"$dir/start.log" 2>&1 </dev/null 9>&-; then
     echo "did not start: $(tail -n 3 "$dir/start.log" | tr '\n' ' ')" >"$dir/failed"
     [ -s "$static/$name.pid" ] && kill_tree "$(cat "$static/$name.pid")"
     return 0
   fi
   pid=$(cat "$static/$name.pid")
   # shellcheck disable=SC2086
-  timeout 120 "$CRIU" dump -t "$pid" -D "$dir/images" --shell-job -v4 -o dump.log $opts || rc=$?
+  timeout 120 "$CRIU" dump -t "$pid" -D "$dir/images" --shell-job -v4 -o dump.log $opts 9>&- || rc=$?
   if [ "$rc" != 0 ]; then
     echo "criu dump failed (exit $rc): $(grep -E 'Error|error' "$dir/images/dump.log" | tail -n 2 | tr '\n' ' ')" >"$dir/failed"
     kill_tree "$pid"

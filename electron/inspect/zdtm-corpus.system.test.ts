@@ -519,6 +519,10 @@ describeSystem('the reader on CRIU zdtm dumps, field by field against crit', ['r
     const procs = all.flatMap((r) => r.processes);
     expect(new Set(procs.map((p) => p.state))).toEqual(new Set(['alive', 'zombie', 'stopped']));
     expect(procs.some((p) => p.threads.length > 1)).toBe(true);
+    // Sessions and groups: a group leader inside another's session, and a group whose leader is gone.
+    expect(procs.some((p) => p.pgid === p.pid && p.sid !== p.pid)).toBe(true);
+    expect(procs.some((p) => !procs.some((q) => q.pid === p.pgid))).toBe(true);
+    expect(all.some((r) => r.sockets.some((s) => s.local?.startsWith('@')))).toBe(true);
     expect(procs.some((p) => p.cwd?.endsWith(' (deleted)'))).toBe(true);
     expect(procs.some((p) => p.seccomp === 'strict') && procs.some((p) => p.seccompFilters?.length)).toBe(true);
     expect(procs.some((p) => p.timers?.itimers.length) && procs.some((p) => p.timers?.posix.length)).toBe(true);
