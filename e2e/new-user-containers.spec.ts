@@ -129,3 +129,19 @@ test('stored checkpoints are picked from a list; a cleared path takes its error 
   await page.getByLabel('Checkpoint path').fill('');
   await expect(error).toBeHidden();
 });
+
+// Item 13: the process-tree dialog speaks of process trees and finds the process on the host by name.
+test('a process tree is picked from the host processes', async ({ page, stasis }) => {
+  test.setTimeout(60_000);
+  const pid = podman('container', 'inspect', '--format', '{{.State.Pid}}', other);
+  await page.goto(at(stasis, links.host('local')));
+  await page.getByRole('button', { name: 'Checkpoint a process tree…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Checkpoint a process tree' });
+  await expect(dialog).toContainText('checkpoints of this process tree');
+  await dialog.getByLabel('Find a process').fill('sleep 1002');
+  const list = dialog.getByLabel('Processes on this host');
+  await expect(list.locator('option', { hasText: 'sleep 1002' })).toHaveCount(1, { timeout: 30_000 });
+  await list.selectOption(pid);
+  await expect(dialog.getByLabel(/^Process ID/)).toHaveValue(pid);
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+});

@@ -8,6 +8,7 @@ import { containerAction } from './container-actions';
 import { localExec } from './exec';
 import { checkContainerProcesses } from './lost-processes';
 import { withRuntimeWords } from './runtime-words';
+import { listHostProcesses } from './host-processes';
 import { probeHost } from './host-probe';
 import { HostRegistry } from './host-registry';
 import { HostStore, defaultHostsFile } from './host-store';
@@ -97,6 +98,7 @@ export function createAppServices(options: AppServicesOptions) {
       sshConfig: async () => listSshConfigHosts(sshConfigPath),
       add: async (m) => hosts.add(m),
       update: async (m) => hosts.update(m),
+      processes: async ({ hostId }) => listHostProcesses(await hosts.runnerFor(hostId), hostId === 'local' ? 'this computer' : hostId),
       remove: async ({ hostId }) => hosts.remove(hostId),
       test: async ({ hostId }) => hosts.test(hostId),
       setUp: async ({ hostId, sudoers }) => hosts.setUp(hostId, sudoers),

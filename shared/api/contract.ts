@@ -18,7 +18,7 @@ import {
 } from '../domain/checkpoint';
 import { InspectReportSchema, VmaViewSchema } from '../domain/inspect-report';
 import { ReportDiffSchema } from '../domain/report-diff';
-import { ProcessCheck } from '../domain/processes';
+import { HostProcess, ProcessCheck } from '../domain/processes';
 import { HostId, HostKeyInfo, HostTestResult, ManualHost, SecretKind, SetUpResult } from '../domain/ssh-host';
 import { MEM_LIMITS } from '../inspect/memory-search';
 
@@ -112,6 +112,8 @@ export const requests = {
     add: request(ManualHost, HostSummary),
     /** Changes a host added by hand (tried first, like add). */
     update: request(ManualHost, HostSummary),
+    /** The processes running on a host (ps, no root needed), for picking a process tree to checkpoint. */
+    processes: request(OnHost, z.array(HostProcess).max(20_000)),
     /** Forgets a host added by hand, or hides one imported from the ssh config. */
     remove: request(z.object({ hostId: HostId }).strict(), z.object({ removed: z.boolean() })),
     /** Connects, checks the helper (present, version) and reports the round trip. */

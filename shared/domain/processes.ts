@@ -105,3 +105,7 @@ export function leftOutText(record: string | undefined): string {
   if (!processes.length && !more) return '';
   return `Left out: ${processes.map((p) => `PID ${p.pid} (${p.name})`).join(', ')}${more ? ` and ${more} more` : ''}`;
 }
+
+/** A process on a host, as `ps` lists it, for the process-tree picker. */
+export const HostProcess = z.object({ pid: z.number(), ppid: z.number(), user: z.string(), name: z.string(), args: z.string() });
+export type HostProcess = z.infer<typeof HostProcess>;

@@ -5,6 +5,7 @@ import type { Runtime } from '../../../shared/domain/container';
 import { useStasis } from '../store';
 import { Modal, ModalActions } from './modal';
 import { LostProcesses } from './lost-processes';
+import { ProcessPicker } from './process-picker';
 import { processCheckKey } from '../store/container-actions-slice';
 
 type Flag = 'leaveRunning' | 'tcpEstablished' | 'fileLocks' | 'ignoreRootfs' | 'ignoreVolumes';
@@ -53,10 +54,13 @@ export function CheckpointDialog({ target, onClose }: { target: CheckpointTarget
         }}
       >
         {!target.name && (
-          <label>
-            Process ID (the tree under it is checkpointed)
-            <input type="text" inputMode="numeric" pattern="[1-9][0-9]*" required value={pid} onChange={(e) => setPid(e.target.value)} />
-          </label>
+          <>
+            <ProcessPicker hostId={target.hostId} pid={pid} onPick={setPid} />
+            <label>
+              Process ID (the process and every process under it are checkpointed)
+              <input type="text" inputMode="numeric" pattern="[1-9][0-9]*" required value={pid} onChange={(e) => setPid(e.target.value)} />
+            </label>
+          </>
         )}
         {FLAGS.filter((f) => f.runtimes.includes(target.runtime)).map((f) => (
           <label key={f.key} className="check">

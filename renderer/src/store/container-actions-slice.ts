@@ -1,4 +1,4 @@
-import type { ProcessCheck } from '../../../shared/domain/processes';
+import type { HostProcess, ProcessCheck } from '../../../shared/domain/processes';
 import { hostLabel } from '../format';
 import { toProblem, type Outcome, type Problem } from './messages';
 import type { SliceCreator } from './types';
@@ -21,7 +21,17 @@ const VERB: Record<ContainerAction, { title: string; done: string }> = {
   remove: { title: 'Remove', done: 'Removed' },
 };
 
+/** A host's processes, for the process-tree picker. */
+export interface HostProcessesState {
+  loading: boolean;
+  list?: HostProcess[];
+  problem?: Problem;
+}
+
 export interface ContainerActionsSlice {
+  /** Keyed by host id. */
+  hostProcesses: Record<string, HostProcessesState>;
+  loadHostProcesses(hostId: string): Promise<void>;
   /** Keyed by `processCheckKey(host, container)`. */
   processChecks: Record<string, ProcessCheckState>;
   /** Which of the container's processes a checkpoint would leave out (started with exec, outside its main tree). */
@@ -32,8 +42,19 @@ export interface ContainerActionsSlice {
 
 export const createContainerActionsSlice: SliceCreator<ContainerActionsSlice> = (set, get, deps) => {
   const put = (key: string, state: ProcessCheckState): void => set((s) => ({ processChecks: { ...s.processChecks, [key]: state } }));
+  const putProcs = (hostId: string, state: HostProcessesState): void => set((s) => ({ hostProcesses: { ...s.hostProcesses, [hostId]: state } }));
   return {
     processChecks: {},
+    hostProcesses: {},
+
+    async loadHostProcesses(hostId) {
+      putProcs(hostId, { ...get().hostProcesses[hostId], loading: true });
+      try {
+        putProcs(hostId, { loading: false, list: await deps.api.hosts.processes({ hostId }) });
+      } catch (err) {
+        putProcs(hostId, { loading: false, problem: toProblem(err) });
+      }
+    },
 
     async checkProcesses(hostId, runtime, container) {
       const key = processCheckKey(hostId, container);
