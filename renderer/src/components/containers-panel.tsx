@@ -59,9 +59,11 @@ export function ContainersPanel({ hostId }: { hostId: string }) {
                 const lineage = lineageOf(c.name, c.id);
                 return (
                   <tr key={`${c.runtime}-${c.id}`}>
-                    <td>
-                      {c.name}
-                      <div className="muted mono">{c.id.slice(0, 12)}</div>
+                    <td className="cell-name">
+                      <span className="primary-text" title={c.name}>
+                        {c.name}
+                      </span>
+                      <span className="secondary-text muted mono">{c.id.slice(0, 12)}</span>
                     </td>
                     <td>{c.runtime}</td>
                     <td>
