@@ -1370,12 +1370,15 @@ verb_migrate_check() {
           done
         fi
       fi
+      # CRIU's own words when the check failed, for the caller to tell a CPU mismatch from a failure to check.
+      cpuwhy=''
+      if [ "$cpuok" = false ]; then cpuwhy=$(json_esc "$(grep -v rlimit "$W/out" 2>/dev/null | tail -n 2 | head -c 400)"); fi
       rm -rf "$W"
       TMPDIR_OP=''
       # The migration ends with `restore` of a received checkpoint here: say now whether this caller may.
       rr=true
       if [ "$CALLER" != 0 ] && ! received_restore_allowed; then rr=false; fi
-      result "{$common,\"imageId\":\"$imageid\",\"nameTaken\":$taken,\"cpuCompatible\":$cpuok,\"receivedRestore\":$rr,\"caller\":\"$(caller_name)\"}" ;;
+      result "{$common,\"imageId\":\"$imageid\",\"nameTaken\":$taken,\"cpuCompatible\":$cpuok,\"cpuCheckOutput\":\"$cpuwhy\",\"receivedRestore\":$rr,\"caller\":\"$(caller_name)\"}" ;;
     *) fail bad-request "usage: migrate-check source|dest ..." ;;
   esac
 }

@@ -33,7 +33,8 @@ describe('migration preflight', () => {
   });
 
   it('fails an incompatible CPU, warns when it could not be compared', () => {
-    expect(verdict(checks({}, { cpuCompatible: false }), 'cpu')).toBe('fail');
+    expect(verdict(checks({}, { cpuCompatible: false, cpuCheckOutput: 'Error (criu/arch/x86/cpu.c:367): cpu: CPU instruction capabilities do not match run time' }), 'cpu')).toBe('fail');
+    expect(verdict(checks({}, { cpuCompatible: false, cpuCheckOutput: 'Error (criu/image.c:882): Unexpected EOF' }), 'cpu')).toBe('warn');
     expect(verdict(checks({}, { cpuCompatible: null }), 'cpu')).toBe('warn');
   });
 
