@@ -21,8 +21,8 @@ import { ReportDiffSchema } from '../domain/report-diff';
 import { HostProcess, ProcessCheck } from '../domain/processes';
 import { HostId, HostKeyInfo, HostTestResult, ManualHost, SecretKind, SetUpResult } from '../domain/ssh-host';
 import { MEM_LIMITS } from '../inspect/memory-search';
-
 import { InterruptedMigration, MigrateInput, MigrationPlan, MigrationProgress, MigrationResult, RecoveryResult } from '../domain/migration';
+
 const Empty = z.object({}).strict();
 const OnHost = z.object({ hostId: z.string().min(1).max(256) }).strict();
 const AnyHost = z.object({ hostId: z.string().min(1).max(256).optional() }).strict();
@@ -210,24 +210,6 @@ export const requests = {
       MemDumpResult,
     ),
   },
-} as const;
-
-export const HostStatusEvent = z.object({ host: HostSummary });
-
-export const events = {
-  hostChanged: event(HostStatusEvent),
-  /** Phase, bytes so far and elapsed time of a running checkpoint or restore. */
-  operationProgress: event(OperationProgress),
-} as const;
-
-export type Requests = typeof requests;
-export type Events = typeof events;
-export type StasisClient = ClientOf<Requests>;
-export type StasisHandlers<Ctx> = HandlersOf<Requests, Ctx>;
-export type RequestChannelName = `${keyof Requests & string}.${string}`;
-
-export const REQUEST_CHANNELS = requestChannels(requests);
-export const EVENT_NAMES = Object.keys(events).sort() as (keyof Events & string)[];
   migrate: {
     /** Preflight only: the checklist, the strategy `auto` picks and why; nothing stops. */
     check: request(MigrateInput, MigrationPlan),
@@ -240,5 +222,23 @@ export const EVENT_NAMES = Object.keys(events).sort() as (keyof Events & string)
     /** Finishes an interrupted migration (it runs on the destination) or rolls it back onto the source. */
     recover: request(z.object({ hostId: z.string().min(1).max(256), migrationId: z.string().regex(/^mg-[a-z0-9-]{5,60}$/) }).strict(), RecoveryResult),
   },
+} as const;
+
+export const HostStatusEvent = z.object({ host: HostSummary });
+
+export const events = {
+  hostChanged: event(HostStatusEvent),
+  /** Phase, bytes so far and elapsed time of a running checkpoint or restore. */
+  operationProgress: event(OperationProgress),
   /** Phase, bytes, rate and ETA of a running migration. */
   migrationProgress: event(MigrationProgress),
+} as const;
+
+export type Requests = typeof requests;
+export type Events = typeof events;
+export type StasisClient = ClientOf<Requests>;
+export type StasisHandlers<Ctx> = HandlersOf<Requests, Ctx>;
+export type RequestChannelName = `${keyof Requests & string}.${string}`;
+
+export const REQUEST_CHANNELS = requestChannels(requests);
+export const EVENT_NAMES = Object.keys(events).sort() as (keyof Events & string)[];
