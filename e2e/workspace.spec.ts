@@ -182,6 +182,12 @@ test('a job shows its phase, bytes and percentage of the expected total, and can
   await expect(page.getByRole('link', { name: 'Jobs' })).toBeVisible();
   // The container goes on running, and only the first checkpoint is stored.
   expect(podman('inspect', '-f', '{{.State.Status}}', big)).toBe('running');
+  // The jobs page with a finished and a cancelled job, for the screenshots.
+  mkdirSync(SHOTS, { recursive: true });
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.screenshot({ path: `${SHOTS}/jobs-with-jobs-${scheme}-1440x900.png` });
+  }
 });
 
 test('back and forward move between routes', async ({ page, stasis }) => {

@@ -1,5 +1,4 @@
 import { useStasis } from '../store';
-import { hostLabel } from '../format';
 
 /**
  * Notices for the page shown: on a host's page, that host's and the general ones; elsewhere the general ones and
@@ -16,7 +15,7 @@ export function Notices({ hostId }: { hostId: string | undefined }) {
       {shown.map((n) => (
         <div key={n.id} className={`banner ${n.tone}`} role={n.tone === 'error' ? 'alert' : 'status'}>
           <span>
-            {n.hostId && n.hostId !== hostId && <b className="notice-host">{hostLabel(n.hostId, hosts.find((h) => h.id === n.hostId)?.name)}: </b>}
+            {n.hostId && n.hostId !== hostId && <b className="notice-host">{hosts.find((h) => h.id === n.hostId)?.name ?? n.hostId}: </b>}
             {n.text}
             {n.detail && (
               <details className="detail-text">
