@@ -30,7 +30,7 @@ export function newOperationId(): string {
 
 function failure(host: string, err: unknown): HostFailure {
   const e = toErrorShape(err);
-  return { host, code: e.code, message: e.message };
+  return { host, code: e.code, message: e.message, ...(e.detail ? { detail: e.detail } : {}) };
 }
 
 /** Checkpoints, restores and the lists: helper verbs on the right host, progress as events, cancel by id. */

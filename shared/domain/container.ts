@@ -26,7 +26,7 @@ export const ContainerSummary = z.object({
 export type ContainerSummary = z.infer<typeof ContainerSummary>;
 
 /** A host that could not answer, so a list can be partial without failing. */
-export const HostFailure = z.object({ host: z.string(), code: z.string(), message: z.string() });
+export const HostFailure = z.object({ host: z.string(), code: z.string(), message: z.string(), detail: z.string().optional() });
 export type HostFailure = z.infer<typeof HostFailure>;
 
 export const ContainerList = z.object({

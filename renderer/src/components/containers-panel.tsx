@@ -27,7 +27,10 @@ export function ContainersPanel({ hostId }: { hostId: string }) {
       </div>
       {listing.problem ? (
         <div className="banner error" role="alert">
-          <span>{listing.problem.message}</span>
+          <span>
+            {listing.problem.message}
+            {listing.problem.detail && listing.problem.detail !== listing.problem.message && <pre className="mono detail">{listing.problem.detail}</pre>}
+          </span>
         </div>
       ) : mine.length === 0 ? (
         <div className="empty-state">

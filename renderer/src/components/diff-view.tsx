@@ -167,7 +167,10 @@ export function DiffView({ a: initialA, b: initialB, stored }: { a?: string | un
       {loading && <p className="muted">Reading both checkpoints…</p>}
       {state?.problem && (stored || a.trim() || b.trim()) && (
         <div className="banner error" role="alert">
-          <span>{state.problem.message}</span>
+          <span>
+            {state.problem.message}
+            {state.problem.detail && <pre className="mono detail">{state.problem.detail}</pre>}
+          </span>
         </div>
       )}
       {!source && !state && (

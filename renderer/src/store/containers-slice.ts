@@ -77,7 +77,7 @@ export const createContainersSlice: SliceCreator<ContainersSlice> = (set, get, d
           containers: c.containers,
           checkpoints: k.checkpoints,
           loadedAt: deps.now(),
-          ...(failure ? { problem: { code: failure.code, message: appWords(failure.message) } } : { problem: undefined }),
+          ...(failure ? { problem: { code: failure.code, message: appWords(failure.message), ...(failure.detail ? { detail: failure.detail } : {}) } } : { problem: undefined }),
         });
         if (failure) get().promptFor(hostId, new ApiError(failure.code as ApiError['code'], failure.message));
       } catch (err) {
