@@ -10,6 +10,8 @@
 #   conf      /etc/containers/containers.conf (runc, cgroupfs, file events, default_ulimits)
 #   sysctl    fs.pipe-max-size=4194304 (CRIU lazy pages)
 #   memhog    ci/memhog.c -> /usr/local/lib/stasis-ci/memhog (static)
+#   zdtm      ci/zdtm-corpus.sh: CRIU's zdtm programs built from Debian's criu source, dumped, decoded by crit
+#             (cached per CRIU version; the reader's corpus test compares with it)
 #   images    podman images localhost/stasis-busybox:latest and localhost/stasis-debian:latest (debootstrap,
 #             cached in $STASIS_CI_CACHE), both with memhog at /usr/local/bin/memhog
 #   docker    experimental dockerd in the background (if none answers), image stasis-busybox:latest
@@ -34,7 +36,7 @@ export LOG_TAG=provision
 CACHE=${STASIS_CI_CACHE:-/var/cache/stasis-ci}
 LOGDIR=${STASIS_CI_LOGDIR:-/tmp}
 CRIU_PREFIX=${CRIU_PREFIX:-/opt/criu4}
-ALL_STEPS="apt criu conf sysctl memhog images docker hosts chromium check selftest"
+ALL_STEPS="apt criu conf sysctl memhog zdtm images docker hosts chromium check selftest"
 STEPS=" ${STASIS_CI_STEPS:-$ALL_STEPS} "
 LIBDIR=/usr/local/lib/stasis-ci
 MEMHOG=$LIBDIR/memhog
@@ -468,6 +470,7 @@ want criu && step_criu
 want conf && step_conf
 want sysctl && step_sysctl
 want memhog && step_memhog
+want zdtm && bash "$CI_DIR/zdtm-corpus.sh"
 want images && image_busybox
 want docker && step_docker
 want hosts && step_hosts
