@@ -8,6 +8,7 @@ import type { ClientFrame, ServerFrame } from '../../shared/api/transport';
 import type { StasisHandlers } from '../../shared/api/contract';
 import type { CallContext } from '../services/app-services';
 import { CONTENT_SECURITY_POLICY } from './csp';
+import { UploadStore } from './upload';
 
 export interface BrowserServerOptions {
   handlers: StasisHandlers<CallContext>;
@@ -16,6 +17,10 @@ export interface BrowserServerOptions {
   host: string;
   port: number;
   token?: string;
+  /** Largest checkpoint `POST /upload` accepts (default 4 GiB); more is answered 413 and nothing is kept. */
+  uploadMaxBytes?: number;
+  /** How long uploads outlive the last open tab (default 60 s: a reload reconnects well within it). */
+  uploadGraceMs?: number;
 }
 
 export interface BrowserServer {
@@ -23,6 +28,8 @@ export interface BrowserServer {
   origin: string;
   token: string;
   server: Server;
+  /** Checkpoints uploaded by the browser (POST /upload), removed on close and once no tab is left. */
+  uploads: UploadStore;
   /** Pushes an event to every connected, authenticated client. */
   broadcast(name: string, payload: unknown): void;
   close(): Promise<void>;
@@ -42,6 +49,14 @@ const MAX_FRAME_BYTES = 1024 * 1024;
 
 export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+/** The token of a plain HTTP request: `Authorization: Bearer …` or `X-Stasis-Token`, never the URL (it would be logged). */
+function headerToken(req: IncomingMessage): string | null {
+  const auth = req.headers.authorization;
+  if (auth?.startsWith('Bearer ')) return auth.slice(7).trim();
+  const given = req.headers['x-stasis-token'];
+  return typeof given === 'string' ? given : null;
 }
 
 function sameToken(given: string | null, token: string): boolean {
@@ -107,9 +122,15 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
   const clients = new Set<WebSocket>();
   let hosts = new Set<string>();
   const hostOk = (req: IncomingMessage): boolean => hosts.has((req.headers.host ?? '').toLowerCase());
+  const originOk = (req: IncomingMessage): boolean => !!origin && (req.headers.origin === origin || req.headers.origin === origin.replace('127.0.0.1', 'localhost'));
+  const uploads = new UploadStore(options.uploadMaxBytes);
   const server = createServer((req, res) => {
     if (!hostOk(req)) {
       res.writeHead(403, HEADERS).end('this server answers only to its own address');
+      return;
+    }
+    if (req.url?.split('?')[0] === '/upload') {
+      handleUpload(req, res);
       return;
     }
     // No request may end the server: whatever goes wrong in one is answered there.
@@ -119,6 +140,36 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     });
   });
   server.on('clientError', (_err, socket) => socket.destroy());
+
+  // Same rules as the WebSocket: our own origin and the token (in a header). A refused request is answered and its
+  // body left unread; the connection closes after the answer.
+  const handleUpload = (req: IncomingMessage, res: ServerResponse): void => {
+    const refuse = (status: number, error: string): void => {
+      res.writeHead(status, { ...HEADERS, 'Content-Type': 'application/json', Connection: 'close' }).end(JSON.stringify({ error }));
+    };
+    if (req.method !== 'POST') return refuse(405, 'Upload with POST.');
+    if (!originOk(req)) return refuse(403, 'Uploads are accepted from this server\'s own page only.');
+    if (!sameToken(headerToken(req), token)) return refuse(401, 'This upload lacks the token of this browser tab.');
+    uploads.receive(req, res, HEADERS).catch(() => {
+      if (!res.headersSent) res.writeHead(500, HEADERS);
+      res.end();
+    });
+  };
+
+  // Uploads are for the tabs that made them: once none has been connected for the grace time, they are removed.
+  let emptySince: ReturnType<typeof setTimeout> | undefined;
+  const graceMs = options.uploadGraceMs ?? 60_000;
+  const tabsChanged = (): void => {
+    clearTimeout(emptySince);
+    emptySince = undefined;
+    if (clients.size > 0) return;
+    emptySince = setTimeout(function sweep() {
+      if (clients.size > 0) return;
+      if (uploads.active > 0) emptySince = setTimeout(sweep, graceMs);
+      else void uploads.removeAll();
+    }, graceMs);
+    emptySince.unref();
+  };
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   let origin = '';
   let nextCaller = 1;
@@ -133,8 +184,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
       socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
       return;
     }
-    const originOk = req.headers.origin === origin || req.headers.origin === origin.replace('127.0.0.1', 'localhost');
-    if (url.pathname !== '/api' || !hostOk(req) || !originOk || !sameToken(url.searchParams.get('token'), token)) {
+    if (url.pathname !== '/api' || !hostOk(req) || !originOk(req) || !sameToken(url.searchParams.get('token'), token)) {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       return;
     }
@@ -144,7 +194,11 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
   wss.on('connection', (ws: WebSocket) => {
     const caller = `ws-${nextCaller++}`;
     clients.add(ws);
-    ws.on('close', () => clients.delete(ws));
+    tabsChanged();
+    ws.on('close', () => {
+      clients.delete(ws);
+      tabsChanged();
+    });
     ws.on('message', (data) => {
       let frame: ClientFrame;
       try {
@@ -175,6 +229,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     origin,
     token,
     server,
+    uploads,
     broadcast(name, payload) {
       const frame: ServerFrame = { type: 'event', name, payload };
       const text = JSON.stringify(frame);
@@ -183,7 +238,10 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     async close() {
       for (const ws of clients) ws.terminate();
       wss.close();
+      clearTimeout(emptySince);
+      server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await uploads.removeAll();
     },
   };
 }
