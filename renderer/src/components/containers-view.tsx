@@ -1,4 +1,5 @@
 import { useMemo, useState } from 'react';
+import { escapeControl } from '../../../shared/text/escape';
 import { formatBytes, formatAgo } from '../format';
 import { href, links, navigate, type Route } from '../router';
 import { useStasis } from '../store';
@@ -39,15 +40,15 @@ export function ContainersView({ route }: { route: Extract<Route, { name: 'conta
         render: (r) => (
           <>
             <span className="primary-text" title={r.id}>
-              {r.name}
+              {escapeControl(r.name)}
             </span>
-            <span className="secondary-text muted" title={r.image}>
-              {r.image || '—'}
+            <span className="secondary-text muted" title={escapeControl(r.image)}>
+              {escapeControl(r.image) || '—'}
             </span>
           </>
         ),
       },
-      { key: 'host', label: 'Host', value: (r) => r.hostName, className: 'nowrap', render: (r) => <a href={links.host(r.hostId)}>{r.hostName}</a> },
+      { key: 'host', label: 'Host', value: (r) => r.hostName, className: 'nowrap', render: (r) => <a href={links.host(r.hostId)}>{escapeControl(r.hostName)}</a> },
       { key: 'runtime', label: 'Runtime', value: (r) => r.runtime, wide: true },
       // Shown under the name and the state; kept as columns of their own in Copy as text / JSON.
       { key: 'image', label: 'Image', value: (r) => r.image, hidden: true },

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { ReportDiffData } from '../../../shared/domain/report-diff';
 import { identicalText } from '../../../shared/inspect/diff';
+import { escapeControl, escapeControlKeepLines } from '../../../shared/text/escape';
 import { formatBytes, hostLabel } from '../format';
 import { links, navigate } from '../router';
 import { useStasis } from '../store';
@@ -9,7 +10,7 @@ import { TableCopy } from '../ui/table-copy';
 import { StoredPicker, parsePick, pickKey } from './stored-picker';
 
 const signed = (n: number): string => (n > 0 ? `+${formatBytes(n)}` : n < 0 ? `−${formatBytes(-n)}` : '±0');
-const show = (v: unknown): string => (Array.isArray(v) ? v.join(' ') : String(v ?? '—'));
+const show = (v: unknown): string => escapeControl(Array.isArray(v) ? v.join(' ') : String(v ?? '—'));
 
 type Brief = ReportDiffData['processes']['added'][number];
 
@@ -20,7 +21,7 @@ function BriefRow({ p, sign }: { p: Brief; sign: '+' | '−' }) {
       <td className={sign === '+' ? 'good' : 'bad'}>{sign}</td>
       <td className="mono">{p.pid}</td>
       <td>
-        {p.comm} <span className="muted mono">{p.cmdline.join(' ')}</span>
+        {escapeControl(p.comm)} <span className="muted mono">{escapeControl(p.cmdline.join(' '))}</span>
       </td>
       <td>
         {p.fds} fds · {formatBytes(p.rssBytes)}
@@ -46,7 +47,7 @@ function Processes({ d }: { d: ReportDiffData }) {
             <td>~</td>
             <td className="mono">{p.pid}</td>
             <td>
-              {p.comm}
+              {escapeControl(p.comm)}
               <ul className="changes">
                 {p.changes.map((c) => (
                   <li key={c.field}>
@@ -55,17 +56,17 @@ function Processes({ d }: { d: ReportDiffData }) {
                 ))}
                 {p.fds.added.map((f) => (
                   <li key={`fa${f.fd}`} className="good">
-                    + fd {f.fd}: {f.description}
+                    + fd {f.fd}: {escapeControl(f.description)}
                   </li>
                 ))}
                 {p.fds.removed.map((f) => (
                   <li key={`fr${f.fd}`} className="bad">
-                    − fd {f.fd}: {f.description}
+                    − fd {f.fd}: {escapeControl(f.description)}
                   </li>
                 ))}
                 {p.fds.changed.map((f) => (
                   <li key={`fc${f.fd}`}>
-                    ~ fd {f.fd}: {f.before.description} → {f.after.description}
+                    ~ fd {f.fd}: {escapeControl(f.before.description)} → {escapeControl(f.after.description)}
                   </li>
                 ))}
               </ul>
@@ -95,7 +96,7 @@ function Memory({ d }: { d: ReportDiffData }) {
         {d.memory.map((m) => (
           <tr key={m.pid}>
             <td className="mono">{m.pid}</td>
-            <td>{m.comm}</td>
+            <td>{escapeControl(m.comm)}</td>
             <td>{formatBytes(m.rssBefore)}</td>
             <td>{formatBytes(m.rssAfter)}</td>
             <td className={m.rssDelta > 0 ? 'bad' : m.rssDelta < 0 ? 'good' : ''}>{signed(m.rssDelta)}</td>
@@ -168,8 +169,8 @@ export function DiffView({ a: initialA, b: initialB, stored }: { a?: string | un
       {state?.problem && (stored || a.trim() || b.trim()) && (
         <div className="banner error" role="alert">
           <span>
-            {state.problem.message}
-            {state.problem.detail && <pre className="mono detail">{state.problem.detail}</pre>}
+            {escapeControlKeepLines(state.problem.message)}
+            {state.problem.detail && <pre className="mono detail">{escapeControlKeepLines(state.problem.detail)}</pre>}
           </span>
         </div>
       )}

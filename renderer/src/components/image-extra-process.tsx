@@ -1,4 +1,5 @@
 import type { InspectReportData } from '../../../shared/domain/inspect-report';
+import { escapeControl } from '../../../shared/text/escape';
 
 type Process = InspectReportData['processes'][number];
 
@@ -43,18 +44,18 @@ export function ProcessExtras({ p }: { p: Process }) {
               {timers.itimers.map((t) => (
                 <tr key={`i${t.which}`}>
                   <td>itimer {t.which}</td>
-                  <td className="mono">{t.value}</td>
-                  <td className="mono">{t.interval}</td>
+                  <td className="mono">{escapeControl(t.value)}</td>
+                  <td className="mono">{escapeControl(t.interval)}</td>
                   <td>{signalName(t.which === 'real' ? 14 : t.which === 'virtual' ? 26 : 27)}</td>
                 </tr>
               ))}
               {timers.posix.map((t) => (
                 <tr key={`p${t.id}`}>
                   <td>
-                    POSIX timer {t.id} ({t.clock})
+                    POSIX timer {t.id} ({escapeControl(t.clock)})
                   </td>
-                  <td className="mono">{t.value}</td>
-                  <td className="mono">{t.interval}</td>
+                  <td className="mono">{escapeControl(t.value)}</td>
+                  <td className="mono">{escapeControl(t.interval)}</td>
                   <td>
                     {t.notify === 'none' ? 'nothing' : signalName(t.signal)}
                     {t.thread !== undefined ? ` to thread ${t.thread}` : ''}
@@ -88,7 +89,7 @@ export function ProcessExtras({ p }: { p: Process }) {
             <tbody>
               {p.rlimits.map((l) => (
                 <tr key={l.resource}>
-                  <td className="mono">{l.resource}</td>
+                  <td className="mono">{escapeControl(String(l.resource))}</td>
                   <td className="mono">{l.soft}</td>
                   <td className="mono">{l.hard}</td>
                 </tr>

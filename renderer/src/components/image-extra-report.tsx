@@ -1,4 +1,5 @@
 import type { InspectReportData } from '../../../shared/domain/inspect-report';
+import { escapeControl } from '../../../shared/text/escape';
 import type { Holder, JumpTo } from './image-tables';
 
 type Report = InspectReportData;
@@ -49,7 +50,7 @@ export function ReportExtras({ r, onJump }: { r: Report; onJump: JumpTo }) {
           <tbody>
             {r.unlinkedFiles.map((u) => (
               <tr key={`${u.kind} ${u.path}`}>
-                <td className="mono">{u.path} (deleted)</td>
+                <td className="mono">{escapeControl(u.path)} (deleted)</td>
                 <td>{UNLINKED_KIND[u.kind]}</td>
                 <td>
                   <Holders holders={u.holders} onJump={onJump} />
@@ -79,9 +80,9 @@ export function ReportExtras({ r, onJump }: { r: Report; onJump: JumpTo }) {
                 (s.inFlight ?? []).map((f, i) => (
                   <tr key={`${s.id}:${i}`}>
                     <td>
-                      unix {s.type} socket {s.local ?? ''} <Holders holders={s.holders} onJump={onJump} />
+                      unix {s.type} socket {escapeControl(s.local ?? '')} <Holders holders={s.holders} onJump={onJump} />
                     </td>
-                    <td className="mono">{f.description}</td>
+                    <td className="mono">{escapeControl(f.description)}</td>
                   </tr>
                 )),
               )}

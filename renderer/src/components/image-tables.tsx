@@ -1,5 +1,6 @@
 import { useMemo, useState } from 'react';
 import type { InspectReportData } from '../../../shared/domain/inspect-report';
+import { escapeControl } from '../../../shared/text/escape';
 import { formatBytes } from '../format';
 import type { Column } from '../ui/data-table';
 import { VirtualTable } from './virtual-table';
@@ -78,8 +79,8 @@ export function FdTable({ p, peers, focusFd, onJump }: { p: Process; peers: Map<
         text: (f) => `${f.description}${f.unlinked ? ' [unlinked]' : ''}`,
         className: 'ellipsis wide',
         render: (f) => (
-          <span title={f.description}>
-            {f.unlinked && <span className="tag zombie">unlinked</span>} {f.description}
+          <span title={escapeControl(f.description)}>
+            {f.unlinked && <span className="tag zombie">unlinked</span>} {escapeControl(f.description)}
           </span>
         ),
       },
@@ -137,7 +138,7 @@ export function SocketTable({ sockets, onJump }: { sockets: Socket[]; onJump: Ju
         label: 'peer',
         value: (s) => s.remote ?? (s.peer ? s.peer.holders.map(holderText).join(', ') || `socket ${s.peer.ino} (not held)` : undefined),
         render: (s) =>
-          s.remote !== undefined ? <span className="mono">{s.remote}</span> : s.peer ? <HolderLinks holders={s.peer.holders} onJump={onJump} none={`socket ${s.peer.ino} (not held)`} /> : '—',
+          s.remote !== undefined ? <span className="mono">{escapeControl(s.remote)}</span> : s.peer ? <HolderLinks holders={s.peer.holders} onJump={onJump} none={`socket ${s.peer.ino} (not held)`} /> : '—',
       },
       { key: 'held', label: 'held by', value: (s) => s.holders.map(holderText).join(', '), render: (s) => <HolderLinks holders={s.holders} onJump={onJump} /> },
       { key: 'queued', label: 'queued', numeric: true, value: (s) => s.queuedBytes, render: (s) => (s.queuedBytes ? formatBytes(s.queuedBytes) : '') },
@@ -210,8 +211,8 @@ export function MemoryMapTable({ p }: { p: Process }) {
         className: 'ellipsis wide',
         value: (v) => vmaName(v, p.exe),
         render: (v) => (
-          <span title={`${v.path ?? ''} ${v.kind}`.trim()}>
-            <span className={`vma-kind ${vmaClass(v)}`}>{vmaClass(v)}</span> {vmaName(v, p.exe)}
+          <span title={escapeControl(`${v.path ?? ''} ${v.kind}`.trim())}>
+            <span className={`vma-kind ${vmaClass(v)}`}>{vmaClass(v)}</span> {escapeControl(vmaName(v, p.exe))}
             {v.unlinked && <span className="tag zombie">unlinked</span>}
           </span>
         ),
@@ -270,9 +271,9 @@ export function EnvTable({ environ }: { environ: string[] }) {
       value: (v) => (visible(v) ? v.value : MASK),
       render: (v) =>
         visible(v) ? (
-          <span title={v.value}>{v.value}</span>
+          <span title={escapeControl(v.value)}>{escapeControl(v.value)}</span>
         ) : (
-          <button type="button" className="link-button" onClick={() => setShown(new Set([...shown, v.name]))} aria-label={`Reveal ${v.name}`}>
+          <button type="button" className="link-button" onClick={() => setShown(new Set([...shown, v.name]))} aria-label={`Reveal ${escapeControl(v.name)}`}>
             {MASK} reveal
           </button>
         ),
@@ -435,8 +436,8 @@ export function RootfsTree({ added, deleted }: { added: Array<{ path: string; si
         value: (r) => r.path,
         className: 'mono ellipsis wide',
         render: (r) => (
-          <span style={{ paddingLeft: r.depth * 14 }} title={r.path}>
-            <span className={r.change === 'deleted' ? 'bad' : r.change === 'added' ? 'good' : 'muted'}>{r.change === 'deleted' ? '−' : r.change === 'added' ? '+' : '±'}</span> {r.name}
+          <span style={{ paddingLeft: r.depth * 14 }} title={escapeControl(r.path)}>
+            <span className={r.change === 'deleted' ? 'bad' : r.change === 'added' ? 'good' : 'muted'}>{r.change === 'deleted' ? '−' : r.change === 'added' ? '+' : '±'}</span> {escapeControl(r.name)}
           </span>
         ),
       },

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react
 import type { MemSource } from '../../../shared/api/contract';
 import type { InspectReportData } from '../../../shared/domain/inspect-report';
 import { SAMPLE_CHECKPOINT } from '../../../shared/inspect/sample';
+import { escapeControl, escapeControlKeepLines } from '../../../shared/text/escape';
 import { hostLabel } from '../format';
 import { links, navigate } from '../router';
 import { useStasis } from '../store';
@@ -39,12 +40,12 @@ function ProcessDetail({ p, origin, peers, focusFd, onJump }: { p: Process; orig
   return (
     <div className="detail" aria-label={`Process ${p.pid}`}>
       <h2>
-        {p.comm} <span className="muted">pid {p.pid}</span>
+        {escapeControl(p.comm)} <span className="muted">pid {p.pid}</span>
       </h2>
       <dl className="caps">
         <Field label="Command line">
           {p.cmdline.length ? (
-            <code className="mono">{p.cmdline.join(' ')}</code>
+            <code className="mono">{escapeControl(p.cmdline.join(' '))}</code>
           ) : (
             <span className="muted">not available: it is read from the memory pages, which stored checkpoints do not send for browsing</span>
           )}
@@ -57,9 +58,9 @@ function ProcessDetail({ p, origin, peers, focusFd, onJump }: { p: Process; orig
           {p.ppid} · {p.pgid} · {p.sid}
         </Field>
         <Field label="Threads">{p.threads.join(', ')}</Field>
-        {p.exe && <Field label="Executable">{p.exe}</Field>}
+        {p.exe && <Field label="Executable">{escapeControl(p.exe)}</Field>}
         <Field label="cwd / root">
-          {p.cwd ?? '?'} · {p.root ?? '?'}
+          {escapeControl(p.cwd ?? '?')} · {escapeControl(p.root ?? '?')}
         </Field>
         {p.uid !== undefined && (
           <Field label="uid / gid">
@@ -136,15 +137,15 @@ function Container({ r }: { r: InspectReportData }) {
   return (
     <>
       <dl className="caps" aria-label="Container">
-        <Field label="Name">{c.name ?? '—'}</Field>
-        <Field label="Image">{c.image ?? '—'}</Field>
+        <Field label="Name">{escapeControl(c.name ?? '—')}</Field>
+        <Field label="Image">{escapeControl(c.image ?? '—')}</Field>
         <Field label="Command">
-          <code className="mono">{c.command?.join(' ') ?? '—'}</code>
+          <code className="mono">{escapeControl(c.command?.join(' ') ?? '—')}</code>
         </Field>
-        <Field label="Created">{c.created ?? '—'}</Field>
-        <Field label="Checkpointed">{c.checkpointed ?? '—'}</Field>
-        <Field label="Runtime">{[c.engine, c.runtime].filter(Boolean).join(' · ') || '—'}</Field>
-        {c.criuVersion && <Field label="CRIU">{c.criuVersion}</Field>}
+        <Field label="Created">{escapeControl(c.created ?? '—')}</Field>
+        <Field label="Checkpointed">{escapeControl(c.checkpointed ?? '—')}</Field>
+        <Field label="Runtime">{escapeControl([c.engine, c.runtime].filter(Boolean).join(' · ') || '—')}</Field>
+        {c.criuVersion && <Field label="CRIU">{escapeControl(c.criuVersion)}</Field>}
       </dl>
       {changes && (
         <>
@@ -331,8 +332,8 @@ function OpenImage({ hideProblem = false }: { hideProblem?: boolean }) {
       {loading && <p className="muted">Reading the checkpoint…</p>}
       {problem && !hideProblem && (
         <div className="banner error" role="alert">
-          {problem.message}
-          {problem.detail && <pre className="mono detail">{problem.detail}</pre>}
+          {escapeControlKeepLines(problem.message)}
+          {problem.detail && <pre className="mono detail">{escapeControlKeepLines(problem.detail)}</pre>}
         </div>
       )}
       {report && <Report r={report} origin={{ key, source }} />}

@@ -1,4 +1,5 @@
 import { describeProcess, leftOutText, lostSummary } from '../../../shared/domain/processes';
+import { escapeControl } from '../../../shared/text/escape';
 import type { ProcessCheckState } from '../store/container-actions-slice';
 
 /**
@@ -7,17 +8,17 @@ import type { ProcessCheckState } from '../store/container-actions-slice';
  */
 export function LostProcesses({ state, allow, onAllow }: { state: ProcessCheckState | undefined; allow: boolean; onAllow: (v: boolean) => void }) {
   if (!state || state.loading) return <p className="muted">Checking the container’s processes…</p>;
-  if (state.problem) return <p className="muted">Could not list the container’s processes: {state.problem.message}</p>;
+  if (state.problem) return <p className="muted">Could not list the container’s processes: {escapeControl(state.problem.message)}</p>;
   const check = state.check;
   if (!check || !check.lost.length) return null;
   return (
     <div className="banner error lost-processes" role="alert" aria-label="Processes the checkpoint leaves out">
       <p>
-        <b>{lostSummary(check.lost).replace(/:.*$/s, '.')}</b> {check.reason}
+        <b>{escapeControl(lostSummary(check.lost).replace(/:.*$/s, '.'))}</b> {escapeControl(check.reason)}
       </p>
       <ul className="mono">
         {check.lost.map((p) => (
-          <li key={p.pid}>{describeProcess(p)}</li>
+          <li key={p.pid}>{escapeControl(describeProcess(p))}</li>
         ))}
       </ul>
       <label className="check">
@@ -34,7 +35,7 @@ export function LeftOutNote({ record }: { record: string | undefined }) {
   if (!text) return null;
   return (
     <span className="left-out" title="Processes started with exec were not in the tree CRIU checkpointed; a restore does not bring them back.">
-      {text}
+      {escapeControl(text)}
     </span>
   );
 }

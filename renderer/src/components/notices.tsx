@@ -1,3 +1,4 @@
+import { escapeControl, escapeControlKeepLines } from '../../../shared/text/escape';
 import { useStasis } from '../store';
 
 /**
@@ -15,12 +16,12 @@ export function Notices({ hostId }: { hostId: string | undefined }) {
       {shown.map((n) => (
         <div key={n.id} className={`banner ${n.tone}`} role={n.tone === 'error' ? 'alert' : 'status'}>
           <span>
-            {n.hostId && n.hostId !== hostId && <b className="notice-host">{hosts.find((h) => h.id === n.hostId)?.name ?? n.hostId}: </b>}
-            {n.text}
+            {n.hostId && n.hostId !== hostId && <b className="notice-host">{escapeControl(hosts.find((h) => h.id === n.hostId)?.name ?? n.hostId)}: </b>}
+            {escapeControlKeepLines(n.text)}
             {n.detail && (
               <details className="detail-text">
                 <summary>Details</summary>
-                <pre className="mono">{n.detail}</pre>
+                <pre className="mono">{escapeControlKeepLines(n.detail)}</pre>
               </details>
             )}
           </span>

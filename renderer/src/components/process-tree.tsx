@@ -1,6 +1,7 @@
 import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { InspectReportData } from '../../../shared/domain/inspect-report';
+import { escapeControl } from '../../../shared/text/escape';
 import { treeRows, type TreeRow } from '../tree-rows';
 
 type Process = InspectReportData['processes'][number];
@@ -134,7 +135,7 @@ export function ProcessTree({ processes, selected, onSelect }: { processes: Proc
                 className={['tree-row', p.pid === selected ? 'selected' : '', match ? 'match' : ''].join(' ').trim()}
                 style={{ transform: `translateY(${v.start}px)`, height: ROW_HEIGHT, paddingLeft: 4 + depth * 16 }}
                 onClick={() => onSelect(p.pid)}
-                title={p.cmdline.join(' ') || p.comm}
+                title={escapeControl(p.cmdline.join(' ') || p.comm)}
               >
                 {hasChildren ? (
                   <button
@@ -153,7 +154,7 @@ export function ProcessTree({ processes, selected, onSelect }: { processes: Proc
                   <span className="twisty" />
                 )}
                 <span className="mono pid">{p.pid}</span>
-                <span className="comm">{p.comm}</span>
+                <span className="comm">{escapeControl(p.comm)}</span>
                 {p.state !== 'alive' && <span className={`tag ${p.state}`}>{p.state}</span>}
                 {p.threads.length > 1 && <span className="muted">{p.threads.length} threads</span>}
                 <span className="muted fd-count">{p.fds.length} fds</span>

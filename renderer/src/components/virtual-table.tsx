@@ -1,11 +1,9 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
-import { sortRows, type Column, type Sort } from '../ui/data-table';
+import { cellShown, cellText, sortRows, type Column, type Sort } from '../ui/data-table';
 import { copyText, tableText } from '../ui/copy';
 
 export const ROW_HEIGHT = 26;
-
-const cellText = <T,>(c: Column<T>, row: T): string => (c.text ? c.text(row) : String(c.value(row) ?? ''));
 
 /** The rows of a table as tab-separated text or JSON (what the Copy buttons put on the clipboard). */
 export function rowsAs<T>(json: boolean, columns: Column<T>[], rows: T[]): string {
@@ -152,7 +150,7 @@ export function VirtualTable<T>({
                   >
                     {columns.map((c) => (
                       <td key={c.key} className={[c.numeric ? 'num' : '', c.className ?? ''].join(' ').trim() || undefined}>
-                        {c.render ? c.render(row) : String(c.value(row) ?? '—')}
+                        {cellShown(c, row)}
                       </td>
                     ))}
                   </tr>

@@ -1,4 +1,5 @@
 import { useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { escapeControl } from '../../../shared/text/escape';
 import { copyText, tableText } from './copy';
 
 export interface Column<T> {
@@ -35,7 +36,11 @@ export function sortRows<T>(rows: T[], columns: Column<T>[], sort: Sort | undefi
   });
 }
 
-const cellText = <T,>(c: Column<T>, row: T): string => (c.text ? c.text(row) : String(c.value(row) ?? ''));
+// Cells read and copy as text with control characters shown escaped (names and paths come from images and hosts:
+// a NUL, an escape sequence or a bidi override must not hide or reorder what is shown); JSON copies stay exact.
+export const cellText = <T,>(c: Column<T>, row: T): string => escapeControl(c.text ? c.text(row) : String(c.value(row) ?? ''));
+/** A cell as shown when its column has no `render`: the value with control characters escaped. */
+export const cellShown = <T,>(c: Column<T>, row: T): ReactNode => (c.render ? c.render(row) : escapeControl(String(c.value(row) ?? '—')));
 
 /**
  * A table with sortable headers, arrow-key row navigation (Enter opens the row), and Copy as text / JSON of what it
@@ -137,7 +142,7 @@ export function DataTable<T>({
                 >
                   {shown.map((c) => (
                     <td key={c.key} className={cls(c)}>
-                      {c.render ? c.render(row) : String(c.value(row) ?? '—')}
+                      {cellShown(c, row)}
                     </td>
                   ))}
                   {actions && <td className="row-actions">{actions(row)}</td>}
