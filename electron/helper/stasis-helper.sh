@@ -1388,6 +1388,18 @@ verb_migrate_check() {
 # stdout is raw bytes; how it ended is in the journal (phase dumped + digest + bytes, or failed). From the freeze
 # on, hang-ups, broken pipes and cancels no longer stop it: the stored checkpoint is how the container comes back
 # here if the destination never runs it.
+# Opens a fifo's write end on fd W and its read end on fd R without waiting: read-write first (never blocks), then
+# read-only (a writer exists), then write-only over the read-write one (a reader exists). A reader given fd R gets
+# the end of the data once every holder of fd W is gone, even if nobody ever wrote.
+fifo_ends() { # fifo W R  (the pairs used: 3 6, 4 7, 5 8)
+  case $2$3 in
+    36) exec 3<>"$1" && exec 6<"$1" && exec 3>"$1" ;;
+    47) exec 4<>"$1" && exec 7<"$1" && exec 4>"$1" ;;
+    58) exec 5<>"$1" && exec 8<"$1" && exec 5>"$1" ;;
+    *) fail internal "fifo_ends: unknown descriptors." ;;
+  esac
+}
+
 verb_migrate_out() { # MIGRATION_ID CKID podman CONTAINER
   [ $# -eq 4 ] || fail bad-request "usage: migrate-out MIGRATION_ID CHECKPOINT_ID podman CONTAINER"
   need "$1" is_mgid "migration id"
@@ -1419,11 +1431,12 @@ verb_migrate_out() { # MIGRATION_ID CKID podman CONTAINER
   TMPDIR_OP=$HS/tmp/$WANT CK=$WANT
   VERJOB=''
   mkfifo "$TMPDIR_OP/sum.fifo" || fail operation-failed "Cannot create a work directory in the Stasis store."
-  # The fifo's write end is held here (opened read-write, which does not wait) and handed to tee as /dev/fd/4: if
-  # this helper dies before tee starts, the reader sees the end instead of waiting for a writer forever.
-  exec 4<>"$TMPDIR_OP/sum.fifo"
-  b2sum <"$TMPDIR_OP/sum.fifo" >"$TMPDIR_OP/sum" 4>&- 9>&- &
+  # Both ends of the fifo are opened here (see fifo_ends) and the reader inherits its end: whenever this helper
+  # dies, the reader sees the end of the data instead of waiting for a writer forever.
+  fifo_ends "$TMPDIR_OP/sum.fifo" 4 7
+  b2sum <&7 >"$TMPDIR_OP/sum" 4>&- 7<&- 9>&- &
   sumjob=$!
+  exec 7<&-
   journal_set "$MG" ckid "$CK"
   journal_set "$MG" owner "$$ $(proc_start "$$")"
   journal_set "$MG" phase frozen
@@ -1479,22 +1492,25 @@ verb_migrate_in() { # MIGRATION_ID CKID podman CONTAINER_ID NAME IMAGE LINEAGE
     fail operation-failed "Cannot create a work directory in the Stasis store."
   fi
   RT=podman
-  # The fifos' write ends are held here and handed to tee as /dev/fd/N (see migrate-out): readers never wait for a
-  # writer that died.
-  exec 4<>"$TMPDIR_OP/sum.fifo" 5<>"$TMPDIR_OP/list.fifo" 6<>"$TMPDIR_OP/img.fifo"
-  b2sum <"$TMPDIR_OP/sum.fifo" >"$TMPDIR_OP/sum" 4>&- 5>&- 6>&- &
+  # Both ends of each fifo are opened here (see fifo_ends); each reader inherits its end, tee writes to the others:
+  # whenever this helper dies, the readers see the end of the data instead of waiting for a writer forever.
+  fifo_ends "$TMPDIR_OP/sum.fifo" 3 6
+  fifo_ends "$TMPDIR_OP/list.fifo" 4 7
+  fifo_ends "$TMPDIR_OP/img.fifo" 5 8
+  b2sum <&6 >"$TMPDIR_OP/sum" 3>&- 4>&- 5>&- 6<&- 7<&- 8<&- &
   j1=$!
-  tar -tvf "$TMPDIR_OP/list.fifo" >"$TMPDIR_OP/list" 2>/dev/null 4>&- 5>&- 6>&- &
+  tar -tvf - <&7 >"$TMPDIR_OP/list" 2>/dev/null 3>&- 4>&- 5>&- 6<&- 7<&- 8<&- &
   j2=$!
   # (a subshell that closes them itself: dash keeps saved copies of fds redirected on a function call)
   (
-    exec 4>&- 5>&- 6>&-
-    extract_images "$dd" "$TMPDIR_OP/img.fifo"
+    exec <&8 3>&- 4>&- 5>&- 6<&- 7<&- 8<&-
+    extract_images "$dd" -
   ) &
   j3=$!
+  exec 6<&- 7<&- 8<&-
   progress transfer 0
-  tee -p /dev/fd/4 /dev/fd/5 /dev/fd/6 >"$dd/archive.tar"
-  exec 4>&- 5>&- 6>&-
+  tee -p /dev/fd/3 /dev/fd/4 /dev/fd/5 >"$dd/archive.tar"
+  exec 3>&- 4>&- 5>&-
   wait "$j1"
   wait "$j2" || fail corrupt-image "The received archive is damaged or incomplete."
   wait "$j3" || fail corrupt-image "The received archive holds links or special files."
