@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { EVENT_NAMES, REQUEST_CHANNELS } from '../../shared/api/contract';
 import { ipcEventChannel } from '../../shared/api/ipc-channels';
-import { createBridge, type IpcRendererLike } from './bridge';
+import { createBridge, createPathForFile, type IpcRendererLike } from './bridge';
 
 function standIn() {
   const invoked: string[] = [];
@@ -45,5 +45,14 @@ describe('preload bridge', () => {
     expect(got).toEqual([[{ x: 1 }]]);
     for (const off of offs) off();
     expect(s.subscribed.size).toBe(0);
+  });
+});
+
+describe('pathForFile (drag and drop in Electron)', () => {
+  it("answers webUtils' path, and null for a file not on disk or anything that is not a file", () => {
+    const pathOf = createPathForFile({ getPathForFile: (f: never) => (f === 'on-disk' ? '/srv/a.tar' : f === 'blob' ? '' : (() => { throw new TypeError('not a File'); })()) });
+    expect(pathOf('on-disk')).toBe('/srv/a.tar');
+    expect(pathOf('blob')).toBeNull();
+    expect(pathOf(42)).toBeNull();
   });
 });

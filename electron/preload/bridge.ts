@@ -29,3 +29,22 @@ export function createBridge(ipcRenderer: IpcRendererLike): Transport {
     },
   };
 }
+
+/** What of Electron's webUtils the preload uses (`File.path` is gone in modern Electron). */
+export interface WebUtilsLike {
+  getPathForFile(file: never): string;
+}
+
+/**
+ * The path on disk of a file dropped onto the window, or null (not a File, or not from disk). The renderer gets only
+ * this function, not webUtils: it learns the path of a file the user handed it, nothing else.
+ */
+export function createPathForFile(webUtils: WebUtilsLike): (file: unknown) => string | null {
+  return (file) => {
+    try {
+      return webUtils.getPathForFile(file as never) || null;
+    } catch {
+      return null;
+    }
+  };
+}

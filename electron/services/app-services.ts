@@ -28,6 +28,8 @@ export interface AppServicesOptions {
   emit?: EmitEvent;
   /** Where passwords and passphrases are kept; memory only unless the Electron shell passes its vault. */
   secrets?: SecretVault;
+  /** Electron's native file picker (electron/main passes dialog.showOpenDialog); absent in browser mode and the CLI. */
+  pickFile?: () => Promise<string | null>;
 }
 
 /** Who is calling: Electron's webContents id, or a browser-mode connection id. */
@@ -85,6 +87,10 @@ export function createAppServices(options: AppServicesOptions) {
   const handlers: StasisHandlers<CallContext> = {
     app: {
       info: async () => ({ name: 'Stasis', version: STASIS_VERSION, mode: options.mode, platform: `${process.platform}-${process.arch}`, sshConfigPath }),
+      pickFile: async () => {
+        if (!options.pickFile) throw new StasisError('not-supported', 'This window has no file picker: upload the checkpoint, or type its path on the machine Stasis runs on.');
+        return { path: await options.pickFile() };
+      },
     },
     hosts: {
       list: async () => hosts.list(),
