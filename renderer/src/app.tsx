@@ -13,6 +13,7 @@ import { TimelineView } from './components/timeline-view';
 import { JobsView } from './components/jobs-view';
 import { WelcomeView, WelcomeCard } from './components/welcome-view';
 import { ShortcutsDialog } from './components/shortcuts-dialog';
+import { WindowFileDrop } from './components/open-file';
 import { useGlobalShortcuts } from './keyboard';
 
 /** The screen for a route; a new key per document, so a view's local state never leaks from one to the next. */
@@ -75,6 +76,7 @@ export function App() {
         <Notices hostId={route.name === 'host' ? route.hostId : route.name === 'home' ? 'local' : undefined} />
         <Screen route={route} />
         <HostPrompt />
+        <WindowFileDrop />
         {shortcuts && <ShortcutsDialog onClose={() => setShortcuts(false)} />}
       </main>
     </div>

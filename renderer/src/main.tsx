@@ -5,6 +5,7 @@ import { App } from './app';
 import { connectStore, createRootStore, storeDeps, StoreProvider } from './store';
 import { migrationReport } from './store/jobs-slice';
 import { adoptToken } from './token';
+import { pickFileAccess } from './file-access';
 import { pickTransport } from './transport';
 import 'uplot/dist/uPlot.min.css';
 import './styles.css';
@@ -12,7 +13,7 @@ import './styles.css';
 // The one place with side effects: take the token out of the address, open the transport, build the store,
 // subscribe it to events and load the hosts. Everything else gets what it needs passed in.
 const token = adoptToken(sessionStorage, location, (hash) => history.replaceState(history.state, '', hash));
-const backend = createBackend(pickTransport(token));
+const backend = createBackend(pickTransport(token), pickFileAccess(token));
 
 function notifySystem(title: string, body: string): void {
   // Browser mode: the Notifications API when the user allowed it; Electron's renderer has the same API.
@@ -21,7 +22,7 @@ function notifySystem(title: string, body: string): void {
   }
 }
 
-const store = createRootStore(storeDeps({ api: backend.api, notifySystem }));
+const store = createRootStore(storeDeps({ api: backend.api, notifySystem, files: backend.files }));
 connectStore(store, backend);
 // Migrations report their own progress event (bytes on the wire, the phase's total and ETA); the jobs take it too.
 backend.subscribe('migrationProgress', (p) => store.getState().jobProgress(migrationReport(p)));

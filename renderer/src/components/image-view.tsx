@@ -16,6 +16,7 @@ import { ProcessExtras } from './image-extra-process';
 import { extrasCount, ReportExtras } from './image-extra-report';
 import { storedArchivePath } from '../../../shared/domain/checkpoint-location';
 import { StoredPicker, parsePick, pickKey } from './stored-picker';
+import { OpenFileControls } from './open-file';
 
 type Process = InspectReportData['processes'][number];
 type Tab = 'processes' | 'sockets' | 'held' | 'mounts' | 'stats' | 'container';
@@ -296,6 +297,7 @@ export function ImageView({ path: initial, stored }: { path: string | undefined;
             </a>{' '}
             <span className="muted">a small busybox container checkpointed by Stasis: a shell, files held open (one deleted), a fifo, an environment</span>
           </p>
+          <OpenFileControls />
         </div>
       )}
     </section>

@@ -9,6 +9,7 @@ import { createDocumentsSlice } from './documents-slice';
 import { createHostsSlice } from './hosts-slice';
 import { createJobsSlice } from './jobs-slice';
 import { createNoticesSlice } from './notices-slice';
+import { createOpenFileSlice } from './open-file-slice';
 import type { RootState, StoreDeps } from './types';
 
 export type { RootState, StoreDeps } from './types';
@@ -39,6 +40,7 @@ export function createRootStore(deps: StoreDeps): RootStore {
     ...createDocumentsSlice(set, get, deps),
     ...createContainerActionsSlice(set, get, deps),
     ...createHostAdminSlice(set, get, deps),
+    ...createOpenFileSlice(set, get, deps),
   }));
 }
 

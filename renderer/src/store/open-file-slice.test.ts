@@ -1,0 +1,58 @@
+// The upload itself is tested against the real server (electron/serve/upload.test.ts) and in Chromium
+// (e2e/upload.spec.ts); here the store's side: what it shows while a file goes up, and the server's words on failure.
+import { describe, expect, it } from 'vitest';
+import { ApiError } from '../../../shared/api/client';
+import { createRootStore, storeDeps } from '.';
+import { httpUpload } from '../file-access';
+import { fakeApi } from '../testing/fake-api';
+
+const file = (): File => new File([new Uint8Array(10)], 'web.tar.zst');
+
+describe('open-file slice', () => {
+  it('uploads in browser mode: busy while it goes, the server path at the end', async () => {
+    let finish: (p: string) => void = () => {};
+    const store = createRootStore(storeDeps({ api: fakeApi({}).api, files: { upload: () => new Promise((r) => (finish = r)) } }));
+    expect(store.getState().fileOpening).toBe('upload');
+    const done = store.getState().uploadImage(file());
+    expect(store.getState().upload).toMatchObject({ name: 'web.tar.zst', size: 10, busy: true });
+    finish('/tmp/stasis-upload-x/ab-web.tar.zst');
+    expect(await done).toBe('/tmp/stasis-upload-x/ab-web.tar.zst');
+    expect(store.getState().upload).toBeUndefined();
+  });
+
+  it("shows the server's words when an upload is refused, and a dropped file uploads the same way", async () => {
+    const fetchFn = (async () => new Response(JSON.stringify({ error: 'The file is larger than this server accepts (10 bytes).' }), { status: 413 })) as typeof fetch;
+    const store = createRootStore(storeDeps({ api: fakeApi({}).api, files: { upload: httpUpload('tok', fetchFn) } }));
+    expect(await store.getState().droppedImageFile(file())).toBeUndefined();
+    expect(store.getState().upload).toMatchObject({ busy: false, error: 'The file is larger than this server accepts (10 bytes).' });
+  });
+
+  it('sends the token in a header, never in the URL', async () => {
+    const seen: { url: string; init: RequestInit }[] = [];
+    const fetchFn = (async (url: string, init: RequestInit) => (seen.push({ url, init }), new Response(JSON.stringify({ path: '/tmp/p' })))) as unknown as typeof fetch;
+    expect(await httpUpload('tok', fetchFn)(file())).toBe('/tmp/p');
+    expect(seen[0]!.url).toBe('/upload');
+    expect(seen[0]!.init.headers).toMatchObject({ Authorization: 'Bearer tok', 'X-Stasis-Filename': 'web.tar.zst' });
+    expect(seen[0]!.init.body).toBeInstanceOf(File);
+  });
+
+  it("Electron: a dropped file opens by its path, the picker's answer too; a cancelled pick is nothing", async () => {
+    let answer: string | null = '/home/u/a.tar';
+    const { api } = fakeApi({ app: { pickFile: async () => ({ path: answer }) } });
+    const store = createRootStore(storeDeps({ api, files: { pathOf: () => '/home/u/dropped.tar.zst' } }));
+    expect(store.getState().fileOpening).toBe('path');
+    expect(await store.getState().droppedImageFile(file())).toBe('/home/u/dropped.tar.zst');
+    expect(await store.getState().pickImageFile()).toBe('/home/u/a.tar');
+    answer = null;
+    expect(await store.getState().pickImageFile()).toBeUndefined();
+    expect(store.getState().upload).toBeUndefined();
+  });
+
+  it('browser mode: the picker is not-supported and says nothing (the view offers upload)', async () => {
+    const { api } = fakeApi({ app: { pickFile: async () => Promise.reject(new ApiError('not-supported', 'no picker')) } });
+    const store = createRootStore(storeDeps({ api }));
+    expect(store.getState().fileOpening).toBe('none');
+    expect(await store.getState().pickImageFile()).toBeUndefined();
+    expect(store.getState().upload).toBeUndefined();
+  });
+});
