@@ -4,12 +4,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { REQUEST_CHANNELS } from '../../shared/api/contract';
 
 const rec = vi.hoisted(() => ({
   userData: '',
   handles: [] as string[],
+  listeners: new Map<string, (event: unknown, input: unknown) => Promise<unknown>>(),
+  notifications: [] as { title: string; body: string }[],
   appEvents: [] as string[],
   sessionCalls: [] as string[],
   windows: [] as { options: { webPreferences: Record<string, unknown> }; events: string[]; loaded: string[] }[],
@@ -22,7 +25,7 @@ vi.mock('electron', () => {
   class BrowserWindow {
     readonly events: string[] = [];
     readonly loaded: string[] = [];
-    readonly webContents = { on: (e: string) => void this.events.push(`webContents:${e}`), id: 1, mainFrame: {}, isDestroyed: () => false };
+    readonly webContents = { on: (e: string) => void this.events.push(`webContents:${e}`), id: 1, mainFrame: { url: '' }, isDestroyed: () => false };
     constructor(readonly options: { webPreferences: Record<string, unknown> }) {
       rec.windows.push(this);
     }
@@ -38,6 +41,7 @@ vi.mock('electron', () => {
     }
     isDestroyed = () => false;
     isMinimized = () => false;
+    isFocused = () => false;
     restore(): void {}
     focus(): void {}
     reload(): void {}
@@ -53,7 +57,19 @@ vi.mock('electron', () => {
     },
     BrowserWindow,
     dialog: { showOpenDialog: async () => ({ canceled: true, filePaths: [] }) },
-    ipcMain: { handle: (c: string) => void rec.handles.push(c) },
+    ipcMain: {
+      handle: (c: string, f: (event: unknown, input: unknown) => Promise<unknown>) => {
+        rec.handles.push(c);
+        rec.listeners.set(c, f);
+      },
+    },
+    Notification: class {
+      static isSupported = () => true;
+      constructor(private readonly options: { title: string; body: string }) {}
+      show(): void {
+        rec.notifications.push(this.options);
+      }
+    },
     Menu: { buildFromTemplate: (t: unknown[]) => ({ t }), setApplicationMenu: () => void rec.menuSet++ },
     safeStorage: { isEncryptionAvailable: () => false, encryptString: () => Buffer.alloc(0), decryptString: () => '' },
     session: {
@@ -93,5 +109,13 @@ describe('main.ts composition', () => {
     expect(win!.events).toContain('webContents:render-process-gone');
     expect(win!.loaded).toHaveLength(1);
     expect(win!.loaded[0]).toMatch(/renderer[/\\]index\.html$/);
+  });
+
+  it('answers app.notify with a notification from the main process (the window itself gets no permission)', async () => {
+    const wc = (rec.windows[0] as unknown as { webContents: { id: number; mainFrame: { url: string } } }).webContents;
+    wc.mainFrame.url = pathToFileURL(rec.windows[0]!.loaded[0]!).toString();
+    const reply = await rec.listeners.get('app.notify')!({ sender: { id: wc.id }, senderFrame: wc.mainFrame }, { title: 'Stasis: done', body: 'Moved web.' });
+    expect(reply).toMatchObject({ ok: true, value: { shown: true } });
+    expect(rec.notifications).toEqual([{ title: 'Stasis: done', body: 'Moved web.' }]);
   });
 });

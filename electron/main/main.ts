@@ -1,6 +1,6 @@
 // The composition root of the Electron shell: the only file that touches Electron's globals. Every module
 // below gets the Electron objects it needs passed in, so its logic runs in unit tests without the binary.
-import { app, BrowserWindow, dialog, ipcMain, Menu, safeStorage, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, safeStorage, session, shell } from 'electron';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { validatedEmitter } from '../../shared/api/dispatch';
@@ -11,6 +11,7 @@ import { reloadOnCrash, runSingleInstance } from './lifecycle';
 import { menuTemplate } from './menu';
 import { applySecurityBaseline } from './security';
 import { SafeStorageVault } from './secret-vault';
+import { systemNotifier } from './system-notifier';
 
 // Bundled to dist/electron/main.cjs; the renderer build sits beside it in dist/renderer.
 const rendererIndex = path.join(__dirname, '..', 'renderer', 'index.html');
@@ -48,7 +49,9 @@ runSingleInstance(app, () => mainWindow, () => {
   applySecurityBaseline(rendererIndexUrl, { session: session.defaultSession, app, openExternal });
   const emit = validatedEmitter((name, payload) => sendEvent(trusted(), name, payload));
   const secrets = new SafeStorageVault(app.getPath('userData'), safeStorage);
-  const services = createAppServices({ mode: 'electron', emit, secrets, pickFile: filePicker(dialog, () => mainWindow) });
+  // Job-end notifications come from here: the window's own Notification permission stays denied.
+  const notify = systemNotifier(Notification, () => mainWindow?.isFocused() ?? false);
+  const services = createAppServices({ mode: 'electron', emit, secrets, pickFile: filePicker(dialog, () => mainWindow), notify });
   registerIpc(ipcMain, services, trusted, rendererIndexUrl);
   Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate(openExternal)));
   createWindow();

@@ -30,6 +30,8 @@ export interface AppServicesOptions {
   secrets?: SecretVault;
   /** Electron's native file picker (electron/main passes dialog.showOpenDialog); absent in browser mode and the CLI. */
   pickFile?: () => Promise<string | null>;
+  /** Shows a system notification, true when it did (electron/main passes one over Electron's Notification); absent in browser mode. */
+  notify?: (title: string, body: string) => boolean;
 }
 
 /** Who is calling: Electron's webContents id, or a browser-mode connection id. */
@@ -91,6 +93,8 @@ export function createAppServices(options: AppServicesOptions) {
         if (!options.pickFile) throw new StasisError('not-supported', 'This window has no file picker: upload the checkpoint, or type its path on the machine Stasis runs on.');
         return { path: await options.pickFile() };
       },
+      // Without a notifier (browser mode) the renderer uses the Web Notifications API itself.
+      notify: async ({ title, body }) => ({ shown: options.notify ? options.notify(title, body) : false }),
     },
     hosts: {
       list: async () => hosts.list(),

@@ -16,7 +16,8 @@ const token = adoptToken(sessionStorage, location, (hash) => history.replaceStat
 const backend = createBackend(pickTransport(token), pickFileAccess(token));
 
 function notifySystem(title: string, body: string): void {
-  // Browser mode: the Notifications API when the user allowed it; Electron's renderer has the same API.
+  // The fallback when the main side showed none (browser mode): the Notifications API when the user allowed it.
+  // In Electron the window's permission stays denied; its main process shows the notification (app.notify).
   if ('Notification' in window && Notification.permission === 'granted' && !document.hasFocus()) {
     new Notification(title, { body });
   }

@@ -105,6 +105,12 @@ export const requests = {
     info: request(Empty, AppInfo),
     /** Electron: a native file picker for a checkpoint archive; `path` null when cancelled. Browser mode: not-supported (upload instead). */
     pickFile: request(Empty, z.object({ path: z.string().min(1).max(4096).nullable() }).strict()),
+    /**
+     * A system notification from the main side (a long job ended). Electron shows it with its own Notification (the
+     * window's permission requests all stay denied); `shown` false (browser mode, unsupported, window focused) tells
+     * the renderer to fall back to the Web Notifications API.
+     */
+    notify: request(z.object({ title: z.string().min(1).max(200), body: z.string().max(1000) }).strict(), z.object({ shown: z.boolean() }).strict()),
   },
   hosts: {
     list: request(Empty, z.array(HostSummary)),

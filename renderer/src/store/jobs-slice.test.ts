@@ -120,8 +120,28 @@ describe('jobs slice', () => {
     time.advance(LONG_JOB_MS + 1);
     finish('Moved web to stasis-b.');
     await done;
-    // A long job ends with a system notification.
-    expect(notifySystem).toHaveBeenCalledWith('Stasis: done', 'Moved web to stasis-b.');
+    // A long job ends with a system notification: the main side has none here (no app.notify reply), so the
+    // renderer's own Web Notifications API.
+    await vi.waitFor(() => expect(notifySystem).toHaveBeenCalledWith('Stasis: done', 'Moved web to stasis-b.'));
+  });
+
+  it('asks the main side to show the end of a long job, and falls back to the Web Notifications API when it did not', async () => {
+    for (const shown of [true, false]) {
+      const time = manualTime();
+      const notifySystem = vi.fn();
+      const { api, calls } = fakeApi({ containers: { list: async () => ({ containers: [], errors: [] }) }, checkpoints: { list: async () => ({ checkpoints: [], errors: [] }) }, app: { notify: async () => ({ shown }) } });
+      const store = createRootStore(testDeps(api, { ...time.deps, notifySystem }));
+      const done = store.getState().runJob({ kind: 'migrate', hostId: 'stasis-a', title: 'Move web' }, async () => (time.advance(LONG_JOB_MS + 1), 'Moved web.'), (v) => v);
+      await done;
+      await vi.waitFor(() => expect(calls.find((c) => c.channel === 'app.notify')?.input).toEqual({ title: 'Stasis: done', body: 'Moved web.' }));
+      if (shown) {
+        // Every pending promise settles before a macrotask runs: by then a fallback would have been called.
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        expect(notifySystem).not.toHaveBeenCalled();
+      } else {
+        await vi.waitFor(() => expect(notifySystem).toHaveBeenCalledWith('Stasis: done', 'Moved web.'));
+      }
+    }
   });
 
   it('ignores progress of operations it does not know', () => {

@@ -102,6 +102,18 @@ export const createJobsSlice: SliceCreator<JobsSlice> = (set, get, deps) => {
       .filter((k) => k.container.name === container || k.container.id === container)
       .sort((a, b) => b.created.localeCompare(a.created))[0];
 
+  // A long job's end as a system notification: the main side shows it (Electron's own Notification, since the
+  // window's permission requests stay denied); where it does not (browser mode), the Web Notifications API.
+  const notifyEnded = async (title: string, body: string): Promise<void> => {
+    let shown = false;
+    try {
+      shown = (await deps.api.app.notify({ title: title.slice(0, 200), body: body.slice(0, 1000) })).shown;
+    } catch {
+      // An older or unreachable main side: the renderer's own API is still worth a try.
+    }
+    if (!shown) deps.notifySystem(title, body);
+  };
+
   return {
     jobs: {},
     jobOrder: [],
@@ -140,7 +152,7 @@ export const createJobsSlice: SliceCreator<JobsSlice> = (set, get, deps) => {
       }
       const job = get().jobs[id];
       if (job && deps.now() - startedAt >= LONG_JOB_MS) {
-        deps.notifySystem(`Stasis: ${job.state === 'done' ? 'done' : job.state}`, job.summary ?? `${job.title}: ${job.problem?.message ?? job.state}`);
+        void notifyEnded(`Stasis: ${job.state === 'done' ? 'done' : job.state}`, job.summary ?? `${job.title}: ${job.problem?.message ?? job.state}`);
       }
       get().refreshSoon(spec.hostId);
       return outcome;
