@@ -1,0 +1,22 @@
+import path from 'node:path';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { test, expect } from './fixtures';
+
+// Browser mode, where the server may run on another machine: a checkpoint archive the user has is uploaded through
+// the empty state's file input, streamed to the server's private temp folder, and opens in the image browser.
+const SAMPLE = fileURLToPath(new URL('../assets/sample-checkpoint.tar.zst', import.meta.url));
+
+test('uploads a checkpoint archive from the empty state and sees its process tree', async ({ page, stasis }) => {
+  await page.goto(`${stasis.origin}/#/image?token=${stasis.token}`);
+  await page.getByLabel('Upload a checkpoint').setInputFiles(SAMPLE);
+  await expect(page).toHaveURL(/#\/image\?path=.*stasis-upload-/, { timeout: 30_000 });
+  const uploaded = new URLSearchParams(new URL(page.url()).hash.split('?')[1]).get('path')!;
+  expect(path.basename(uploaded)).toMatch(/^[0-9a-f]{12}-sample-checkpoint\.tar\.zst$/);
+  expect(existsSync(uploaded)).toBe(true);
+  const tree = page.getByRole('tree', { name: 'Process tree' });
+  await expect(tree.getByRole('treeitem').first()).toBeVisible({ timeout: 30_000 });
+  await tree.getByRole('treeitem').first().click();
+  const fds = page.getByLabel(/^Process \d+$/).getByRole('table', { name: 'Open files' });
+  await expect(fds.locator('tr.unlinked')).toContainText('/tmp/deleted.txt');
+});
