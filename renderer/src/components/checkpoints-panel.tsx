@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { Checkpoint } from '../../../shared/domain/checkpoint';
+import { escapeControl } from '../../../shared/text/escape';
 import { formatBytes } from '../format';
 import { links } from '../router';
 import { useStasis } from '../store';
@@ -49,7 +50,7 @@ export function CheckpointsPanel({ hostId }: { hostId: string }) {
                       <div className="muted mono">{k.id}</div>
                     </td>
                     <td>
-                      {k.container.name} <span className="muted">({k.container.runtime})</span>
+                      {escapeControl(k.container.name)} <span className="muted">({k.container.runtime})</span>
                       {k.leftOut && (
                         <div>
                           <LeftOutNote record={k.leftOut} />
@@ -57,8 +58,8 @@ export function CheckpointsPanel({ hostId }: { hostId: string }) {
                       )}
                     </td>
                     <td className="num">{formatBytes(k.sizes.archive)}</td>
-                    <td className="ellipsis" title={k.note}>
-                      {k.note || <span className="muted">—</span>}
+                    <td className="ellipsis" title={escapeControl(k.note)}>
+                      {escapeControl(k.note) || <span className="muted">—</span>}
                     </td>
                     <td className="row-actions">
                       <a className="button-like" href={links.imageStored(k.hostId, k.id)} aria-label={`Look inside ${k.id}`}>

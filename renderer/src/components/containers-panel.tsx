@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { escapeControl } from '../../../shared/text/escape';
 import { useStasis } from '../store';
 import { EMPTY_LISTING } from '../store/containers-slice';
 import { CheckpointDialog, type CheckpointTarget } from './checkpoint-dialog';
@@ -63,8 +64,8 @@ export function ContainersPanel({ hostId }: { hostId: string }) {
                 return (
                   <tr key={`${c.runtime}-${c.id}`}>
                     <td className="cell-name">
-                      <span className="primary-text" title={c.name}>
-                        {c.name}
+                      <span className="primary-text" title={escapeControl(c.name)}>
+                        {escapeControl(c.name)}
                       </span>
                       <span className="secondary-text muted mono">{c.id.slice(0, 12)}</span>
                     </td>

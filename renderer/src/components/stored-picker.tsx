@@ -1,5 +1,6 @@
 import { useEffect, useMemo } from 'react';
 import type { Checkpoint } from '../../../shared/domain/checkpoint';
+import { escapeControl } from '../../../shared/text/escape';
 import { hostLabel } from '../format';
 import { useStasis } from '../store';
 
@@ -39,8 +40,8 @@ export function StoredPicker({ label, value, onChange, onlyHost }: { label: stri
         <optgroup key={g.host.id} label={hostLabel(g.host.id, g.host.name)}>
           {g.checkpoints.map((k) => (
             <option key={k.id} value={pickKey(k)}>
-              {k.container.name} · {new Date(k.created).toLocaleString()} · {k.id}
-              {k.note ? ` · ${k.note}` : ''}
+              {escapeControl(k.container.name)} · {new Date(k.created).toLocaleString()} · {k.id}
+              {k.note ? ` · ${escapeControl(k.note)}` : ''}
             </option>
           ))}
         </optgroup>

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Checkpoint } from '../../../shared/domain/checkpoint';
+import { escapeControl } from '../../../shared/text/escape';
 import { formatBytes, hostLabel } from '../format';
 import { links, navigate } from '../router';
 import { useStasis } from '../store';
@@ -96,8 +97,8 @@ export function TimelineView({ lineage }: { lineage: string }) {
     { key: 'memory', label: 'Memory', numeric: true, value: (e) => e.checkpoint?.sizes.pages, text: (e) => (e.checkpoint ? formatBytes(e.checkpoint.sizes.pages) : ''), render: (e) => (e.checkpoint?.sizes.pages ? formatBytes(e.checkpoint.sizes.pages) : '—') },
     { key: 'frozen', label: 'Frozen', numeric: true, value: (e) => e.frozenMs, render: (e) => (e.frozenMs !== undefined ? `${e.frozenMs.toFixed(0)} ms` : '—') },
     { key: 'text', label: 'Checkpoint / note', value: (e) => e.text, className: 'ellipsis', render: (e) => (
-        <span title={e.text}>
-          {e.checkpoint?.note ? e.checkpoint.note : <span className="mono">{e.text}</span>}
+        <span title={escapeControl(e.text)}>
+          {e.checkpoint?.note ? escapeControl(e.checkpoint.note) : <span className="mono">{escapeControl(e.text)}</span>}
           {e.checkpoint?.leftOut && (
             <>
               {' '}
