@@ -4,6 +4,7 @@ import type { Runtime } from '../../../shared/domain/container';
 import { links } from '../router';
 import { useStasis } from '../store';
 import { RestoreDialog } from './checkpoint-actions';
+import { MigrateDialog } from './migrate-dialog';
 import { Modal } from './modal';
 
 export interface RowContainer {
@@ -40,6 +41,9 @@ export function ContainerRowActions({
   const [restoring, setRestoring] = useState(false);
   const [removing, setRemoving] = useState(false);
   const [busy, setBusy] = useState(false);
+  const [migrating, setMigrating] = useState(false);
+  // Podman containers and process trees move between hosts (migrate.check says why when one cannot).
+  const canMigrate = c.state === 'running' && (c.runtime === 'podman' || c.runtime === 'process');
   const label = c.name || c.id.slice(0, 12);
   const where = `${label} on ${c.hostName}`;
   const running = c.state === 'running';
@@ -61,6 +65,11 @@ export function ContainerRowActions({
           <button type="button" disabled={!canCheckpoint} title={cannotWhy} onClick={onCheckpoint} aria-label={`Checkpoint ${where}`}>
             Checkpoint…
           </button>
+          {canMigrate && (
+            <button type="button" onClick={() => setMigrating(true)} aria-label={`Migrate ${where}…`}>
+              Migrate…
+            </button>
+          )}
           {runtime && (
             <button type="button" disabled={busy} onClick={() => run('stop')} aria-label={`Stop ${where}`}>
               Stop
@@ -93,6 +102,7 @@ export function ContainerRowActions({
           </div>
         </details>
       )}
+      {migrating && <MigrateDialog target={{ hostId: c.hostId, runtime: c.runtime, container: c.runtime === 'process' ? c.id : c.name || c.id }} onClose={() => setMigrating(false)} />}
       {restoring && c.lastCheckpoint && <RestoreDialog checkpoint={c.lastCheckpoint} onClose={() => setRestoring(false)} />}
       {removing && (
         <Modal title={`Remove ${label}?`} onClose={() => setRemoving(false)}>

@@ -1,6 +1,6 @@
 import type { Checkpoint, CheckpointOptions, RestoreOptions, RestoreResult } from '../../../shared/domain/checkpoint';
 import type { Runtime } from '../../../shared/domain/container';
-import type { MigrateInput, MigrationResult } from '../../../shared/domain/migration';
+import type { MigrateInput, MigrationPlan, MigrationResult } from '../../../shared/domain/migration';
 import { formatBytes, formatDuration, hostLabel } from '../format';
 import { toProblem, type Outcome, type Problem } from './messages';
 import type { SliceCreator } from './types';
@@ -79,6 +79,8 @@ export interface JobsSlice {
   deleteCheckpoint(hostId: string, checkpointId: string): Promise<Outcome<string>>;
   /** Moves a container to another host (migrate.start); a job of kind `migrate` on the source host. */
   migrate(input: Omit<MigrateInput, 'operationId' | 'runtime' | 'strategy' | 'keepSource' | 'copyImage'> & Partial<MigrateInput>): Promise<Outcome<MigrationResult>>;
+  /** The preflight of a move (migrate.check): the checklist and the strategy `auto` picks; nothing stops. */
+  checkMigration(input: Omit<MigrateInput, 'operationId' | 'runtime' | 'strategy' | 'keepSource' | 'copyImage'> & Partial<MigrateInput>): Promise<Outcome<MigrationPlan>>;
 }
 
 /** Jobs that take longer than this end with a system notification (the user has likely looked away). */
@@ -253,6 +255,14 @@ export const createJobsSlice: SliceCreator<JobsSlice> = (set, get, deps) => {
       // Both ends changed: the source lost (or kept) the container, the destination gained it.
       get().refreshSoon(destHostId);
       return out;
+    },
+
+    async checkMigration(input) {
+      try {
+        return { ok: true, value: await deps.api.migrate.check(input) };
+      } catch (err) {
+        return { ok: false, problem: toProblem(err) };
+      }
     },
   };
 };
