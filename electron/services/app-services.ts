@@ -127,7 +127,9 @@ export function createAppServices(options: AppServicesOptions) {
       delete: async ({ hostId, checkpointId }) => checkpoints.delete(hostId, checkpointId),
       inspect: async ({ hostId, checkpointId }) => checkpoints.inspect(hostId, checkpointId),
       report: async ({ hostId, checkpointId }) => inspectStored(await hosts.helperFor(hostId), hostId, checkpointId),
-      diff: async ({ hostId, before, after }) => diffStored(await hosts.helperFor(hostId), hostId, before, after),
+      diff: async ({ hostId, before, after, afterHostId }) =>
+        diffStored(await hosts.helperFor(hostId), hostId, before, after, afterHostId && afterHostId !== hostId ? { helper: await hosts.helperFor(afterHostId), hostId: afterHostId } : undefined),
+      copy: async (input) => checkpoints.copy(input),
       cancel: async ({ operationId }) => checkpoints.cancel(operationId),
     },
     images: {

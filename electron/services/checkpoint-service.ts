@@ -3,6 +3,7 @@ import { StasisError, toErrorShape } from '../../shared/api/errors';
 import type { EmitEvent } from '../../shared/api/dispatch';
 import {
   type Checkpoint,
+  CheckpointId,
   type CheckpointMeta,
   type CheckpointDetail,
   type CheckpointOptions,
@@ -111,6 +112,44 @@ export class CheckpointService {
       onProgress({ phase: 'done', bytes: 0 });
       return { hostId: input.hostId, ...r };
     });
+  }
+
+  /**
+   * Copies a stored checkpoint to another host so it can be restored there: the source's `send` (a tar stream of the
+   * checkpoint dir) goes straight into the destination's `receive` with backpressure, never staged whole in the
+   * middle. The destination treats every byte as the sender's word (see verb_receive) and the copy belongs to the
+   * caller there. The source keeps its checkpoint. Progress: kind `restore`, phase `copy`, bytes sent so far.
+   */
+  async copy(input: { fromHostId: string; checkpointId: string; toHostId: string; operationId?: string }): Promise<Checkpoint> {
+    if (input.fromHostId === input.toHostId) {
+      throw new StasisError('bad-request', `Checkpoint ${input.checkpointId} is already on ${input.toHostId}: pick another host to copy it to.`);
+    }
+    const operationId = input.operationId ?? newOperationId();
+    const [src, dst] = await Promise.all([this.deps.helperFor(input.fromHostId), this.deps.helperFor(input.toHostId)]);
+    const onProgress = this.progress(operationId, input.toHostId, 'restore', Date.now());
+    onProgress({ phase: 'copy', bytes: 0 });
+    const sent = await src.stream('send', [CheckpointId.parse(input.checkpointId)], { timeoutMs: 60 * 60_000 });
+    let bytes = 0;
+    let lastEmit = 0;
+    async function* counted(): AsyncGenerator<Uint8Array> {
+      for await (const chunk of sent.bytes) {
+        bytes += chunk.length;
+        // One event per ~4 MiB is plenty for a progress bar.
+        if (bytes - lastEmit >= 4 * 1024 * 1024) {
+          lastEmit = bytes;
+          onProgress({ phase: 'copy', bytes });
+        }
+        yield chunk;
+      }
+    }
+    try {
+      const meta = await callVerb(dst, 'receive', input.checkpointId, { stdin: counted() });
+      onProgress({ phase: 'done', bytes });
+      return { ...meta, hostId: input.toHostId };
+    } finally {
+      // The receiver refused or broke off: the sender has nobody to write to.
+      sent.stop();
+    }
   }
 
   async cancel(operationId: string): Promise<{ cancelled: boolean }> {

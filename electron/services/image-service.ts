@@ -80,8 +80,15 @@ export async function inspectStored(helper: HelperClient, hostId: string, checkp
 }
 
 /** What changed between two stored checkpoints of one host (the older first). */
-export async function diffStored(helper: HelperClient, hostId: string, before: string, after: string): Promise<ReportDiff> {
+/** `after` may live on another host (`elsewhere`): both reports are read page-less, each from its own store. */
+export async function diffStored(
+  helper: HelperClient,
+  hostId: string,
+  before: string,
+  after: string,
+  elsewhere?: { helper: HelperClient; hostId: string },
+): Promise<ReportDiff> {
   const a = await inspectStored(helper, hostId, before);
-  const b = await inspectStored(helper, hostId, after);
-  return { ...diffReports(a, b), identical: before === after ? 'same-file' : null };
+  const b = await inspectStored(elsewhere?.helper ?? helper, elsewhere?.hostId ?? hostId, after);
+  return { ...diffReports(a, b), identical: before === after && !elsewhere ? 'same-file' : null };
 }

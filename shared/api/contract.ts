@@ -186,10 +186,28 @@ export const requests = {
     inspect: request(OnCheckpoint, CheckpointDetail),
     /** What a stored checkpoint holds (processes, fds, sockets, memory map…), read from its images without its pages. */
     report: request(OnCheckpoint, InspectReportSchema),
-    /** What changed from one stored checkpoint to a later one on the same host. */
+    /** What changed from one stored checkpoint to a later one (on `afterHostId` when it is stored elsewhere). */
     diff: request(
-      z.object({ hostId: z.string().min(1).max(256), before: CheckpointId, after: CheckpointId }).strict(),
+      z.object({
+        hostId: z.string().min(1).max(256),
+        before: CheckpointId,
+        after: CheckpointId,
+        afterHostId: z.string().min(1).max(256).optional(),
+      }).strict(),
       ReportDiffSchema,
+    ),
+    /**
+     * Streams a stored checkpoint from one host into another's store (never staged whole in between), so it can be
+     * restored there; the source keeps it. Progress as `operationProgress` (kind restore, phase copy).
+     */
+    copy: request(
+      z.object({
+        fromHostId: z.string().min(1).max(256),
+        checkpointId: CheckpointId,
+        toHostId: z.string().min(1).max(256),
+        operationId: OperationId.optional(),
+      }).strict(),
+      Checkpoint,
     ),
     cancel: request(z.object({ operationId: OperationId }).strict(), z.object({ cancelled: z.boolean() })),
   },
