@@ -83,7 +83,7 @@ async function main(): Promise<void> {
       await sleep(500);
 
       // Stasis: the same work through the typed API, the helper and its store.
-      const [sck, made] = await timed(() => api.checkpoints.create({ hostId: 'local', runtime: 'podman', container: NAME, options: { compression: 'none' } }));
+      const [sck, made] = await timed(() => api.checkpoints.create({ hostId: 'local', runtime: 'podman', container: NAME, options: { compression: 'none', leaveRunning: false } }));
       const [srs] = await timed(() => api.checkpoints.restore({ hostId: 'local', checkpointId: made.id }));
       ours.ck.push(sck);
       ours.rs.push(srs);

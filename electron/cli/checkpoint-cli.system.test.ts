@@ -30,7 +30,15 @@ describeSystem('stasis ps / checkpoint / checkpoints / restore / rm', ['root', '
     expect(mine).toMatchObject({ host: 'local', runtime: 'podman', name: NAME, state: 'running' });
     expect(mine?.id).toMatch(/^[0-9a-f]{64}$/);
 
-    const ck = stasis('checkpoint', 'local', NAME, '--json', '--note', 'from the CLI');
+    // The default leaves it running (the dialog's default too); --no-leave-running stops it, so it can be restored in place.
+    const running = stasis('checkpoint', 'local', NAME, '--json');
+    expect(running.status, running.stderr).toBe(0);
+    const kept = JSON.parse(running.stdout) as Checkpoint;
+    expect(kept.options).toContain('--leave-running');
+    expect(execFileSync('podman', ['container', 'inspect', '--format', '{{.State.Status}}', NAME], { encoding: 'utf8' }).trim()).toBe('running');
+    expect(stasis('rm', 'local', kept.id, '--json').status).toBe(0);
+
+    const ck = stasis('checkpoint', 'local', NAME, '--no-leave-running', '--json', '--note', 'from the CLI');
     expect(ck.status, ck.stderr).toBe(0);
     const made = JSON.parse(ck.stdout) as Checkpoint;
     expect(made).toMatchObject({ hostId: 'local', note: 'from the CLI', container: { name: NAME, runtime: 'podman' } });

@@ -18,11 +18,11 @@ describe('checkpoint and restore options', () => {
     ]);
   });
 
-  it('applies one set of defaults (zstd for podman) and keeps retention out of the helper', () => {
-    expect(checkpointArgs('podman', {})).toEqual(['--compress=zstd']);
-    expect(checkpointArgs('podman', { compression: 'none' })).toEqual(['--compress=none']);
-    expect(checkpointArgs('docker', {})).toEqual([]);
-    expect(checkpointArgs('process', { keepLast: 2 })).toEqual([]);
+  it('applies one set of defaults (leave running; zstd for podman) and keeps retention out of the helper', () => {
+    expect(checkpointArgs('podman', {})).toEqual(['--leave-running', '--compress=zstd']);
+    expect(checkpointArgs('podman', { compression: 'none', leaveRunning: false })).toEqual(['--compress=none']);
+    expect(checkpointArgs('docker', {})).toEqual(['--leave-running']);
+    expect(checkpointArgs('process', { keepLast: 2, leaveRunning: false })).toEqual([]);
   });
 
   it('encodes notes as UTF-8 base64 the way Node does', () => {

@@ -61,7 +61,7 @@ describeSystem('podman checkpoint/restore through the API', ['root', 'criu', 'po
   it('checkpoints with progress, and memory still verifies after restore', async () => {
     const before = await memhogStatus(name);
     expect(before).toMatch(/^\d+ ok 64/);
-    const ck = await api.checkpoints.create({ hostId: 'local', runtime: 'podman', container: name, options: { compression: 'zstd', note: 'memhog 64 MiB ✓' }, operationId: `op-${process.pid}-aa` });
+    const ck = await api.checkpoints.create({ hostId: 'local', runtime: 'podman', container: name, options: { compression: 'zstd', leaveRunning: false, note: 'memhog 64 MiB ✓' }, operationId: `op-${process.pid}-aa` });
     made.push(ck.id);
     expect(ck).toMatchObject({ hostId: 'local', note: 'memhog 64 MiB ✓', options: ['--compress=zstd'], archive: 'archive.tar.zst' });
     expect(ck.sizes.pages).toBeGreaterThan(64 * 1024 * 1024);
@@ -115,7 +115,7 @@ describeSystem('Docker checkpoint/restore through the API', ['root', 'criu', 'do
     await containerCount('docker', name);
     const list = await api.containers.list({ hostId: 'local' });
     expect(list.containers.find((c) => c.name === name)).toMatchObject({ runtime: 'docker', state: 'running' });
-    const ck = await api.checkpoints.create({ hostId: 'local', runtime: 'docker', container: name });
+    const ck = await api.checkpoints.create({ hostId: 'local', runtime: 'docker', container: name, options: { leaveRunning: false } });
     made.push(ck.id);
     descriptors = sh('tar', '-xOf', path.join(STORE, 'checkpoints', ck.id, ck.archive), './descriptors.json');
     expect(ck.container.runtime).toBe('docker');

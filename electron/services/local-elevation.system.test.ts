@@ -50,7 +50,7 @@ describeSystem('this computer as a non-root user, elevating through sudo', ['roo
     const counter = (): number => Number(execFileSync('podman', ['exec', name, 'cat', '/tmp/c'], { encoding: 'utf8' }).trim());
     while (counter() < 30) execFileSync('sleep', ['0.5']);
     const before = counter();
-    const ck = asUser(USER, 'checkpoint', 'local', name, '--json');
+    const ck = asUser(USER, 'checkpoint', 'local', name, '--no-leave-running', '--json');
     expect(ck.status, ck.stderr).toBe(0);
     const id = (JSON.parse(ck.stdout) as { id: string }).id;
     expect(id).toMatch(/^ck-/);

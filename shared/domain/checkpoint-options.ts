@@ -43,8 +43,17 @@ function opt<S extends z.ZodTypeAny>(spec: OptionSpec<S> & { helper?: (value: z.
   return spec as OptionSpec<S>;
 }
 
-const flag = (cli: string, runtimes: readonly Runtime[], label: string, hint?: string) =>
-  opt({ kind: 'flag', schema: z.boolean(), cli, runtimes, label, ...(hint ? { hint } : {}), helper: (v: boolean) => (v ? [`--${cli}`] : []) });
+const flag = (cli: string, runtimes: readonly Runtime[], label: string, hint?: string, dflt?: boolean) =>
+  opt({
+    kind: 'flag',
+    schema: z.boolean(),
+    cli,
+    runtimes,
+    label,
+    ...(hint ? { hint } : {}),
+    ...(dflt !== undefined ? { default: dflt } : {}),
+    helper: (v: boolean) => (v ? [`--${cli}`] : []),
+  });
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
@@ -67,7 +76,11 @@ export function base64Utf8(s: string): string {
 }
 
 export const CHECKPOINT_OPTIONS = {
-  leaveRunning: flag('leave-running', ALL, 'Leave it running', 'the container goes on after the snapshot; off stops it'),
+  /**
+   * On by default everywhere (the dialog, the CLI, the API): a snapshot of a dev environment should not end it.
+   * The CLI turns it off with --no-leave-running (generated for every flag whose default is true).
+   */
+  leaveRunning: flag('leave-running', ALL, 'Leave it running', 'the container goes on after the snapshot; off stops it', true),
   tcpEstablished: flag(
     'tcp-established',
     ['podman', 'process'],

@@ -85,7 +85,7 @@ describeSystem('SSH hosts', ['root', 'criu', 'podman', 'ssh-hosts'], () => {
     await counterPast('stasis-b', NAME);
     const listed = await s.api.containers.list({ hostId: 'stasis-b' });
     expect(listed.containers.find((c) => c.name === NAME)).toMatchObject({ host: 'stasis-b', runtime: 'podman', state: 'running' });
-    const ck = await s.api.checkpoints.create({ hostId: 'stasis-b', runtime: 'podman', container: NAME });
+    const ck = await s.api.checkpoints.create({ hostId: 'stasis-b', runtime: 'podman', container: NAME, options: { leaveRunning: false } });
     made.push(['stasis-b', ck.id]);
     expect(ck).toMatchObject({ hostId: 'stasis-b', host: 'stasis-b' });
     // Each host keeps its own store: stasis-a does not see stasis-b's checkpoint.
@@ -99,7 +99,7 @@ describeSystem('SSH hosts', ['root', 'criu', 'podman', 'ssh-hosts'], () => {
     const name = `${NAME}-op`;
     startCounter('stasis-a', name);
     await counterPast('stasis-a', name);
-    const ck = await s.api.checkpoints.create({ hostId: 'stasis-a-op', runtime: 'podman', container: name });
+    const ck = await s.api.checkpoints.create({ hostId: 'stasis-a-op', runtime: 'podman', container: name, options: { leaveRunning: false } });
     made.push(['stasis-a-op', ck.id]);
     await s.api.checkpoints.restore({ hostId: 'stasis-a-op', checkpointId: ck.id });
     const a = await counterPast('stasis-a', name);

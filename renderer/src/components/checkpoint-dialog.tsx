@@ -22,11 +22,15 @@ export interface CheckpointTarget {
   name?: string;
 }
 
+/** The dialog starts from the options table's defaults (leave running, zstd for podman): the same ones the CLI uses. */
+export function initialCheckpointOptions(runtime: Runtime): CheckpointOptions {
+  return { ...defaultsFor(CHECKPOINT_OPTIONS, runtime) };
+}
+
 export function CheckpointDialog({ target, onClose }: { target: CheckpointTarget; onClose: () => void }) {
   const checkpoint = useStasis((s) => s.checkpoint);
   const podman = CHECKPOINT_OPTIONS.compression.runtimes.includes(target.runtime);
-  // The table's defaults (zstd for podman), and the dialog leaves the workload running unless told otherwise.
-  const [options, setOptions] = useState<CheckpointOptions>({ leaveRunning: true, ...defaultsFor(CHECKPOINT_OPTIONS, target.runtime) });
+  const [options, setOptions] = useState<CheckpointOptions>(() => initialCheckpointOptions(target.runtime));
   const [pid, setPid] = useState('');
   // Processes started with exec are not in the tree CRIU dumps: ask the host before, and make the user choose.
   const container = target.runtime !== 'process' ? target.name : undefined;
