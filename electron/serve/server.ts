@@ -147,9 +147,21 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     const refuse = (status: number, error: string): void => {
       res.writeHead(status, { ...HEADERS, 'Content-Type': 'application/json', Connection: 'close' }).end(JSON.stringify({ error }));
     };
-    if (req.method !== 'POST') return refuse(405, 'Upload with POST.');
+    if (req.method !== 'POST' && req.method !== 'DELETE') return refuse(405, 'Upload with POST.');
     if (!originOk(req)) return refuse(403, 'Uploads are accepted from this server\'s own page only.');
     if (!sameToken(headerToken(req), token)) return refuse(401, 'This upload lacks the token of this browser tab.');
+    if (req.method === 'DELETE') {
+      // The tab closed the image it uploaded: `?path=` names it; only a path this server received is removed.
+      let file: string | null = null;
+      try {
+        file = new URL(req.url ?? '/', 'http://x').searchParams.get('path');
+      } catch {
+        file = null;
+      }
+      if (!file || !uploads.has(file)) return refuse(404, 'No such upload.');
+      void uploads.remove(file).then(() => res.writeHead(204, HEADERS).end());
+      return;
+    }
     uploads.receive(req, res, HEADERS).catch(() => {
       if (!res.headersSent) res.writeHead(500, HEADERS);
       res.end();

@@ -149,3 +149,40 @@ describe('safeUploadName', () => {
     expect(safeUploadName(encodeURIComponent('.hidden'))).toBe('hidden');
   });
 });
+
+describe('DELETE /upload (the tab closed the image it uploaded)', () => {
+  it('removes that upload only, with the token and from our origin', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'stasis-upload-test-'));
+    const server = await startBrowserServer({ handlers, staticDir: root, host: '127.0.0.1', port: 0 });
+    try {
+      const { path: file } = JSON.parse((await post(server, {})).body) as { path: string };
+      const del = (p: string, headers: Record<string, string> = {}) => raw(server, `/upload?path=${encodeURIComponent(p)}`, headers);
+      expect(await del(file, { authorization: '' })).toBe(401);
+      expect(await del(file, { origin: 'http://evil.example' })).toBe(403);
+      expect(existsSync(file)).toBe(true);
+      expect(await del(SAMPLE)).toBe(404);
+      expect(existsSync(SAMPLE)).toBe(true);
+      expect(await del(file)).toBe(204);
+      expect(existsSync(file)).toBe(false);
+      expect(await del(file)).toBe(404);
+    } finally {
+      await server.close();
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
+function raw(server: BrowserServer, rawPath: string, headers: Record<string, string>): Promise<number> {
+  const u = new URL(server.origin);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: u.hostname, port: u.port, path: rawPath, method: 'DELETE', headers: { origin: server.origin, authorization: `Bearer ${server.token}`, ...headers } },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}

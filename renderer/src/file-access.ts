@@ -8,6 +8,8 @@ import { BRIDGE_GLOBAL } from '../../shared/api/transport';
 export interface FileAccess {
   /** Browser mode: streams the file to the serving process; resolves to its path there. */
   upload?(file: File): Promise<string>;
+  /** Browser mode: the server may remove an upload whose image was closed (best effort; it also sweeps later). */
+  discard?(path: string): Promise<void>;
   /** Electron: the path on disk of a file dropped onto the window, or null (not from disk). */
   pathOf?(file: File): string | null;
 }
@@ -48,5 +50,10 @@ export function pickFileAccess(token: string): FileAccess {
     const pathForFile = bridge.pathForFile;
     return typeof pathForFile === 'function' ? { pathOf: (f) => { const p = pathForFile(f); return typeof p === 'string' && p ? p : null; } } : {};
   }
-  return { upload: httpUpload(token) };
+  return {
+    upload: httpUpload(token),
+    discard: async (path) => {
+      await fetch(`${UPLOAD_URL}?path=${encodeURIComponent(path)}`, { method: 'DELETE', headers: { Authorization: `Bearer ${token}` } }).catch(() => undefined);
+    },
+  };
 }

@@ -232,6 +232,14 @@ export function ImageView({ path: initial, stored }: { path: string | undefined;
   useEffect(() => {
     void store?.getState().load();
   }, [store]);
+  // A checkpoint this tab uploaded is removed from the server once no view shows it (store/open-file-slice.ts).
+  const imageOpened = useStasis((s) => s.imageOpened);
+  const imageClosed = useStasis((s) => s.imageClosed);
+  useEffect(() => {
+    if (stored || !initial) return undefined;
+    imageOpened(initial);
+    return () => imageClosed(initial);
+  }, [stored, initial, imageOpened, imageClosed]);
   return (
     <section aria-labelledby="image-title">
       <header className="view-header">

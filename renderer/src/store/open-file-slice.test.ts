@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../../shared/api/client';
 import { createRootStore, storeDeps } from '.';
 import { httpUpload } from '../file-access';
-import { fakeApi } from '../testing/fake-api';
+import { fakeApi, manualTime } from '../testing/fake-api';
+import { DISCARD_AFTER_MS } from './open-file-slice';
 
 const file = (): File => new File([new Uint8Array(10)], 'web.tar.zst');
 
@@ -54,5 +55,30 @@ describe('open-file slice', () => {
     expect(store.getState().fileOpening).toBe('none');
     expect(await store.getState().pickImageFile()).toBeUndefined();
     expect(store.getState().upload).toBeUndefined();
+  });
+});
+
+describe('uploads follow the image view', () => {
+  it('removes an upload once no view has shown it for a moment, and keeps one a view opens again at once', async () => {
+    const time = manualTime();
+    const discarded: string[] = [];
+    const store = createRootStore(storeDeps({ api: fakeApi({}).api, ...time.deps, files: { upload: async (f) => `/tmp/up/${f.name}`, discard: async (p) => void discarded.push(p) } }));
+    const s = store.getState;
+    const a = (await s().uploadImage(new File(['x'], 'a.tar')))!;
+    const b = (await s().uploadImage(new File(['x'], 'b.tar')))!;
+    s().imageOpened(a);
+    // Strict mode: closed and opened again at once.
+    s().imageClosed(a);
+    s().imageOpened(a);
+    time.advance(DISCARD_AFTER_MS);
+    expect(discarded).toEqual([]);
+    s().imageOpened(b);
+    s().imageClosed(b);
+    s().imageClosed(a);
+    // A path this tab did not upload is never asked to go.
+    s().imageOpened('/srv/mine.tar');
+    s().imageClosed('/srv/mine.tar');
+    time.advance(DISCARD_AFTER_MS);
+    expect(discarded.sort()).toEqual([a, b]);
   });
 });
