@@ -1156,13 +1156,16 @@ verb_container() { # stop|start|remove runtime container
     # The container's own stop timeout applies (podman and docker default to 10 s before SIGKILL).
     stop-*) set -- "$rt" stop "$ref" ;;
     start-*) set -- "$rt" start "$ref" ;;
-    remove-*) set -- "$rt" rm --force "$ref" ;;
+    # Never forced: a running container is refused, so removing one takes an explicit stop first (the app does both
+    # after the user confirms). Its checkpoints in the store are not touched either way.
+    remove-*) set -- "$rt" rm "$ref" ;;
   esac
   # Started containers keep conmon / the shim running: they must not inherit our stdout or the lock fd.
   if ! "$@" </dev/null >/dev/null 2>"$WORK/err" 9>&-; then
     msg=$(tail_text "$WORK/err")
     case $msg in
       *'no such container'* | *'No such container'*) fail not-found "No $rt container \"$ref\" on this host." "$msg" ;;
+      *'as it is running'* | *'remove a running container'*) fail bad-request "$rt container \"$ref\" is running: stop it first, then remove it." "$msg" ;;
       *) fail operation-failed "Could not $act $rt container \"$ref\"." "$msg" ;;
     esac
   fi
@@ -1560,6 +1563,43 @@ verb_image_in() {
   result "{\"loaded\":\"$loaded\"}"
 }
 
+# A process tree's migration facts (the caller judges them): `tree-check PID` on the source, `tree-check -` on the
+# destination. Versions, criu check, lazy-pages and dirty-tracking support, free disk in the store, the caller; with
+# a PID whether it runs, its name and the resident memory of the tree under it.
+verb_tree_check() { # PID|-
+  [ $# -eq 1 ] || fail bad-request "usage: tree-check PID|-"
+  [ "$1" = - ] || need "$1" is_pid "process id"
+  store_init
+  criuv=$(version_of criu)
+  is_version "$criuv" || criuv=-
+  criuok=false
+  if criu check >/dev/null 2>&1; then criuok=true; fi
+  lazy=false
+  if criu check --feature uffd-noncoop >/dev/null 2>&1; then lazy=true; fi
+  dirty=false
+  if criu check --feature mem_dirty_track >/dev/null 2>&1; then dirty=true; fi
+  pipemax=$(tr -cd '0-9' </proc/sys/fs/pipe-max-size 2>/dev/null)
+  free=$(df -P -B1 "$HS" 2>/dev/null | awk 'NR == 2 { print $4 }' | tr -cd '0-9')
+  alive=false comm='' rss=0
+  if [ "$1" != - ] && [ -d "/proc/$1" ]; then
+    tree_owned_by_caller "$1" || fail permission-denied "Process $1, or a process under it, does not belong to you."
+    alive=true
+    comm=$(tr -d '\n' <"/proc/$1/comm" 2>/dev/null | tr -c 'A-Za-z0-9_.-' '_' | head -c 64)
+    queue=$1 count=0
+    while [ -n "$queue" ] && [ "$count" -lt 4096 ]; do
+      p=${queue%% *}
+      queue=${queue#"$p"}
+      queue=${queue# }
+      is_pid "$p" || continue
+      count=$((count + 1))
+      kb=$(sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$p/status" 2>/dev/null)
+      rss=$((rss + ${kb:-0} * 1024))
+      queue="$queue $(pgrep -P "$p" | tr '\n' ' ')"
+    done
+  fi
+  result "{\"criu\":\"$criuv\",\"criuCheck\":$criuok,\"kernel\":\"$(uname -r | tr -cd 'A-Za-z0-9_.+~-')\",\"lazyPages\":$lazy,\"dirtyTracking\":$dirty,\"pipeMaxSize\":${pipemax:-0},\"diskFree\":${free:-0},\"alive\":$alive,\"comm\":\"$comm\",\"rss\":$rss,\"caller\":\"$(caller_name)\"}"
+}
+
 main() {
   [ $# -ge 1 ] || fail bad-request "usage: stasis-helper VERB [ARG...]"
   check_raw_args "$@"
@@ -1594,6 +1634,7 @@ main() {
     migrate-in) verb_migrate_in "$@" ;;
     image-out) verb_image_out "$@" ;;
     image-in) verb_image_in "$@" ;;
+    tree-check) verb_tree_check "$@" ;;
     *) fail bad-request "Unknown helper verb." ;;
   esac
 }

@@ -6,7 +6,7 @@ import { StasisError } from '../../shared/api/errors';
 import { checkpointArgs, restoreArgs } from './checkpoint-args';
 import type { HelperCallOptions, HelperClient } from './helper-client';
 import { HelperPs } from './container-list';
-import { Journal, MigrateIn } from './migration/helper-schemas';
+import { Journal, MigrateIn, TreeFacts } from './migration/helper-schemas';
 import { DestFacts, SourceFacts } from './migration/preflight';
 
 /**
@@ -90,6 +90,8 @@ export const HELPER_VERBS = {
   /** `podman save` of a migration's missing image on stdout (raw), and `podman load` of it from stdin (root only). */
   'image-out': verb({ args: (image: string) => [image], result: z.never(), timeoutMs: 60 * 60_000 }),
   'image-in': verb({ args: () => [], result: z.object({ loaded: z.string() }), timeoutMs: 60 * 60_000 }),
+  /** A process tree's migration facts (`tree-check PID` on the source, `tree-check -` on the destination). */
+  'tree-check': verb({ args: (pid: string) => [pid], result: TreeFacts, timeoutMs: 60_000 }),
 };
 
 export type HelperVerbs = typeof HELPER_VERBS;

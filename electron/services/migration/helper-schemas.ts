@@ -23,3 +23,19 @@ export type Journal = z.infer<typeof Journal>;
 
 /** `migrate-in`: the stored copy's record, and the BLAKE2b-512 digest and size of what arrived. */
 export const MigrateIn = z.object({ meta: CheckpointMeta, digest: z.string().regex(/^[a-f0-9]{128}$/), bytes: z.number() });
+
+/** `tree-check PID|-`: a process tree's migration facts on one host (`alive`, `comm`, `rss` only with a PID). */
+export const TreeFacts = z.object({
+  criu: z.string(),
+  criuCheck: z.boolean(),
+  kernel: z.string(),
+  lazyPages: z.boolean(),
+  dirtyTracking: z.boolean(),
+  pipeMaxSize: z.number(),
+  diskFree: z.number(),
+  alive: z.boolean(),
+  comm: z.string(),
+  rss: z.number(),
+  caller: z.string(),
+});
+export type TreeFacts = z.infer<typeof TreeFacts>;

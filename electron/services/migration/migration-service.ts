@@ -15,7 +15,10 @@ import type {
 import { parseHelperPs } from '../container-list';
 import type { HelperClient } from '../helper-client';
 import { Journal, MigrateIn } from './helper-schemas';
-import { DestFacts, SourceFacts, buildChecks, chooseStrategy, expectedDowntimeMs } from './preflight';
+import { DestFacts, SourceFacts, buildChecks, chooseStrategy, expectedDowntimeMs, lostProcessesCheck } from './preflight';
+import { checkContainerProcesses } from '../lost-processes';
+import type { ProcessCheck } from '../../../shared/domain/processes';
+import { moveTree, treeFacts, treePlan } from './tree-migration';
 
 export interface MigrationServiceDeps {
   helperFor(hostId: string): Promise<HelperClient>;
@@ -50,7 +53,9 @@ export class MigrationService {
 
   constructor(private readonly deps: MigrationServiceDeps) {}
 
-  private async facts(input: MigrateInput): Promise<{ src: SourceFacts; dst: DestFacts; srcHelper: HelperClient; dstHelper: HelperClient }> {
+  private async facts(
+    input: MigrateInput,
+  ): Promise<{ src: SourceFacts; dst: DestFacts; srcHelper: HelperClient; dstHelper: HelperClient; lost: ProcessCheck | null }> {
     if (input.sourceHostId === input.destHostId) throw new StasisError('bad-request', 'The source and destination are the same host. Pick another destination.');
     if (input.runtime !== 'podman') {
       throw new StasisError(
@@ -66,18 +71,22 @@ export class MigrationService {
     const dst = DestFacts.parse(
       await dstHelper.call('migrate-check', ['dest', 'podman', src.image === '-' ? 'none' : src.image, destName, src.cpuinfo || '-'], { timeoutMs: 60_000 }),
     );
-    return { src, dst, srcHelper, dstHelper };
+    // Processes started with exec do not move: the preflight names them. A failed listing only warns that it could not tell.
+    const lost = await checkContainerProcesses(srcHelper, 'podman', input.container).then((c) => c ?? null, () => null);
+    return { src, dst, srcHelper, dstHelper, lost };
   }
 
   async check(input: MigrateInput): Promise<MigrationPlan> {
-    const { src, dst } = await this.facts(input);
-    return this.plan(input, src, dst);
+    if (input.runtime === 'process' && input.sourceHostId !== input.destHostId) return treePlan(input, await treeFacts(input, (h) => this.deps.helperFor(h)));
+    const { src, dst, lost } = await this.facts(input);
+    return this.plan(input, src, dst, lost);
   }
 
-  private plan(input: MigrateInput, src: SourceFacts, dst: DestFacts): MigrationPlan {
+  private plan(input: MigrateInput, src: SourceFacts, dst: DestFacts, lost: ProcessCheck | null): MigrationPlan {
     const choice = chooseStrategy(input.strategy, input.runtime, src, dst);
     const checks: PreflightCheck[] = [
       ...buildChecks({ source: input.sourceHostId, dest: input.destHostId, destName: input.name ?? src.name, src, dst, copyImage: input.copyImage }),
+      lostProcessesCheck(lost, input.sourceHostId, input.destHostId),
       choice.check,
     ];
     return {
@@ -147,8 +156,13 @@ export class MigrationService {
     };
     emit(0, null);
 
-    const { src, dst, srcHelper, dstHelper } = await this.facts(input);
-    const plan = this.plan(input, src, dst);
+    if (input.runtime === 'process' && source !== dest) {
+      // Process trees: no journal (it settles podman containers); the move restores on the source itself on failure.
+      const f = await treeFacts(input, (h) => this.deps.helperFor(h));
+      return moveTree({ input, operationId, migrationId: newMigrationId(), started, state, enter, emit, timings: () => timings }, f);
+    }
+    const { src, dst, srcHelper, dstHelper, lost } = await this.facts(input);
+    const plan = this.plan(input, src, dst, lost);
     if (!plan.ok) {
       const bad = plan.checks.filter((c) => c.verdict === 'fail' || c.verdict === 'fixable');
       throw new StasisError(

@@ -1,0 +1,109 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { MigrateInput } from '../../../shared/domain/migration';
+import { deleteStoredCheckpoints } from '../../../test-support/cleanup';
+import { until } from '../../../test-support/poll';
+import { SSH_HOSTS_DIR, describeSystem } from '../../../test-support/system';
+import { INSTALLED_HELPER } from '../helper-source';
+import { HostRegistry } from '../host-registry';
+import { HostStore } from '../host-store';
+import { MigrationService } from './migration-service';
+
+/**
+ * A plain process tree (memhog, its memory checksummed over and over) moves stasis-a → stasis-b with streamed
+ * stop-and-copy, real CRIU. The test hosts share this machine's PID namespace but each has its own /tmp, so where
+ * the tree runs shows in whose /tmp its status file goes on changing, and in its mount namespace.
+ */
+describeSystem('process-tree migration between SSH hosts', ['root', 'criu', 'ssh-hosts'], () => {
+  const config = path.join(SSH_HOSTS_DIR, 'ssh_config');
+  const status = `/tmp/lmig-${process.pid}-status`;
+  const checkpoints: string[] = [];
+  let hosts: HostRegistry;
+  let svc: MigrationService;
+
+  const ssh = (host: string, ...cmd: string[]) => spawnSync('ssh', ['-F', config, host, ...cmd], { encoding: 'utf8', timeout: 120_000 });
+  /** PIDs (as this machine sees them) of memhog processes writing our status file, wherever they run. */
+  const pids = (): number[] =>
+    spawnSync('pgrep', ['-f', `memhog 64 1 ${status}$`], { encoding: 'utf8' })
+      .stdout.split('\n')
+      .filter(Boolean)
+      .map(Number);
+  const mntOf = (pid: number | 'self', host?: string): string =>
+    host ? ssh(host, 'readlink', `/proc/${pid}/ns/mnt`).stdout.trim() : spawnSync('readlink', [`/proc/${pid}/ns/mnt`], { encoding: 'utf8' }).stdout.trim();
+  /** memhog's status line on one host's /tmp: "<iteration> ok|BAD <MiB>". */
+  const memStatus = (host: string) => {
+    const [it, verdict] = ssh(host, 'cat', status).stdout.trim().split(' ');
+    return { it: Number(it), verdict };
+  };
+  const input = (pid: number, o: Partial<MigrateInput> = {}): MigrateInput => ({
+    sourceHostId: 'stasis-a',
+    destHostId: 'stasis-b',
+    container: String(pid),
+    runtime: 'process',
+    strategy: 'auto',
+    keepSource: false,
+    copyImage: false,
+    ...o,
+  });
+
+  beforeAll(() => {
+    hosts = new HostRegistry({
+      sshConfigPath: config,
+      store: new HostStore('/nonexistent-stasis-test/hosts.json'),
+      localSummary: async () => ({ id: 'local', name: 'This computer', kind: 'local', status: 'ok' }) as never,
+    });
+    svc = new MigrationService({ helperFor: (id) => hosts.helperFor(id), hostIds: () => hosts.ids() });
+  });
+
+  afterAll(async () => {
+    hosts?.closeAll();
+    for (const pid of pids()) spawnSync('kill', ['-KILL', String(pid)]);
+    await until('our memhog processes to be gone', () => pids().length === 0, Boolean, { timeoutMs: 30_000 }).catch(() => undefined);
+    for (const h of ['stasis-a', 'stasis-b']) {
+      ssh(h, 'rm', '-f', status, `${status}.ready`, `${status}.tmp`);
+      deleteStoredCheckpoints((c) => checkpoints.includes(c.id), ['ssh', '-F', config, h, INSTALLED_HELPER]);
+    }
+  }, 300_000);
+
+  it('moves a memhog tree: it goes on verifying on stasis-b, stasis-a no longer runs it, the checkpoint is kept', async () => {
+    const start = ssh('stasis-a', 'sh', '-c', `'setsid /usr/local/lib/stasis-ci/memhog 64 1 ${status} </dev/null >/dev/null 2>&1 &'`);
+    expect(start.status, start.stderr).toBe(0);
+    await until('memhog to fill its memory', () => ssh('stasis-a', 'cat', `${status}.ready`).stdout, (s) => s.includes('MiB touched'));
+    const [pid] = await until('one memhog of ours', pids, (p) => p.length === 1);
+    const mntA = mntOf('self', 'stasis-a');
+    const mntB = mntOf('self', 'stasis-b');
+    expect(mntOf(pid!)).toBe(mntA);
+
+    const plan = await svc.check(input(pid!));
+    expect(plan.ok, JSON.stringify(plan.checks)).toBe(true);
+    expect(plan.strategy).toBe('stop-and-copy');
+    expect(plan.checks.find((c) => c.id === 'received-restore')?.verdict).toBe('ok');
+
+    const r = await svc.start(input(pid!));
+    if (r.checkpointId) checkpoints.push(r.checkpointId);
+    if (r.destCheckpointId) checkpoints.push(r.destCheckpointId);
+    expect(r, r.message).toMatchObject({ runningOn: 'stasis-b', rolledBack: false, strategy: 'stop-and-copy', container: { runtime: 'process' } });
+    expect(r.bytes).toBeGreaterThan(64 * 1024 * 1024);
+    expect(r.downtimeMs).toBeLessThanOrEqual(r.totalMs);
+
+    const first = await until('memhog to write its status on stasis-b', () => memStatus('stasis-b'), (s) => s.it > 0);
+    // Several full re-checksums (one every 10 iterations) after the move.
+    const later = await until('memhog to re-verify its memory on stasis-b', () => memStatus('stasis-b'), (s) => s.it > first.it + 25);
+    expect(later.verdict).toBe('ok');
+    // Exactly one copy, and it is in stasis-b's mount namespace.
+    const now = pids();
+    expect(now).toHaveLength(1);
+    expect(mntOf(now[0]!)).toBe(mntB);
+    expect(ssh('stasis-a', 'test', '-f', `/var/lib/stasis/hosts/stasis-a/checkpoints/${r.checkpointId}/meta.json`).status).toBe(0);
+  }, 300_000);
+
+  it('refuses a destination logged in as a user who is not root, before anything stops', async () => {
+    // Any running root process will do (this test's own): the check never freezes anything.
+    const plan = await svc.check(input(process.pid, { destHostId: 'stasis-b-op' }));
+    const rr = plan.checks.find((c) => c.id === 'received-restore');
+    expect(plan.ok).toBe(false);
+    expect(rr?.verdict).toBe('fail');
+    expect(rr?.detail).toMatch(/only by root/);
+  }, 120_000);
+});

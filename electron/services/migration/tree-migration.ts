@@ -1,0 +1,202 @@
+import { z } from 'zod';
+import { StasisError, toErrorShape } from '../../../shared/api/errors';
+import { CheckpointMeta } from '../../../shared/domain/checkpoint';
+import type { MigrateInput, MigrationPhase, MigrationPlan, MigrationResult } from '../../../shared/domain/migration';
+import type { HelperClient } from '../helper-client';
+import { TreeFacts } from './helper-schemas';
+import { expectedDowntimeMs } from './preflight';
+import { buildTreeChecks, chooseTreeStrategy } from './tree-preflight';
+
+const TreeRestore = z.object({ checkpoint: z.string(), container: z.object({ runtime: z.literal('process'), id: z.string(), name: z.string() }) });
+
+export interface TreeHelpers {
+  srcHelper: HelperClient;
+  dstHelper: HelperClient;
+  src: TreeFacts;
+  dst: TreeFacts;
+}
+
+export async function treeFacts(input: MigrateInput, helperFor: (id: string) => Promise<HelperClient>): Promise<TreeHelpers> {
+  if (!/^[1-9][0-9]{0,9}$/.test(input.container)) throw new StasisError('bad-request', `"${input.container}" is not a process id: give the PID of the tree's root.`);
+  const [srcHelper, dstHelper] = await Promise.all([helperFor(input.sourceHostId), helperFor(input.destHostId)]);
+  const [src, dst] = await Promise.all([
+    srcHelper.call('tree-check', [input.container], { timeoutMs: 60_000 }).then((r) => TreeFacts.parse(r)),
+    dstHelper.call('tree-check', ['-'], { timeoutMs: 60_000 }).then((r) => TreeFacts.parse(r)),
+  ]);
+  return { srcHelper, dstHelper, src, dst };
+}
+
+export function treePlan(input: MigrateInput, f: TreeHelpers): MigrationPlan {
+  const choice = chooseTreeStrategy(input.strategy, f.src, f.dst);
+  const checks = [...buildTreeChecks({ source: input.sourceHostId, dest: input.destHostId, pid: input.container, src: f.src, dst: f.dst }), choice.check];
+  return {
+    sourceHostId: input.sourceHostId,
+    destHostId: input.destHostId,
+    runtime: 'process',
+    container: { id: input.container, name: f.src.comm || 'process', image: '-' },
+    ok: checks.every((c) => c.verdict === 'ok' || c.verdict === 'warn'),
+    strategy: choice.strategy,
+    strategyReason: choice.reason,
+    expectedDowntimeMs: expectedDowntimeMs(choice.strategy, f.src.rss),
+    memoryBytes: f.src.rss,
+    checks,
+  };
+}
+
+export interface TreeMoveContext {
+  input: MigrateInput;
+  operationId: string;
+  migrationId: string;
+  started: number;
+  state: { cancelled: boolean; frozen: boolean; stop?: () => void };
+  enter(p: MigrationPhase, message?: string): void;
+  emit(bytes: number, totalBytes: number | null, message?: string): void;
+  timings(): { phase: MigrationPhase; ms: number }[];
+}
+
+/**
+ * Streamed stop-and-copy of a process tree: `checkpoint process PID` dumps it into the source's store (CRIU stops
+ * the tree; a failed dump leaves it running), `send` streams that checkpoint into the destination's `receive`, and
+ * the destination's `restore` starts it (in a new PID namespace when its PIDs are taken there). Any failure after the
+ * dump restores the tree on the source from the kept checkpoint, so it runs on exactly one host.
+ */
+export async function moveTree(ctx: TreeMoveContext, f: TreeHelpers): Promise<MigrationResult> {
+  const { input, state } = ctx;
+  const { sourceHostId: source, destHostId: dest } = input;
+  const { srcHelper, dstHelper } = f;
+  const plan = treePlan(input, f);
+  if (!plan.ok) {
+    const bad = plan.checks.filter((c) => c.verdict === 'fail');
+    throw new StasisError('bad-request', `Preflight failed, nothing was stopped: ${bad.map((c) => `${c.label}: ${c.detail}${c.fix ? ` ${c.fix}` : ''}`).join(' ')}`);
+  }
+  if (state.cancelled) throw new StasisError('cancelled', 'The migration was cancelled before anything stopped.');
+  const name = plan.container.name;
+
+  ctx.enter('freeze');
+  const frozenAt = Date.now();
+  state.frozen = true;
+  let meta: CheckpointMeta;
+  try {
+    meta = CheckpointMeta.parse(await srcHelper.call('checkpoint', ['process', input.container], { timeoutMs: 10 * 60_000 }));
+  } catch (err) {
+    // CRIU resumes the tree when its dump fails; say where it runs now from what the source shows.
+    const runs = await srcHelper
+      .call('tree-check', [input.container], { timeoutMs: 60_000 })
+      .then((r) => TreeFacts.parse(r).alive)
+      .catch(() => null);
+    throw new StasisError(
+      'operation-failed',
+      `Checkpointing process ${input.container} on ${source} failed (${toErrorShape(err).message}). ${runs ? 'It still runs there; nothing moved.' : runs === false ? `It no longer runs there: if a checkpoint was stored, restore it with stasis restore ${source} CHECKPOINT (stasis ls ${source}).` : `Could not see whether it still runs on ${source}.`}`,
+    );
+  }
+  const ck = meta.id;
+  const fail = (why: unknown, bytes: number) => rollbackTree(ctx, f, { plan, ck, frozenAt, bytes, why });
+
+  // Stream the stored checkpoint; the destination checks and stores it as it lands.
+  let wire = 0;
+  const total = Math.max(meta.sizes.archive, 1);
+  let received: CheckpointMeta;
+  try {
+    if (state.cancelled) throw new StasisError('cancelled', 'Cancelled.');
+    const out = await srcHelper.open('send', [ck], { timeoutMs: 60 * 60_000 });
+    state.stop = out.stop;
+    ctx.enter('transfer');
+    async function* counted(): AsyncGenerator<Uint8Array> {
+      for await (const chunk of out.bytes) {
+        wire += chunk.length;
+        ctx.emit(wire, total);
+        yield chunk;
+      }
+    }
+    received = CheckpointMeta.parse(await dstHelper.call('receive', [ck], { stdin: counted(), timeoutMs: 60 * 60_000 }));
+    const ended = await out.exit;
+    if (ended.code !== 0) throw new StasisError('operation-failed', `Sending checkpoint ${ck} from ${source} failed.`, ended.stderr.slice(0, 500));
+    if (state.cancelled) throw new StasisError('cancelled', 'Cancelled.');
+  } catch (err) {
+    return fail(err, wire);
+  }
+
+  ctx.enter('verify');
+  // SSH checks every byte on both channels; the destination lists the archive before storing it. The sizes close the loop.
+  if (received.sizes.archive !== meta.sizes.archive || received.container.runtime !== 'process') {
+    await dstHelper.call('delete', [ck]).catch(() => undefined);
+    return fail(new StasisError('corrupt-image', `The archive that arrived on ${dest} (${received.sizes.archive} bytes) differs from the one ${source} stored (${meta.sizes.archive} bytes).`), wire);
+  }
+
+  ctx.enter('restore');
+  let restored: z.infer<typeof TreeRestore>;
+  try {
+    restored = TreeRestore.parse(await dstHelper.call('restore', [ck], { timeoutMs: 10 * 60_000 }));
+  } catch (err) {
+    return fail(err, wire);
+  }
+  const downtimeMs = Date.now() - frozenAt;
+  ctx.enter('confirm');
+  const runs = await dstHelper
+    .call('tree-check', [restored.container.id], { timeoutMs: 60_000 })
+    .then((r) => TreeFacts.parse(r).alive)
+    .catch(() => false);
+  if (!runs) return fail(new StasisError('operation-failed', `${name} was restored on ${dest} as process ${restored.container.id} but does not run there.`), wire);
+  ctx.enter('done');
+  return {
+    operationId: ctx.operationId,
+    migrationId: ctx.migrationId,
+    strategy: plan.strategy,
+    strategyReason: plan.strategyReason,
+    runningOn: dest,
+    rolledBack: false,
+    container: restored.container,
+    downtimeMs,
+    totalMs: Date.now() - ctx.started,
+    bytes: wire,
+    imageBytes: 0,
+    checkpointId: ck,
+    destCheckpointId: received.id,
+    digest: null,
+    phases: ctx.timings().filter((t) => t.phase !== 'done'),
+    preflight: plan.checks,
+    message: `${name} runs on ${dest} now as process ${restored.container.id}; checkpoint ${ck} is kept on ${source} and ${dest}.`,
+  };
+}
+
+/** After the dump something failed: restore the tree on the source from its kept checkpoint. */
+async function rollbackTree(
+  ctx: TreeMoveContext,
+  f: TreeHelpers,
+  o: { plan: MigrationPlan; ck: MigrationResult['checkpointId'] & string; frozenAt: number; bytes: number; why: unknown },
+): Promise<MigrationResult> {
+  const reason = toErrorShape(o.why).message;
+  const { sourceHostId: source } = ctx.input;
+  ctx.enter('rollback', reason);
+  let container = { runtime: 'process' as const, id: ctx.input.container, name: o.plan.container.name };
+  let message: string;
+  let runningOn: string = source;
+  try {
+    const r = TreeRestore.parse(await f.srcHelper.call('restore', [o.ck], { timeoutMs: 10 * 60_000 }));
+    container = r.container;
+    message = `${container.name} runs on ${source} again as process ${container.id}, restored from checkpoint ${o.ck} (kept).`;
+  } catch (err) {
+    runningOn = '';
+    message = `${container.name} could not be restored on ${source} from checkpoint ${o.ck}, which is kept: ${toErrorShape(err).message} Restore it by hand: stasis restore ${source} ${o.ck}.`;
+  }
+  ctx.enter('done');
+  return {
+    operationId: ctx.operationId,
+    migrationId: ctx.migrationId,
+    strategy: o.plan.strategy,
+    strategyReason: o.plan.strategyReason,
+    runningOn: runningOn || source,
+    rolledBack: runningOn === source,
+    container,
+    downtimeMs: Date.now() - o.frozenAt,
+    totalMs: Date.now() - ctx.started,
+    bytes: o.bytes,
+    imageBytes: 0,
+    checkpointId: o.ck,
+    destCheckpointId: null,
+    digest: null,
+    phases: ctx.timings().filter((t) => t.phase !== 'done'),
+    preflight: o.plan.checks,
+    message: `The migration failed (${reason}). ${message}`,
+  };
+}

@@ -1,0 +1,92 @@
+import type { ConcreteStrategy, MigrationStrategy, PreflightCheck } from '../../../shared/domain/migration';
+import type { TreeFacts } from './helper-schemas';
+import { compareVersions, type StrategyChoice } from './preflight';
+
+const MiB = 1024 * 1024;
+
+/**
+ * Which strategy moves a process tree. Only stop-and-copy is built: the tree is dumped into the source's store
+ * (CRIU stops it), streamed to the destination's store and restored there; the stored checkpoint brings it back on
+ * the source if anything fails.
+ */
+export function chooseTreeStrategy(asked: MigrationStrategy, src: TreeFacts, dst: TreeFacts): StrategyChoice {
+  const lazyHosts = src.lazyPages && dst.lazyPages && dst.pipeMaxSize >= 4 * MiB;
+  const noLazy = lazyHosts
+    ? 'lazy migration of process trees is not built into Stasis yet (both hosts support userfaultfd)'
+    : 'lazy migration needs userfaultfd (criu check --feature uffd-noncoop) on both hosts and fs.pipe-max-size >= 4 MiB on the destination';
+  const noPre = 'pre-copy needs soft-dirty memory tracking, which this kernel lacks (criu check --feature mem_dirty_track fails)';
+  const ok = (strategy: ConcreteStrategy, reason: string): StrategyChoice => ({
+    strategy,
+    reason,
+    check: { id: 'strategy', label: `Strategy: ${strategy}`, verdict: 'ok', detail: reason },
+  });
+  const refuse = (strategy: ConcreteStrategy, why: string): StrategyChoice => ({
+    strategy,
+    reason: why,
+    check: { id: 'strategy', label: `Strategy: ${strategy}`, verdict: 'fail', detail: why, fix: 'Use --strategy stop-and-copy (or auto).' },
+  });
+  if (asked === 'lazy') return refuse('lazy', `Not available: ${noLazy}.`);
+  if (asked === 'pre-copy') return refuse('pre-copy', `Not available: ${src.dirtyTracking && dst.dirtyTracking ? 'pre-copy of process trees is not built into Stasis yet' : noPre}.`);
+  const how = 'the tree is dumped into the source store (CRIU stops it), streamed to the destination and restored there; the kept checkpoint brings it back on the source if anything fails';
+  if (asked === 'stop-and-copy') return ok('stop-and-copy', `Asked for: ${how}.`);
+  return ok('stop-and-copy', `auto chose streamed stop-and-copy (${how}): ${noLazy}; ${noPre}.`);
+}
+
+/** The checklist for a process tree, each failure with what to do. */
+export function buildTreeChecks(o: { source: string; dest: string; pid: string; src: TreeFacts; dst: TreeFacts }): PreflightCheck[] {
+  const { src, dst, source, dest, pid } = o;
+  const checks: PreflightCheck[] = [];
+  const add = (c: PreflightCheck) => checks.push(c);
+  add({ id: 'helper', label: 'Stasis helper on both hosts', verdict: 'ok', detail: `The helpers on ${source} and ${dest} answer.` });
+  add(
+    src.alive
+      ? { id: 'state', label: 'Process tree is running', verdict: 'ok', detail: `Process ${pid} (${src.comm}) runs on ${source}.` }
+      : { id: 'state', label: 'Process tree is running', verdict: 'fail', detail: `No process ${pid} on ${source}.`, fix: 'Pick a running process (stasis ps shows them).' },
+  );
+  const cmp = compareVersions(dst.criu, src.criu);
+  add(
+    cmp === null
+      ? { id: 'criu', label: 'CRIU on the destination', verdict: 'fail', detail: `CRIU version unknown (source ${src.criu}, destination ${dst.criu}).`, fix: `Install CRIU 4 or newer on ${dst.criu === '-' ? dest : source}.` }
+      : cmp >= 0
+        ? { id: 'criu', label: 'CRIU on the destination', verdict: 'ok', detail: `CRIU ${dst.criu} on ${dest}, ${src.criu} on ${source}.` }
+        : { id: 'criu', label: 'CRIU on the destination', verdict: 'fail', detail: `CRIU ${dst.criu} on ${dest} is older than ${src.criu} on ${source}.`, fix: `Update CRIU on ${dest} to ${src.criu} or newer.` },
+  );
+  add({ id: 'cpu', label: 'CPU compatible', verdict: 'warn', detail: `CPUs are not compared for process trees; if the restore on ${dest} fails, the tree comes back on ${source}.` });
+  const major = (k: string) => k.split('.').slice(0, 2).join('.');
+  add(
+    major(src.kernel) === major(dst.kernel)
+      ? { id: 'kernel', label: 'Kernel', verdict: 'ok', detail: `${dst.kernel} on ${dest}, ${src.kernel} on ${source}.` }
+      : { id: 'kernel', label: 'Kernel', verdict: 'warn', detail: `Different kernels: ${src.kernel} on ${source}, ${dst.kernel} on ${dest}. CRIU usually copes.` },
+  );
+  add(
+    dst.criuCheck
+      ? { id: 'runtime', label: 'Destination can restore', verdict: 'ok', detail: `criu check passes on ${dest}.` }
+      : { id: 'runtime', label: 'Destination can restore', verdict: 'fail', detail: `criu check fails on ${dest}.`, fix: `Make "criu check" pass on ${dest} (kernel features, CRIU install).` },
+  );
+  const rootHere = (who: string) => who === 'root' || who === '0';
+  add(
+    rootHere(dst.caller) && rootHere(src.caller)
+      ? { id: 'received-restore', label: 'Allowed to restore there', verdict: 'ok', detail: `Stasis logs in to ${dest} as root, who may restore a process tree received from another host.` }
+      : {
+          id: 'received-restore',
+          label: 'Allowed to restore there',
+          verdict: 'fail',
+          detail: `A process tree's checkpoint received from another host can be restored only by root (CRIU restores the credentials written in its images, which came from outside ${dest}), and Stasis logs in as ${rootHere(dst.caller) ? src.caller : dst.caller}.`,
+          fix: `Connect to ${source} and ${dest} as root to migrate process trees.`,
+        },
+  );
+  const need = Math.round(src.rss * 1.2 + 64 * MiB);
+  const disk = (host: string, free: number, id: string): PreflightCheck =>
+    free >= need
+      ? { id, label: `Disk space on ${host}`, verdict: 'ok', detail: `${(free / 1024 ** 3).toFixed(1)} GiB free, about ${(need / MiB).toFixed(0)} MiB needed.` }
+      : { id, label: `Disk space on ${host}`, verdict: 'fail', detail: `${(free / MiB).toFixed(0)} MiB free in /var/lib/stasis, about ${(need / MiB).toFixed(0)} MiB needed.`, fix: `Free space under /var/lib/stasis on ${host} (stasis rm old checkpoints).` };
+  add(disk(dest, dst.diskFree, 'disk'));
+  add(disk(source, src.diskFree, 'disk-source'));
+  add({
+    id: 'sockets',
+    label: 'What CRIU can carry',
+    verdict: 'warn',
+    detail: `Pipes, files, unix sockets and memory move; TCP and UDP sockets do not on this kernel (the dump then fails and the tree keeps running on ${source}). Files the tree holds open must exist at the same paths on ${dest}.`,
+  });
+  return checks;
+}
