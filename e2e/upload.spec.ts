@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { test, expect } from './fixtures';
 
 // Browser mode, where the server may run on another machine: a checkpoint archive the user has is uploaded through
-// the empty state's file input, streamed to the server's private temp folder, and opens in the image browser.
+// the empty state's file input, streamed to the server's private temp folder, and opens in the image browser; the
+// server removes it once the image is closed.
 const SAMPLE = fileURLToPath(new URL('../assets/sample-checkpoint.tar.zst', import.meta.url));
 
 test('uploads a checkpoint archive from the empty state and sees its process tree', async ({ page, stasis }) => {
@@ -19,4 +20,8 @@ test('uploads a checkpoint archive from the empty state and sees its process tre
   await tree.getByRole('treeitem').first().click();
   const fds = page.getByLabel(/^Process \d+$/).getByRole('table', { name: 'Open files' });
   await expect(fds.locator('tr.unlinked')).toContainText('/tmp/deleted.txt');
+  // Closing the image removes the upload from the server's temp folder.
+  await page.getByRole('link', { name: 'Look inside a checkpoint…' }).click();
+  await expect(page.getByLabel('Upload a checkpoint')).toBeAttached();
+  await expect.poll(() => existsSync(uploaded), { timeout: 15_000 }).toBe(false);
 });

@@ -6,11 +6,12 @@ import { createAppServices } from '../services/app-services';
 import { openInBrowser } from './open-browser';
 import { isLoopback, startBrowserServer, type BrowserServer } from './server';
 
-const USAGE = `usage: npm run serve -- [--port N] [--host ADDR --allow-remote] [--no-open] [--ssh-config FILE]
+const USAGE = `usage: npm run serve -- [--port N] [--host ADDR --allow-remote] [--no-open] [--ssh-config FILE] [--max-upload SIZE]
   --port N        port to listen on (default 5176; 0 picks a free port)
   --host ADDR     address to bind (default 127.0.0.1); anything but loopback needs --allow-remote
   --no-open       do not open a browser
-  --ssh-config F  ssh config to read hosts from (default ~/.ssh/config)`;
+  --ssh-config F  ssh config to read hosts from (default ~/.ssh/config)
+  --max-upload S  largest checkpoint the page may upload, e.g. 512M, 8G (default 4G)`;
 
 function fail(message: string): never {
   process.stderr.write(`stasis serve: ${message}\n${USAGE}\n`);
@@ -28,6 +29,7 @@ export async function main(argv: string[]): Promise<BrowserServer> {
         'allow-remote': { type: 'boolean', default: false },
         'no-open': { type: 'boolean', default: false },
         'ssh-config': { type: 'string' },
+        'max-upload': { type: 'string', default: '4G' },
         help: { type: 'boolean', default: false },
       },
       strict: true,
@@ -41,6 +43,9 @@ export async function main(argv: string[]): Promise<BrowserServer> {
   }
   const port = Number(args.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be 0..65535, got "${args.port}"`);
+  const size = /^(\d+)([KMG]?)$/i.exec(args['max-upload']);
+  if (!size) fail(`--max-upload must be a size such as 512M or 8G, got "${args['max-upload']}"`);
+  const uploadMaxBytes = Number(size[1]) * 1024 ** ' KMG'.indexOf((size[2] || ' ').toUpperCase());
   if (!isLoopback(args.host) && !args['allow-remote']) {
     fail(`refusing to listen on ${args.host}: that exposes your hosts to the network. Add --allow-remote if you mean it.`);
   }
@@ -53,7 +58,7 @@ export async function main(argv: string[]): Promise<BrowserServer> {
   const services = createAppServices({ mode: 'browser', emit, ...(args['ssh-config'] ? { sshConfigPath: args['ssh-config'] } : {}) });
   const here = path.dirname(fileURLToPath(import.meta.url));
   try {
-    server = await startBrowserServer({ handlers: services.handlers, staticDir: path.join(here, '..', 'renderer'), host: args.host, port });
+    server = await startBrowserServer({ handlers: services.handlers, staticDir: path.join(here, '..', 'renderer'), host: args.host, port, uploadMaxBytes });
   } catch (err) {
     fail(`cannot listen on ${args.host}:${port}: ${(err as Error).message}`);
   }
