@@ -18,9 +18,9 @@ test('Electron app opens its window with the security baseline', async () => {
     // contextIsolation + sandbox + no nodeIntegration: the page sees neither Node nor the preload's scope.
     expect(await window.evaluate(() => [typeof (globalThis as { require?: unknown }).require, typeof (globalThis as { process?: unknown }).process])).toEqual(['undefined', 'undefined']);
 
-    // Preload: exactly invoke/on; a contract channel reaches main (sender check passes for our main frame); others don't.
+    // Preload: exactly invoke/on/pathForFile; a contract channel reaches main (sender check passes for our main frame); others don't.
     type Bridge = { invoke(c: string, i: unknown): Promise<{ ok: boolean; value?: { mode?: string }; error?: { code: string } }> };
-    expect(await window.evaluate(() => Object.keys((globalThis as unknown as Record<string, object>)['stasisBridge']!).sort())).toEqual(['invoke', 'on']);
+    expect(await window.evaluate(() => Object.keys((globalThis as unknown as Record<string, object>)['stasisBridge']!).sort())).toEqual(['invoke', 'on', 'pathForFile']);
     expect(await window.evaluate(async () => (await (globalThis as unknown as { stasisBridge: Bridge }).stasisBridge.invoke('app.info', {})).value?.mode)).toBe('electron');
     expect(await window.evaluate(async () => (await (globalThis as unknown as { stasisBridge: Bridge }).stasisBridge.invoke('no.such', {})).error?.code)).toBe('bad-request');
 
