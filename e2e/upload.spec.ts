@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { test, expect } from './fixtures';
 
@@ -24,4 +24,21 @@ test('uploads a checkpoint archive from the empty state and sees its process tre
   await page.getByRole('link', { name: 'Look inside a checkpoint…' }).click();
   await expect(page.getByLabel('Upload a checkpoint')).toBeAttached();
   await expect.poll(() => existsSync(uploaded), { timeout: 15_000 }).toBe(false);
+});
+
+test('a checkpoint archive dropped onto the window is uploaded and opens', async ({ page, stasis }) => {
+  await page.goto(`${stasis.origin}/#/?token=${stasis.token}`);
+  await expect(page.getByRole('heading', { name: 'This computer' })).toBeVisible({ timeout: 30_000 });
+  const bytes = readFileSync(SAMPLE).toString('base64');
+  // What the browser fires for a file dragged from the desktop: dragover, then drop, carrying a File.
+  await page.evaluate((b64) => {
+    const data = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    const dt = new DataTransfer();
+    dt.items.add(new File([data], 'dropped.tar.zst'));
+    const target = document.querySelector('main')!;
+    target.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    target.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, bytes);
+  await expect(page).toHaveURL(/#\/image\?path=.*stasis-upload-.*dropped\.tar\.zst/, { timeout: 30_000 });
+  await expect(page.getByRole('tree', { name: 'Process tree' }).getByRole('treeitem').first()).toBeVisible({ timeout: 30_000 });
 });
