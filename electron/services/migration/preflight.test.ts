@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildChecks, chooseStrategy, compareVersions, type DestFacts, type SourceFacts } from './preflight';
+import { checkProcesses } from '../../../shared/domain/processes';
+import { buildChecks, chooseStrategy, compareVersions, lostProcessesCheck, type DestFacts, type SourceFacts } from './preflight';
 
 const common = { criu: '4.1.1', podman: '4.3.1', ociRuntime: 'runc', criuCheck: true, kernel: '6.18.44', lazyPages: true, dirtyTracking: false, pipeMaxSize: 4194304, diskFree: 80e9 };
 const src: SourceFacts = {
@@ -65,5 +66,17 @@ describe('migration preflight', () => {
     expect(compareVersions('3.17', '4.1.1')).toBe(-1);
     expect(compareVersions('4.1', '4.1.0')).toBe(0);
     expect(compareVersions('-', '4.1')).toBeNull();
+  });
+
+  it('names processes started with exec that will not move, with the fix (lost-processes)', () => {
+    const proc = (pid: number, ppid: number, args: string) => ({ pid, ppid, nspid: pid - 99, name: args.split(' ')[0]!, args });
+    const tree = checkProcesses({ init: 100, processes: [proc(100, 90, 'nginx: master'), proc(101, 100, 'nginx: worker')] });
+    expect(lostProcessesCheck(tree, 'a', 'b')).toMatchObject({ id: 'lost-processes', verdict: 'ok' });
+    const lost = lostProcessesCheck(checkProcesses({ ...tree, processes: [...tree.processes, proc(200, 80, 'sleep 999')] }), 'a', 'b');
+    expect(lost.verdict).toBe('warn');
+    expect(lost.detail).toContain('PID 101 (sleep 999)');
+    expect(lost.detail).toMatch(/podman exec/);
+    expect(lost.fix).toMatch(/Stop them before migrating.*on b/);
+    expect(lostProcessesCheck(null, 'a', 'b').verdict).toBe('warn');
   });
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ConcreteStrategy, MigrationStrategy, PreflightCheck } from '../../../shared/domain/migration';
+import { LOST_REASON, describeProcess, type ProcessCheck } from '../../../shared/domain/processes';
 
 /** What `migrate-check source|dest` answers: plain fields; every judgement is made here. */
 const Common = z.object({
@@ -100,6 +101,24 @@ export function chooseStrategy(asked: MigrationStrategy, runtime: string, src: S
   if (asked === 'pre-copy') return refuse('pre-copy', `Not available: ${noPre}.`);
   if (asked === 'stop-and-copy') return ok('stop-and-copy', 'Asked for: the container is frozen, its checkpoint streams to the destination and is restored there.');
   return ok('stop-and-copy', `auto chose streamed stop-and-copy: ${noLazy}; ${noPre}.`);
+}
+
+/**
+ * Processes started with exec (outside the init's tree) do not move: CRIU dumps only that tree, and the source
+ * container is gone afterwards. A warning naming each one, not a failure: the container itself migrates fine.
+ * `null`: the source could not be asked (the migration goes on; the warning says so).
+ */
+export function lostProcessesCheck(check: ProcessCheck | null, source: string, dest: string): PreflightCheck {
+  const label = 'Processes that move';
+  if (!check) return { id: 'lost-processes', label, verdict: 'warn', detail: `Could not list the container's processes on ${source}; any started with exec would not move.` };
+  if (!check.lost.length) return { id: 'lost-processes', label, verdict: 'ok', detail: `All ${check.processes.length} process(es) are in the tree of the container's main process.` };
+  return {
+    id: 'lost-processes',
+    label,
+    verdict: 'warn',
+    detail: `${check.lost.length} process(es) will not move and will be gone: ${check.lost.map(describeProcess).join(', ')}. ${LOST_REASON}`,
+    fix: `Stop them before migrating, or start them again on ${dest} afterwards (podman exec).`,
+  };
 }
 
 /** The checklist, each failure with what to do. `copyImage`: a missing image is to be copied, not a failure. */
