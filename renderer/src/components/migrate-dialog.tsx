@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { createPortal } from 'react-dom';
 import type { Runtime } from '../../../shared/domain/container';
 import type { MigrationPlan, MigrationResult, PreflightCheck } from '../../../shared/domain/migration';
 import { formatBytes, formatDuration, hostLabel } from '../format';
@@ -84,97 +85,101 @@ export function MigrateDialog({ target, onClose }: { target: MigrateTarget; onCl
   const phases = (job?.log ?? []).filter((l) => l.startsWith('Phase: ')).map((l) => l.slice('Phase: '.length));
   const frozen = job?.phase !== undefined && !BEFORE_FREEZE.has(job.phase);
 
-  return (
+  // On document.body: a row's sticky actions cell would otherwise clip it, align it right and paint its buttons on top.
+  return createPortal(
     <Modal title={title} onClose={onClose}>
-      {!jobId && (
-        <form
-          className="form"
-          onSubmit={(e) => {
-            e.preventDefault();
-            start();
-          }}
-        >
-          {others.length === 0 ? (
-            <p className="problem">There is no other host to move it to. Add one on the Hosts page first.</p>
-          ) : (
-            <label>
-              Destination host
-              <select value={dest} onChange={(e) => setDest(e.target.value)} autoFocus>
-                {others.map((h) => (
-                  <option key={h.id} value={h.id}>
-                    {hostLabel(h.id, h.name)}
-                    {h.status !== 'ok' ? ` (${h.status})` : ''}
-                  </option>
-                ))}
-              </select>
-            </label>
-          )}
-          <label>
-            New name on the destination (optional)
-            <input type="text" maxLength={128} value={newName} onChange={(e) => setNewName(e.target.value)} placeholder={target.container} aria-invalid={!nameOk} />
-            {!nameOk && <span className="field-error">Letters, digits, “_”, “.” and “-” only, starting with a letter or digit.</span>}
-          </label>
-          <label className="check">
-            <input type="checkbox" checked={keepSource} onChange={(e) => setKeepSource(e.target.checked)} />
-            <span>
-              Keep the source container
-              <span className="hint">stopped, on {name(target.hostId)}; otherwise it is removed once the destination runs (the checkpoint is kept either way)</span>
-            </span>
-          </label>
-          <label className="check">
-            <input type="checkbox" checked={copyImage} onChange={(e) => setCopyImage(e.target.checked)} />
-            <span>
-              Copy the image if the destination lacks it
-              <span className="hint">podman save | podman load over the same connection</span>
-            </span>
-          </label>
-          <Preflight check={check} imageFixable={imageFixable && !copyImage} onCopyImage={() => setCopyImage(true)} />
-          <div className="actions">
-            <button type="button" onClick={onClose}>
-              Close
-            </button>
-            <button type="submit" className="primary" disabled={!canStart} title={canStart ? undefined : 'Every check must pass first'}>
-              Start migration
-            </button>
-          </div>
-        </form>
-      )}
-      {jobId && !result && (
-        <div aria-live="polite">
-          <p className="job-progress">
-            Phase: <b>{job?.phase ?? 'starting'}</b>
-            {job?.bytes !== undefined && (
-              <>
-                {' · '}
-                {formatBytes(job.bytes)}
-                {job.expectedBytes ? ` of ~${formatBytes(job.expectedBytes)}` : ''}
-              </>
+      <div className="migrate-dialog">
+        {!jobId && (
+          <form
+            className="form"
+            onSubmit={(e) => {
+              e.preventDefault();
+              start();
+            }}
+          >
+            {others.length === 0 ? (
+              <p className="problem">There is no other host to move it to. Add one on the Hosts page first.</p>
+            ) : (
+              <label>
+                Destination host
+                <select value={dest} onChange={(e) => setDest(e.target.value)} autoFocus>
+                  {others.map((h) => (
+                    <option key={h.id} value={h.id}>
+                      {hostLabel(h.id, h.name)}
+                      {h.status !== 'ok' ? ` (${h.status})` : ''}
+                    </option>
+                  ))}
+                </select>
+              </label>
             )}
-            {job?.etaMs !== undefined && <> · about {formatDuration(job.etaMs)} left</>}
-          </p>
-          {job?.expectedBytes && job.bytes !== undefined && <progress max={job.expectedBytes} value={Math.min(job.bytes, job.expectedBytes)} aria-label="Transfer" />}
-          <ol className="phases" aria-label="Phases so far">
-            {phases.map((p) => (
-              <li key={p}>{p}</li>
-            ))}
-          </ol>
-          <p className="hint">
-            {frozen
-              ? `The container is frozen. Cancel rolls back: it is restored on ${name(target.hostId)} from its checkpoint and nothing runs on ${name(dest)}.`
-              : 'Nothing has stopped yet: Cancel ends the migration cleanly and the container goes on running here.'}
-          </p>
-          <div className="actions">
-            <button type="button" onClick={onClose}>
-              Hide (it goes on in Jobs)
-            </button>
-            <button type="button" className="danger" disabled={!job?.cancellable || job.cancelRequested || job.state !== 'running'} onClick={() => void cancelJob(jobId)}>
-              {job?.cancelRequested ? 'Cancelling…' : frozen ? 'Cancel and roll back' : 'Cancel'}
-            </button>
+            <label>
+              New name on the destination (optional)
+              <input type="text" maxLength={128} value={newName} onChange={(e) => setNewName(e.target.value)} placeholder={target.container} aria-invalid={!nameOk} />
+              {!nameOk && <span className="field-error">Letters, digits, “_”, “.” and “-” only, starting with a letter or digit.</span>}
+            </label>
+            <label className="check">
+              <input type="checkbox" checked={keepSource} onChange={(e) => setKeepSource(e.target.checked)} />
+              <span>
+                Keep the source container
+                <span className="hint">stopped, on {name(target.hostId)}; otherwise it is removed once the destination runs (the checkpoint is kept either way)</span>
+              </span>
+            </label>
+            <label className="check">
+              <input type="checkbox" checked={copyImage} onChange={(e) => setCopyImage(e.target.checked)} />
+              <span>
+                Copy the image if the destination lacks it
+                <span className="hint">podman save | podman load over the same connection</span>
+              </span>
+            </label>
+            <Preflight check={check} imageFixable={imageFixable && !copyImage} onCopyImage={() => setCopyImage(true)} />
+            <div className="actions">
+              <button type="button" onClick={onClose}>
+                Close
+              </button>
+              <button type="submit" className="primary" disabled={!canStart} title={canStart ? undefined : 'Every check must pass first'}>
+                Start migration
+              </button>
+            </div>
+          </form>
+        )}
+        {jobId && !result && (
+          <div aria-live="polite">
+            <p className="job-progress">
+              Phase: <b>{job?.phase ?? 'starting'}</b>
+              {job?.bytes !== undefined && (
+                <>
+                  {' · '}
+                  {formatBytes(job.bytes)}
+                  {job.expectedBytes ? ` of ~${formatBytes(job.expectedBytes)}` : ''}
+                </>
+              )}
+              {job?.etaMs !== undefined && <> · about {formatDuration(job.etaMs)} left</>}
+            </p>
+            {job?.expectedBytes && job.bytes !== undefined && <progress max={job.expectedBytes} value={Math.min(job.bytes, job.expectedBytes)} aria-label="Transfer" />}
+            <ol className="phases" aria-label="Phases so far">
+              {phases.map((p) => (
+                <li key={p}>{p}</li>
+              ))}
+            </ol>
+            <p className="hint">
+              {frozen
+                ? `The container is frozen. Cancel rolls back: it is restored on ${name(target.hostId)} from its checkpoint and nothing runs on ${name(dest)}.`
+                : 'Nothing has stopped yet: Cancel ends the migration cleanly and the container goes on running here.'}
+            </p>
+            <div className="actions">
+              <button type="button" onClick={onClose}>
+                Hide (it goes on in Jobs)
+              </button>
+              <button type="button" className="danger" disabled={!job?.cancellable || job.cancelRequested || job.state !== 'running'} onClick={() => void cancelJob(jobId)}>
+                {job?.cancelRequested ? 'Cancelling…' : frozen ? 'Cancel and roll back' : 'Cancel'}
+              </button>
+            </div>
           </div>
-        </div>
-      )}
-      {result && <Summary result={result} name={name} onClose={onClose} />}
-    </Modal>
+        )}
+        {result && <Summary result={result} name={name} onClose={onClose} />}
+      </div>
+    </Modal>,
+    document.body,
   );
 }
 
