@@ -159,7 +159,7 @@ export class MigrationService {
     if (input.runtime === 'process' && source !== dest) {
       // Process trees: no journal (it settles podman containers); the move restores on the source itself on failure.
       const f = await treeFacts(input, (h) => this.deps.helperFor(h));
-      return moveTree({ input, operationId, migrationId: newMigrationId(), started, state, enter, emit, timings: () => timings }, f);
+      return moveTree({ input, operationId, migrationId: newMigrationId(), started, state, enter, emit, timings: () => timings, faults: this.deps.faults }, f);
     }
     const { src, dst, srcHelper, dstHelper, lost } = await this.facts(input);
     const plan = this.plan(input, src, dst, lost);

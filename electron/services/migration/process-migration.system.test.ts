@@ -17,25 +17,35 @@ import { MigrationService } from './migration-service';
  */
 describeSystem('process-tree migration between SSH hosts', ['root', 'criu', 'ssh-hosts'], () => {
   const config = path.join(SSH_HOSTS_DIR, 'ssh_config');
-  const status = `/tmp/lmig-${process.pid}-status`;
+  const statusOf = (tag: string) => `/tmp/lmig-${process.pid}-${tag}`;
+  const tags = ['move', 'rollback'];
   const checkpoints: string[] = [];
   let hosts: HostRegistry;
   let svc: MigrationService;
+  const faults: { beforeRestore?(ck: string): Promise<void> } = {};
 
   const ssh = (host: string, ...cmd: string[]) => spawnSync('ssh', ['-F', config, host, ...cmd], { encoding: 'utf8', timeout: 120_000 });
   /** PIDs (as this machine sees them) of memhog processes writing our status file, wherever they run. */
-  const pids = (): number[] =>
-    spawnSync('pgrep', ['-f', `memhog 64 1 ${status}$`], { encoding: 'utf8' })
+  const pids = (tag: string): number[] =>
+    spawnSync('pgrep', ['-f', `memhog 64 1 ${statusOf(tag)}$`], { encoding: 'utf8' })
       .stdout.split('\n')
       .filter(Boolean)
       .map(Number);
   const mntOf = (pid: number | 'self', host?: string): string =>
     host ? ssh(host, 'readlink', `/proc/${pid}/ns/mnt`).stdout.trim() : spawnSync('readlink', [`/proc/${pid}/ns/mnt`], { encoding: 'utf8' }).stdout.trim();
   /** memhog's status line on one host's /tmp: "<iteration> ok|BAD <MiB>". */
-  const memStatus = (host: string) => {
-    const [it, verdict] = ssh(host, 'cat', status).stdout.trim().split(' ');
+  const memStatus = (host: string, tag: string) => {
+    const [it, verdict] = ssh(host, 'cat', statusOf(tag)).stdout.trim().split(' ');
     return { it: Number(it), verdict };
   };
+  /** Starts memhog (64 MiB, text-like) in stasis-a's namespaces, its own session; answers its PID once its memory is full. */
+  async function memhog(tag: string): Promise<number> {
+    const start = ssh('stasis-a', 'sh', '-c', `'setsid /usr/local/lib/stasis-ci/memhog 64 1 ${statusOf(tag)} </dev/null >/dev/null 2>&1 &'`);
+    expect(start.status, start.stderr).toBe(0);
+    await until('memhog to fill its memory', () => ssh('stasis-a', 'cat', `${statusOf(tag)}.ready`).stdout, (s) => s.includes('MiB touched'));
+    const [pid] = await until('one memhog of ours', () => pids(tag), (p) => p.length === 1);
+    return pid!;
+  }
   const input = (pid: number, o: Partial<MigrateInput> = {}): MigrateInput => ({
     sourceHostId: 'stasis-a',
     destHostId: 'stasis-b',
@@ -53,24 +63,22 @@ describeSystem('process-tree migration between SSH hosts', ['root', 'criu', 'ssh
       store: new HostStore('/nonexistent-stasis-test/hosts.json'),
       localSummary: async () => ({ id: 'local', name: 'This computer', kind: 'local', status: 'ok' }) as never,
     });
-    svc = new MigrationService({ helperFor: (id) => hosts.helperFor(id), hostIds: () => hosts.ids() });
+    svc = new MigrationService({ helperFor: (id) => hosts.helperFor(id), hostIds: () => hosts.ids(), faults });
   });
 
   afterAll(async () => {
     hosts?.closeAll();
-    for (const pid of pids()) spawnSync('kill', ['-KILL', String(pid)]);
-    await until('our memhog processes to be gone', () => pids().length === 0, Boolean, { timeoutMs: 30_000 }).catch(() => undefined);
+    const ours = () => tags.flatMap(pids);
+    for (const pid of ours()) spawnSync('kill', ['-KILL', String(pid)]);
+    await until('our memhog processes to be gone', () => ours().length === 0, Boolean, { timeoutMs: 30_000 }).catch(() => undefined);
     for (const h of ['stasis-a', 'stasis-b']) {
-      ssh(h, 'rm', '-f', status, `${status}.ready`, `${status}.tmp`);
+      for (const t of tags) ssh(h, 'rm', '-f', statusOf(t), `${statusOf(t)}.ready`, `${statusOf(t)}.tmp`);
       deleteStoredCheckpoints((c) => checkpoints.includes(c.id), ['ssh', '-F', config, h, INSTALLED_HELPER]);
     }
   }, 300_000);
 
   it('moves a memhog tree: it goes on verifying on stasis-b, stasis-a no longer runs it, the checkpoint is kept', async () => {
-    const start = ssh('stasis-a', 'sh', '-c', `'setsid /usr/local/lib/stasis-ci/memhog 64 1 ${status} </dev/null >/dev/null 2>&1 &'`);
-    expect(start.status, start.stderr).toBe(0);
-    await until('memhog to fill its memory', () => ssh('stasis-a', 'cat', `${status}.ready`).stdout, (s) => s.includes('MiB touched'));
-    const [pid] = await until('one memhog of ours', pids, (p) => p.length === 1);
+    const pid = await memhog('move');
     const mntA = mntOf('self', 'stasis-a');
     const mntB = mntOf('self', 'stasis-b');
     expect(mntOf(pid!)).toBe(mntA);
@@ -87,15 +95,41 @@ describeSystem('process-tree migration between SSH hosts', ['root', 'criu', 'ssh
     expect(r.bytes).toBeGreaterThan(64 * 1024 * 1024);
     expect(r.downtimeMs).toBeLessThanOrEqual(r.totalMs);
 
-    const first = await until('memhog to write its status on stasis-b', () => memStatus('stasis-b'), (s) => s.it > 0);
+    const first = await until('memhog to write its status on stasis-b', () => memStatus('stasis-b', 'move'), (s) => s.it > 0);
     // Several full re-checksums (one every 10 iterations) after the move.
-    const later = await until('memhog to re-verify its memory on stasis-b', () => memStatus('stasis-b'), (s) => s.it > first.it + 25);
+    const later = await until('memhog to re-verify its memory on stasis-b', () => memStatus('stasis-b', 'move'), (s) => s.it > first.it + 25);
     expect(later.verdict).toBe('ok');
     // Exactly one copy, and it is in stasis-b's mount namespace.
-    const now = pids();
+    const now = pids('move');
     expect(now).toHaveLength(1);
     expect(mntOf(now[0]!)).toBe(mntB);
     expect(ssh('stasis-a', 'test', '-f', `/var/lib/stasis/hosts/stasis-a/checkpoints/${r.checkpointId}/meta.json`).status).toBe(0);
+  }, 300_000);
+
+  it('rolls back when the restore on stasis-b fails: the tree runs on stasis-a again from the kept checkpoint', async () => {
+    const pid = await memhog('rollback');
+    const mntA = mntOf('self', 'stasis-a');
+    // A real failure: the received archive is cut short in stasis-b's store, so its restore cannot unpack it.
+    faults.beforeRestore = async (ck) => {
+      const cut = ssh('stasis-b', 'sh', '-c', `'truncate -s 4096 /var/lib/stasis/hosts/stasis-b/checkpoints/${ck}/archive.tar*'`);
+      expect(cut.status, cut.stderr).toBe(0);
+    };
+    try {
+      const r = await svc.start(input(pid));
+      if (r.checkpointId) checkpoints.push(r.checkpointId);
+      expect(r, r.message).toMatchObject({ runningOn: 'stasis-a', rolledBack: true });
+      const first = await until('memhog to write its status on stasis-a again', () => memStatus('stasis-a', 'rollback'), (s) => s.it > 0);
+      const later = await until('memhog to re-verify its memory on stasis-a', () => memStatus('stasis-a', 'rollback'), (s) => s.it > first.it + 25);
+      expect(later.verdict).toBe('ok');
+      const now = pids('rollback');
+      expect(now).toHaveLength(1);
+      expect(mntOf(now[0]!)).toBe(mntA);
+      expect(ssh('stasis-a', 'test', '-f', `/var/lib/stasis/hosts/stasis-a/checkpoints/${r.checkpointId}/meta.json`).status).toBe(0);
+      // The damaged copy on stasis-b is that host's to keep or delete; the test removes it.
+      deleteStoredCheckpoints((c) => c.id === r.checkpointId, ['ssh', '-F', config, 'stasis-b', INSTALLED_HELPER]);
+    } finally {
+      delete faults.beforeRestore;
+    }
   }, 300_000);
 
   it('refuses a destination logged in as a user who is not root, before anything stops', async () => {

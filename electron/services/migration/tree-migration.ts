@@ -52,6 +52,8 @@ export interface TreeMoveContext {
   enter(p: MigrationPhase, message?: string): void;
   emit(bytes: number, totalBytes: number | null, message?: string): void;
   timings(): { phase: MigrationPhase; ms: number }[];
+  /** Fault injection for the system tests: runs between the transfer's check and the destination's restore. */
+  faults?: { beforeRestore?(checkpointId: string): Promise<void> };
 }
 
 /**
@@ -126,6 +128,7 @@ export async function moveTree(ctx: TreeMoveContext, f: TreeHelpers): Promise<Mi
   ctx.enter('restore');
   let restored: z.infer<typeof TreeRestore>;
   try {
+    await ctx.faults?.beforeRestore?.(ck);
     restored = TreeRestore.parse(await dstHelper.call('restore', [ck], { timeoutMs: 10 * 60_000 }));
   } catch (err) {
     return fail(err, wire);
