@@ -21,6 +21,8 @@ export interface BrowserServerOptions {
   uploadMaxBytes?: number;
   /** How long uploads outlive the last open tab (default 60 s: a reload reconnects well within it). */
   uploadGraceMs?: number;
+  /** An upload idle this long is cut off (default 60 s). */
+  uploadIdleMs?: number;
 }
 
 export interface BrowserServer {
@@ -123,7 +125,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
   let hosts = new Set<string>();
   const hostOk = (req: IncomingMessage): boolean => hosts.has((req.headers.host ?? '').toLowerCase());
   const originOk = (req: IncomingMessage): boolean => !!origin && (req.headers.origin === origin || req.headers.origin === origin.replace('127.0.0.1', 'localhost'));
-  const uploads = new UploadStore(options.uploadMaxBytes);
+  const uploads = new UploadStore(options.uploadMaxBytes, options.uploadIdleMs);
   const server = createServer((req, res) => {
     if (!hostOk(req)) {
       res.writeHead(403, HEADERS).end('this server answers only to its own address');
@@ -140,6 +142,9 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     });
   });
   server.on('clientError', (_err, socket) => socket.destroy());
+  // Node ends any request not received whole within 5 min: too short for a big upload over a slow link. Headers still
+  // have their own timeout, and an upload that stalls is cut off by UploadStore's idle timeout.
+  server.requestTimeout = 0;
 
   // Same rules as the WebSocket: our own origin and the token (in a header). A refused request is answered and its
   // body left unread; the connection closes after the answer.

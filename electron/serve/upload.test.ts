@@ -122,6 +122,24 @@ describe('browser-mode upload (POST /upload)', () => {
     expect((await post(server, {})).status).toBe(200);
   });
 
+  it('cuts off an upload that stalls, and removes its partial file', async () => {
+    const staticDir = path.join(root, 'www');
+    const idle = await startBrowserServer({ handlers, staticDir, host: '127.0.0.1', port: 0, uploadIdleMs: 200 });
+    try {
+      const u = new URL(idle.origin);
+      const req = request({ host: u.hostname, port: u.port, path: '/upload', method: 'POST', headers: { origin: idle.origin, authorization: `Bearer ${idle.token}`, 'content-length': String(sample.length) } });
+      req.on('error', () => {});
+      req.write(sample.subarray(0, 10_000));
+      await until(async () => idle.uploads.active > 0 && (await uploadsLeft(idle)).length > 0);
+      // Nothing more is sent: the server gives up on it.
+      await until(async () => idle.uploads.active === 0 && (await uploadsLeft(idle)).length === 0);
+      req.destroy();
+      expect((await post(idle, {})).status).toBe(200);
+    } finally {
+      await idle.close();
+    }
+  });
+
   it('removes uploads once no tab has been connected for the grace time', async () => {
     const staticDir = path.join(root, 'www');
     const quick = await startBrowserServer({ handlers, staticDir, host: '127.0.0.1', port: 0, uploadGraceMs: 50 });

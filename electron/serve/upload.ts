@@ -38,7 +38,14 @@ export class UploadStore {
   /** Uploads being received: the folder is not emptied under them. */
   active = 0;
 
-  constructor(readonly maxBytes: number = DEFAULT_UPLOAD_MAX_BYTES) {}
+  /**
+   * @param idleMs an upload that sends nothing for this long is cut off (its file removed). The server has no limit on
+   * a whole request's time (a few GiB over a slow link take long), so this is what ends a stalled one.
+   */
+  constructor(
+    readonly maxBytes: number = DEFAULT_UPLOAD_MAX_BYTES,
+    readonly idleMs = 60_000,
+  ) {}
 
   /** Streams the request body into a new file and answers with its server-side path (JSON). */
   async receive(req: IncomingMessage, res: ServerResponse, headers: Record<string, string>): Promise<void> {
@@ -69,6 +76,7 @@ export class UploadStore {
       const cut = (): void => void (req.complete || cap.destroy(new Error('upload cut off')));
       req.once('close', cut);
       req.once('error', cut);
+      req.setTimeout(this.idleMs, () => req.destroy());
       req.pipe(cap);
       try {
         await written;
