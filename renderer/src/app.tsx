@@ -15,6 +15,7 @@ import { WelcomeView, WelcomeCard } from './components/welcome-view';
 import { ShortcutsDialog } from './components/shortcuts-dialog';
 import { WindowFileDrop } from './components/open-file';
 import { useGlobalShortcuts } from './keyboard';
+import { diffKey } from './store/documents-slice';
 
 /** The screen for a route; a new key per document, so a view's local state never leaks from one to the next. */
 function Screen({ route }: { route: Route }) {
@@ -41,8 +42,11 @@ function Screen({ route }: { route: Route }) {
       return <ImageView key={stored ? `${stored.hostId}:${stored.checkpointId}` : (route.path ?? '')} path={route.path} stored={stored} />;
     }
     case 'diff': {
-      const stored = route.hostId && route.before && route.after ? { hostId: route.hostId, before: route.before, after: route.after } : undefined;
-      return <DiffView key={stored ? `${stored.hostId}:${stored.before}|${stored.after}` : `${route.a ?? ''}|${route.b ?? ''}`} a={route.a} b={route.b} stored={stored} />;
+      const stored =
+        route.hostId && route.before && route.after
+          ? { hostId: route.hostId, before: route.before, after: route.after, ...(route.afterHostId ? { afterHostId: route.afterHostId } : {}) }
+          : undefined;
+      return <DiffView key={stored ? diffKey(stored) : `${route.a ?? ''}|${route.b ?? ''}`} a={route.a} b={route.b} stored={stored} />;
     }
     case 'ssh-config':
       return <SshConfigView />;

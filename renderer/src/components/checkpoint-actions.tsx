@@ -6,9 +6,14 @@ import type { Problem } from '../store/messages';
 import { Modal, ModalActions } from './modal';
 import { RestoreOptionsFields } from './restore-options';
 
-/** Restore a stored checkpoint on its host; the dialog stays open with the runtime's words when it fails. */
-export function RestoreDialog({ checkpoint, onClose }: { checkpoint: Checkpoint; onClose: () => void }) {
+/**
+ * Restore a stored checkpoint on its host — or, with `anyHost`, on a host the user picks (it is copied there first);
+ * the dialog stays open with the runtime's (or the destination helper's) words when it fails.
+ */
+export function RestoreDialog({ checkpoint, onClose, anyHost = false }: { checkpoint: Checkpoint; onClose: () => void; anyHost?: boolean }) {
   const restore = useStasis((s) => s.restore);
+  const hosts = useStasis((s) => s.hosts);
+  const [onHost, setOnHost] = useState(checkpoint.hostId);
   const [name, setName] = useState('');
   const [options, setOptions] = useState<RestoreOptions>({});
   const [busy, setBusy] = useState(false);
@@ -23,7 +28,7 @@ export function RestoreDialog({ checkpoint, onClose }: { checkpoint: Checkpoint;
           if (!valid) return;
           setBusy(true);
           setProblem(undefined);
-          void restore(checkpoint.hostId, checkpoint.id, { ...options, ...(name ? { name } : {}) }).then((out) => {
+          void restore(checkpoint.hostId, checkpoint.id, { ...options, ...(name ? { name } : {}) }, onHost).then((out) => {
             setBusy(false);
             if (out.ok) onClose();
             else if (out.problem.code !== 'cancelled') setProblem(out.problem);
@@ -33,6 +38,22 @@ export function RestoreDialog({ checkpoint, onClose }: { checkpoint: Checkpoint;
         <p className="muted">
           Checkpoint {checkpoint.id}, taken {new Date(checkpoint.created).toLocaleString()} on {hostLabel(checkpoint.hostId)}.
         </p>
+        {anyHost && (
+          <label>
+            Restore on
+            <select value={onHost} onChange={(e) => setOnHost(e.target.value)} aria-label="Restore on host">
+              {hosts.map((h) => (
+                <option key={h.id} value={h.id}>
+                  {hostLabel(h.id, h.name)}
+                  {h.id === checkpoint.hostId ? ' (stores it)' : h.status === 'ok' ? '' : ` (${h.status})`}
+                </option>
+              ))}
+            </select>
+            {onHost !== checkpoint.hostId && (
+              <span className="muted">The checkpoint is streamed to {hostLabel(onHost, hosts.find((h) => h.id === onHost)?.name)} first; {hostLabel(checkpoint.hostId)} keeps its own.</span>
+            )}
+          </label>
+        )}
         <label>
           Restore as a new container named
           <input

@@ -109,7 +109,7 @@ function Memory({ d }: { d: ReportDiffData }) {
 }
 
 /** Two checkpoints side by side: what appeared, went away, or grew from A (older) to B. The route says which two. */
-export function DiffView({ a: initialA, b: initialB, stored }: { a?: string | undefined; b?: string | undefined; stored?: { hostId: string; before: string; after: string } | undefined }) {
+export function DiffView({ a: initialA, b: initialB, stored }: { a?: string | undefined; b?: string | undefined; stored?: { hostId: string; before: string; after: string; afterHostId?: string } | undefined }) {
   const [a, setA] = useState(initialA ?? '');
   const [b, setB] = useState(initialB ?? '');
   // Two stored checkpoints of one host (the main side compares within a host).
@@ -133,7 +133,9 @@ export function DiffView({ a: initialA, b: initialB, stored }: { a?: string | un
         </h1>
         {stored && (
           <span className="muted mono">
-            {stored.before} → {stored.after} on {hostLabel(stored.hostId)}
+            {stored.afterHostId && stored.afterHostId !== stored.hostId
+              ? `${stored.before} on ${hostLabel(stored.hostId)} → ${stored.after} on ${hostLabel(stored.afterHostId)}`
+              : `${stored.before} → ${stored.after} on ${hostLabel(stored.hostId)}`}
           </span>
         )}
       </header>

@@ -61,4 +61,21 @@ describe('JobsView', () => {
     expect(item.textContent).toMatch(/The Stasis helper is not installed on stasis-a\. Open stasis-a's page and press “Set up this host”\./);
     expect(screen.getByRole('alert').textContent).toMatch(/^stasis-a: Checkpoint of web on stasis-a failed: The Stasis helper is not installed/);
   });
+
+  it("shows the helper's own words of a failed job, the runtime's last lines included, one click from the job", async () => {
+    const { store, fail } = setup();
+    let done!: Promise<unknown>;
+    act(() => void (done = store.getState().checkpoint('stasis-a', 'podman', 'web', {})));
+    const id = store.getState().jobOrder[0]!;
+    act(() => store.getState().jobProgress({ operationId: id, hostId: 'stasis-a', kind: 'checkpoint', phase: 'dump', bytes: 4096, elapsedMs: 200 }));
+    await act(async () => {
+      fail(new ApiError('operation-failed', 'podman could not checkpoint web.', 'Error (criu/cr-dump.c:1): task 7 is stopped'));
+      await done;
+    });
+    fireEvent.click(screen.getByRole('button', { name: 'Log' }));
+    expect(screen.getByText(/The helper's own words \(3 lines\)/)).toBeTruthy();
+    expect(screen.getByLabelText('Helper log of Checkpoint of web on stasis-a').textContent).toBe(
+      '+0.2s progress phase=dump bytes=4096\nerror operation-failed: podman could not checkpoint web.\nError (criu/cr-dump.c:1): task 7 is stopped',
+    );
+  });
 });

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { escapeControlKeepLines } from '../../../shared/text/escape';
 import { hostLabel } from '../format';
 import { links } from '../router';
 import { useStasis } from '../store';
@@ -35,6 +36,15 @@ function JobLog({ job }: { job: Job }) {
       <button type="button" className="small" onClick={() => void copyText(job.log.join('\n'))}>
         Copy log
       </button>
+      <details className="helper-log">
+        <summary>The helper's own words ({job.helperLog.length} lines{job.helperLogDropped ? `, ${job.helperLogDropped} older let go` : ''})</summary>
+        <pre className="mono" aria-label={`Helper log of ${job.title}`}>
+          {job.helperLog.length ? escapeControlKeepLines(job.helperLog.join('\n')) : 'Nothing from the helper yet.'}
+        </pre>
+        <button type="button" className="small" onClick={() => void copyText(job.helperLog.join('\n'))}>
+          Copy the helper's words
+        </button>
+      </details>
     </div>
   );
 }

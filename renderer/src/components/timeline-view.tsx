@@ -150,12 +150,12 @@ export function TimelineView({ lineage }: { lineage: string }) {
             </button>
             <button
               type="button"
-              disabled={pickedCheckpoints.length !== 2 || one?.hostId !== two?.hostId}
-              title={pickedCheckpoints.length === 2 && one?.hostId !== two?.hostId ? 'Both must be stored on the same host to compare' : undefined}
+              disabled={pickedCheckpoints.length !== 2}
               onClick={() => {
                 if (!one || !two) return;
                 const [a, b] = one.created <= two.created ? [one, two] : [two, one];
-                navigate(links.diffStored(a.hostId, a.id, b.id));
+                // Two hosts: each reads its own checkpoint without its pages and the main side compares them.
+                navigate(links.diffStored(a.hostId, a.id, b.id, b.hostId));
               }}
             >
               Compare
@@ -179,6 +179,7 @@ export function TimelineView({ lineage }: { lineage: string }) {
       )}
       {restoring && (
         <RestoreDialog
+          anyHost
           checkpoint={restoring}
           onClose={() => {
             setRestoring(undefined);

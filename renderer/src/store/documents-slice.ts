@@ -4,9 +4,10 @@ import { toProblem, type Problem } from './messages';
 import type { SliceCreator } from './types';
 
 /** Two checkpoints to compare: two files, or two stored on hosts (the same host or two). */
-export type DiffSource = { a: string; b: string } | { hostId: string; before: string; after: string };
+export type DiffSource = { a: string; b: string } | { hostId: string; before: string; after: string; afterHostId?: string };
 
-export const diffKey = (d: DiffSource): string => ('a' in d ? `${d.a}|${d.b}` : `${d.hostId}:${d.before}|${d.after}`);
+export const diffKey = (d: DiffSource): string =>
+  'a' in d ? `${d.a}|${d.b}` : `${d.hostId}:${d.before}|${d.afterHostId && d.afterHostId !== d.hostId ? `${d.afterHostId}:` : ''}${d.after}`;
 
 export interface DiffState {
   key: string;

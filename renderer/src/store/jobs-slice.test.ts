@@ -3,7 +3,7 @@ import { ApiError } from '../../../shared/api/client';
 import type { Checkpoint } from '../../../shared/domain/checkpoint';
 import { createRootStore } from '.';
 import { fakeApi, manualTime, testDeps } from '../testing/fake-api';
-import { jobEtaMs, jobPercent, jobProgressText, LONG_JOB_MS, migrationReport } from './jobs-slice';
+import { appendHelperLog, HELPER_LOG_LINE_CHARS, HELPER_LOG_LINES, jobEtaMs, jobPercent, jobProgressText, LONG_JOB_MS, migrationReport } from './jobs-slice';
 
 const checkpoint = (over: Partial<Checkpoint> = {}): Checkpoint => ({
   id: 'ck-20261129101010-aaaaaaaa',
@@ -177,5 +177,72 @@ describe('jobs slice', () => {
       { channel: 'migrate.start', input: { sourceHostId: 'stasis-a', destHostId: 'stasis-b', container: 'web', operationId: id } },
       { channel: 'migrate.cancel', input: { operationId: id } },
     ]);
+  });
+
+  it('restores onto another host as one job: copies the checkpoint there first (same operation id), then restores there', async () => {
+    const { store, calls } = setup({
+      checkpoints: {
+        copy: async (input) => ({ ...checkpoint(), hostId: input.toHostId }),
+        restore: async (input) => ({ hostId: input.hostId, checkpoint: input.checkpointId, container: { runtime: 'podman' as const, id: 'c2', name: 'web' } }),
+      },
+    });
+    store.setState({ listings: { 'stasis-a': { loading: false, containers: [], checkpoints: [checkpoint()] } } });
+    const out = await store.getState().restore('stasis-a', checkpoint().id, {}, 'stasis-b');
+    expect(out.ok).toBe(true);
+    const [id] = store.getState().jobOrder;
+    expect(store.getState().jobs[id!]).toMatchObject({ kind: 'restore', hostId: 'stasis-b', title: 'Restore of web on stasis-b (from stasis-a)', state: 'done' });
+    const ops = calls.filter((c) => c.channel === 'checkpoints.copy' || c.channel === 'checkpoints.restore');
+    expect(ops).toEqual([
+      { channel: 'checkpoints.copy', input: { fromHostId: 'stasis-a', checkpointId: checkpoint().id, toHostId: 'stasis-b', operationId: id } },
+      { channel: 'checkpoints.restore', input: { hostId: 'stasis-b', checkpointId: checkpoint().id, options: {}, operationId: id } },
+    ]);
+  });
+
+  it('does not copy again when the other host already stores the checkpoint; on its own host it never copies', async () => {
+    const { store, calls } = setup({
+      checkpoints: {
+        restore: async (input) => ({ hostId: input.hostId, checkpoint: input.checkpointId, container: { runtime: 'podman' as const, id: 'c2', name: 'web' } }),
+      },
+    });
+    store.setState({
+      listings: {
+        'stasis-a': { loading: false, containers: [], checkpoints: [checkpoint()] },
+        'stasis-b': { loading: false, containers: [], checkpoints: [checkpoint({ hostId: 'stasis-b' })] },
+      },
+    });
+    await store.getState().restore('stasis-a', checkpoint().id, {}, 'stasis-b');
+    await store.getState().restore('stasis-a', checkpoint().id, {}, 'stasis-a');
+    expect(calls.filter((c) => c.channel === 'checkpoints.copy')).toEqual([]);
+    expect(calls.filter((c) => c.channel === 'checkpoints.restore').map((c) => (c.input as { hostId: string }).hostId)).toEqual(['stasis-b', 'stasis-a']);
+  });
+
+  it("keeps the helper's words per job: each progress line, then the error's code, message and detail lines", async () => {
+    const { store } = setup({
+      checkpoints: {
+        restore: async () => {
+          throw new ApiError('operation-failed', 'The runtime could not restore web.', 'criu: restore failed\nError (criu/cr-restore.c:123): oops');
+        },
+      },
+    });
+    const done = store.getState().restore('stasis-a', checkpoint().id, {});
+    const [id] = store.getState().jobOrder;
+    store.getState().jobProgress({ operationId: id!, hostId: 'stasis-a', kind: 'restore', phase: 'restore', bytes: 0, elapsedMs: 1500 });
+    await done;
+    expect(store.getState().jobs[id!]!.helperLog).toEqual([
+      '+1.5s progress phase=restore bytes=0',
+      'error operation-failed: The runtime could not restore web.',
+      'criu: restore failed',
+      'Error (criu/cr-restore.c:123): oops',
+    ]);
+  });
+
+  it("bounds the helper's words: the newest lines stay, long lines are cut, the count of dropped ones is kept", () => {
+    let log = { helperLog: [] as string[] };
+    for (let i = 0; i < HELPER_LOG_LINES + 5; i++) log = { ...log, ...appendHelperLog(log, [`line ${i}`]) };
+    expect(log.helperLog).toHaveLength(HELPER_LOG_LINES);
+    expect(log.helperLog[0]).toBe('line 5');
+    expect(log).toMatchObject({ helperLogDropped: 5 });
+    const long = appendHelperLog({ helperLog: [] }, ['x'.repeat(HELPER_LOG_LINE_CHARS * 2)]);
+    expect(long.helperLog[0]!.length).toBeLessThan(HELPER_LOG_LINE_CHARS + 20);
   });
 });

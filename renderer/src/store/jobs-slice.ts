@@ -34,6 +34,13 @@ export interface Job {
   problem?: Problem;
   /** What happened, line by line: phases as they came, then the outcome with the helper's detail. */
   log: string[];
+  /**
+   * The helper's own words, as they came: every progress line (elapsed, phase, bytes), then the final error's code,
+   * message and detail (for runtime failures, the runtime's last lines the helper passed on). Bounded: see
+   * HELPER_LOG_LINES; `helperLogDropped` counts the oldest lines let go.
+   */
+  helperLog: string[];
+  helperLogDropped?: number;
   cancellable: boolean;
   cancelRequested?: boolean;
 }
@@ -75,12 +82,27 @@ export interface JobsSlice {
   clearFinishedJobs(): void;
   /** `allowLostProcesses`: the user saw which processes the checkpoint leaves out and chose to go on. */
   checkpoint(hostId: string, runtime: Runtime, container: string, options: CheckpointOptions, allowLostProcesses?: boolean): Promise<Outcome<Checkpoint>>;
-  restore(hostId: string, checkpointId: string, options: RestoreOptions): Promise<Outcome<RestoreResult>>;
+  /**
+   * Restores a stored checkpoint; with `onHostId` (another host than the one storing it) the checkpoint is first
+   * streamed there (checkpoints.copy, unless that host already has it) and restored there, all as one job.
+   */
+  restore(hostId: string, checkpointId: string, options: RestoreOptions, onHostId?: string): Promise<Outcome<RestoreResult>>;
   deleteCheckpoint(hostId: string, checkpointId: string): Promise<Outcome<string>>;
   /** Moves a container to another host (migrate.start); a job of kind `migrate` on the source host. */
   migrate(input: Omit<MigrateInput, 'operationId' | 'runtime' | 'strategy' | 'keepSource' | 'copyImage'> & Partial<MigrateInput>): Promise<Outcome<MigrationResult>>;
   /** The preflight of a move (migrate.check): the checklist and the strategy `auto` picks; nothing stops. */
   checkMigration(input: Omit<MigrateInput, 'operationId' | 'runtime' | 'strategy' | 'keepSource' | 'copyImage'> & Partial<MigrateInput>): Promise<Outcome<MigrationPlan>>;
+}
+
+/** At most this many helper lines are kept per job (the newest), each cut to HELPER_LOG_LINE_CHARS. */
+export const HELPER_LOG_LINES = 200;
+export const HELPER_LOG_LINE_CHARS = 4000;
+
+/** `lines` appended to a job's helper log, keeping it within its bounds. */
+export function appendHelperLog(job: Pick<Job, 'helperLog' | 'helperLogDropped'>, lines: string[]): Pick<Job, 'helperLog' | 'helperLogDropped'> {
+  const all = [...job.helperLog, ...lines.map((l) => (l.length > HELPER_LOG_LINE_CHARS ? `${l.slice(0, HELPER_LOG_LINE_CHARS)}… (cut)` : l))];
+  const over = Math.max(0, all.length - HELPER_LOG_LINES);
+  return over ? { helperLog: all.slice(over), helperLogDropped: (job.helperLogDropped ?? 0) + over } : { helperLog: all };
 }
 
 /** Jobs that take longer than this end with a system notification (the user has likely looked away). */
@@ -126,7 +148,7 @@ export const createJobsSlice: SliceCreator<JobsSlice> = (set, get, deps) => {
       const { cancel, ...fields } = spec;
       if (cancel) cancels.set(id, cancel);
       set((s) => ({
-        jobs: { ...s.jobs, [id]: { ...fields, id, state: 'running', startedAt, log: [`Started on ${hostName(spec.hostId)}.`], cancellable: Boolean(cancel) } },
+        jobs: { ...s.jobs, [id]: { ...fields, id, state: 'running', startedAt, log: [`Started on ${hostName(spec.hostId)}.`], helperLog: [], cancellable: Boolean(cancel) } },
         jobOrder: [id, ...s.jobOrder],
       }));
       let outcome: Outcome<Awaited<ReturnType<typeof run>>>;
@@ -144,6 +166,7 @@ export const createJobsSlice: SliceCreator<JobsSlice> = (set, get, deps) => {
           endedAt: deps.now(),
           problem,
           log: [...j.log, cancelled ? `Cancelled: ${problem.message}` : `Failed: ${problem.message}`, ...(problem.detail ? [problem.detail] : [])],
+          ...appendHelperLog(j, [`error ${problem.code}: ${problem.message}`, ...(problem.detail ? problem.detail.split('\n') : [])]),
         }));
         if (!get().promptFor(spec.hostId, err) && !cancelled) {
           get().notify({ tone: 'error', text: `${spec.title} failed: ${problem.message}`, ...(problem.detail ? { detail: problem.detail } : {}), hostId: spec.hostId, jobId: id });
@@ -167,6 +190,9 @@ export const createJobsSlice: SliceCreator<JobsSlice> = (set, get, deps) => {
         ...(report.totalBytes ? { expectedBytes: report.totalBytes } : {}),
         ...(report.etaMs !== undefined ? { etaMs: report.etaMs } : {}),
         log: j.phase === report.phase ? j.log : [...j.log, `Phase: ${report.phase}`],
+        ...appendHelperLog(j, [
+          `${report.elapsedMs !== undefined ? `+${(report.elapsedMs / 1000).toFixed(1)}s ` : ''}progress phase=${report.phase}${report.bytes !== undefined ? ` bytes=${report.bytes}` : ''}`,
+        ]),
       }));
     },
 
@@ -205,18 +231,26 @@ export const createJobsSlice: SliceCreator<JobsSlice> = (set, get, deps) => {
       );
     },
 
-    restore(hostId, checkpointId, options) {
+    restore(hostId, checkpointId, options, onHostId) {
       const k = get().listings[hostId]?.checkpoints.find((c) => c.id === checkpointId);
+      const target = onHostId ?? hostId;
+      const elsewhere = target !== hostId;
       return get().runJob(
         {
           kind: 'restore',
-          hostId,
-          title: `Restore of ${k?.container.name ?? checkpointId} on ${hostName(hostId)}`,
+          hostId: target,
+          title: `Restore of ${k?.container.name ?? checkpointId} on ${hostName(target)}${elsewhere ? ` (from ${hostName(hostId)})` : ''}`,
           ...(k ? { subject: k.container.name, lineage: k.lineage, expectedBytes: k.sizes.archive } : {}),
           cancel: (operationId) => deps.api.checkpoints.cancel({ operationId }),
         },
-        (operationId) => deps.api.checkpoints.restore({ hostId, checkpointId, options, operationId }),
-        (r) => `Restored ${checkpointId} as ${r.container.name} on ${hostName(hostId)}.`,
+        async (operationId) => {
+          if (elsewhere && !get().listings[target]?.checkpoints.some((c) => c.id === checkpointId)) {
+            await deps.api.checkpoints.copy({ fromHostId: hostId, checkpointId, toHostId: target, operationId });
+            get().refreshSoon(target);
+          }
+          return deps.api.checkpoints.restore({ hostId: target, checkpointId, options, operationId });
+        },
+        (r) => `Restored ${checkpointId} as ${r.container.name} on ${hostName(target)}.`,
       );
     },
 
@@ -240,6 +274,7 @@ export const createJobsSlice: SliceCreator<JobsSlice> = (set, get, deps) => {
     async migrate(input) {
       const { sourceHostId, destHostId, container } = input;
       const last = lastCheckpoint(sourceHostId, container);
+      let jobId = '';
       const out = await get().runJob(
         {
           kind: 'migrate',
@@ -249,11 +284,18 @@ export const createJobsSlice: SliceCreator<JobsSlice> = (set, get, deps) => {
           ...(last ? { lineage: last.lineage } : {}),
           cancel: (operationId) => deps.api.migrate.cancel({ operationId }),
         },
-        (operationId) => deps.api.migrate.start({ ...input, operationId }),
+        (operationId) => ((jobId = operationId), deps.api.migrate.start({ ...input, operationId })),
         (r) => r.message,
       );
       // Both ends changed: the source lost (or kept) the container, the destination gained it.
       get().refreshSoon(destHostId);
+      // A first checkpoint gives the container its lineage: the move then shows on its timeline.
+      const kept = out.ok ? out.value.checkpointId : null;
+      if (kept && !last) {
+        await get().refreshHost(sourceHostId);
+        const k = get().listings[sourceHostId]?.checkpoints.find((c) => c.id === kept);
+        if (k) update(jobId, { lineage: k.lineage });
+      }
       return out;
     },
 
