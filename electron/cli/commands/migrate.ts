@@ -44,7 +44,7 @@ function progressLine(io: CliIo, quiet: boolean) {
 
 export const migrateCommand: CliCommand = {
   usage:
-    'stasis migrate SRC_HOST CONTAINER DST_HOST [--strategy auto|stop-and-copy|lazy|pre-copy] [--keep-source] [--name NEW] ' +
+    'stasis migrate SRC_HOST CONTAINER|PID DST_HOST [--runtime podman|process] [--strategy auto|stop-and-copy|lazy|pre-copy] [--keep-source] [--name NEW] ' +
     '[--copy-image] [--check] [--json] [--ssh-config FILE]',
   async run(argv, io) {
     const { values, positionals } = parseArgs({
