@@ -148,7 +148,7 @@ export const requests = {
       z.object({ hostId: z.string().min(1).max(256), runtime: z.enum(['podman', 'docker']), container: ContainerRef }).strict(),
       ProcessCheck,
     ),
-    /** Stop, start or remove (a running one is stopped first: the UI confirms) a podman or Docker container, through the host's helper. */
+    /** Stop, start or remove (stopped first; the UI confirms) a podman or Docker container, through the host's helper. */
     act: request(
       z.object({
         hostId: z.string().min(1).max(256),
