@@ -18,7 +18,7 @@ import { MigrationService } from './migration-service';
 describeSystem('process-tree migration between SSH hosts', ['root', 'criu', 'ssh-hosts'], () => {
   const config = path.join(SSH_HOSTS_DIR, 'ssh_config');
   const statusOf = (tag: string) => `/tmp/lmig-${process.pid}-${tag}`;
-  const tags = ['move', 'rollback'];
+  const tags = ['move', 'rollback', 'cut'];
   const checkpoints: string[] = [];
   let hosts: HostRegistry;
   let svc: MigrationService;
@@ -27,7 +27,7 @@ describeSystem('process-tree migration between SSH hosts', ['root', 'criu', 'ssh
   const ssh = (host: string, ...cmd: string[]) => spawnSync('ssh', ['-F', config, host, ...cmd], { encoding: 'utf8', timeout: 120_000 });
   /** PIDs (as this machine sees them) of memhog processes writing our status file, wherever they run. */
   const pids = (tag: string): number[] =>
-    spawnSync('pgrep', ['-f', `memhog 64 1 ${statusOf(tag)}$`], { encoding: 'utf8' })
+    spawnSync('pgrep', ['-f', `memhog [0-9]+ 1 ${statusOf(tag)}$`], { encoding: 'utf8' })
       .stdout.split('\n')
       .filter(Boolean)
       .map(Number);
@@ -38,9 +38,9 @@ describeSystem('process-tree migration between SSH hosts', ['root', 'criu', 'ssh
     const [it, verdict] = ssh(host, 'cat', statusOf(tag)).stdout.trim().split(' ');
     return { it: Number(it), verdict };
   };
-  /** Starts memhog (64 MiB, text-like) in stasis-a's namespaces, its own session; answers its PID once its memory is full. */
-  async function memhog(tag: string): Promise<number> {
-    const start = ssh('stasis-a', 'sh', '-c', `'setsid /usr/local/lib/stasis-ci/memhog 64 1 ${statusOf(tag)} </dev/null >/dev/null 2>&1 &'`);
+  /** Starts memhog (text-like memory) in stasis-a's namespaces, its own session; answers its PID once its memory is full. */
+  async function memhog(tag: string, mib = 64): Promise<number> {
+    const start = ssh('stasis-a', 'sh', '-c', `'setsid /usr/local/lib/stasis-ci/memhog ${mib} 1 ${statusOf(tag)} </dev/null >/dev/null 2>&1 &'`);
     expect(start.status, start.stderr).toBe(0);
     await until('memhog to fill its memory', () => ssh('stasis-a', 'cat', `${statusOf(tag)}.ready`).stdout, (s) => s.includes('MiB touched'));
     const [pid] = await until('one memhog of ours', () => pids(tag), (p) => p.length === 1);
@@ -130,6 +130,37 @@ describeSystem('process-tree migration between SSH hosts', ['root', 'criu', 'ssh
     } finally {
       delete faults.beforeRestore;
     }
+  }, 300_000);
+
+  it('rolls back when the destination helper is SIGKILLed mid-transfer: the tree runs on stasis-a again', async () => {
+    // 256 MiB: seconds on the wire, so the cut lands mid-transfer.
+    const pid = await memhog('cut', 256);
+    const mntA = mntOf('self', 'stasis-a');
+    const mntB = mntOf('self', 'stasis-b');
+    const moving = svc.start(input(pid));
+    // The destination's `receive` of this move (the test hosts' processes are visible from here): every process
+    // running it in stasis-b's mount namespace (the shell that runs the helper, and its wrapper).
+    const receivers = await until(
+      'the destination helper to receive',
+      () =>
+        spawnSync('pgrep', ['-f', 'stasis-helper receive ck-[a-z0-9-]+$'], { encoding: 'utf8' })
+          .stdout.split('\n')
+          .filter(Boolean)
+          .map(Number)
+          .filter((p) => mntOf(p) === mntB),
+      (p) => p.length > 0,
+      { timeoutMs: 120_000, everyMs: 20 },
+    );
+    for (const p of receivers) spawnSync('kill', ['-KILL', String(p)]);
+    const r = await moving;
+    if (r.checkpointId) checkpoints.push(r.checkpointId);
+    expect(r, r.message).toMatchObject({ runningOn: 'stasis-a', rolledBack: true });
+    const first = await until('memhog to write its status on stasis-a again', () => memStatus('stasis-a', 'cut'), (s) => s.it > 0);
+    const later = await until('memhog to re-verify its memory on stasis-a', () => memStatus('stasis-a', 'cut'), (s) => s.it > first.it + 25);
+    expect(later.verdict).toBe('ok');
+    const now = pids('cut');
+    expect(now).toHaveLength(1);
+    expect(mntOf(now[0]!)).toBe(mntA);
   }, 300_000);
 
   it('refuses a destination logged in as a user who is not root, before anything stops', async () => {

@@ -115,6 +115,8 @@ export async function moveTree(ctx: TreeMoveContext, f: TreeHelpers): Promise<Mi
     if (ended.code !== 0) throw new StasisError('operation-failed', `Sending checkpoint ${ck} from ${source} failed.`, ended.stderr.slice(0, 500));
     if (state.cancelled) throw new StasisError('cancelled', 'Cancelled.');
   } catch (err) {
+    // The source's `send` only reads the stored checkpoint: stopping it changes nothing there.
+    state.stop?.();
     return fail(err, wire);
   }
 
