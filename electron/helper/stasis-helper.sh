@@ -519,12 +519,31 @@ sweep() {
 
 verb_version() { result "{\"version\":\"$STASIS_HELPER_VERSION\"}"; }
 
+# The bytes a process's memory cgroup holds (cgroup v1 memory.usage_in_bytes or v2 memory.current), or nothing.
+cgroup_memory() { # pid
+  cg=$(sed -n 's/^[0-9]*:memory:\(.*\)$/\1/p; s/^0::\(.*\)$/\1/p' "/proc/$1/cgroup" 2>/dev/null | head -n 1)
+  case $cg in '' | *..* | *[!A-Za-z0-9_./:@-]*) return 0 ;; esac
+  for f in "/sys/fs/cgroup/memory$cg/memory.usage_in_bytes" "/sys/fs/cgroup$cg/memory.current"; do
+    v=$(head -c 24 "$f" 2>/dev/null) || continue
+    case $v in '' | *[!0-9]*) ;; *) printf '%s' "$v"; return 0 ;; esac
+  done
+}
+
 verb_ps() {
   [ $# -eq 0 ] || fail bad-request "ps takes no arguments."
-  pj='[]' dj='' derr=''
+  pj='[]' dj='' derr='' mj=''
   if command -v podman >/dev/null 2>&1; then
     pj=$(podman ps -a --format json 2>/dev/null | tr '\n' ' ')
     [ -n "$pj" ] || pj='[]'
+    # Memory of each running container, read once per ps from its cgroup (no polling, no podman stats, which
+    # fails whole when one container stops meanwhile).
+    for line in $(podman ps --no-trunc --filter status=running --format '{{.ID}}:{{.Pid}}' 2>/dev/null); do
+      cid=${line%%:*} pid=${line#*:}
+      case $cid in '' | *[!0-9a-f]*) continue ;; esac
+      case $pid in '' | 0 | *[!0-9]*) continue ;; esac
+      m=$(cgroup_memory "$pid")
+      [ -z "$m" ] || mj="$mj${mj:+,}\"$cid\":$m"
+    done
   fi
   if command -v docker >/dev/null 2>&1; then
     if dl=$(timeout 10 docker ps -a --no-trunc --format '{{json .}}' 2>/dev/null); then
@@ -533,7 +552,7 @@ verb_ps() {
       derr='The Docker daemon is not running or not reachable.'
     fi
   fi
-  result "{\"podman\":$pj,\"docker\":[$dj],\"dockerError\":\"$derr\"}"
+  result "{\"podman\":$pj,\"docker\":[$dj],\"dockerError\":\"$derr\",\"memory\":{$mj}}"
 }
 
 # podman checkpoint options -> podman flags; also records them for meta.json

@@ -52,6 +52,10 @@ describeSystem('checkpoints.copy between SSH hosts', ['root', 'criu', 'podman', 
     ssh('stasis-a', 'podman', 'run', '-d', '--name', NAME, '--network', 'none', 'localhost/stasis-busybox:latest', 'sh', '-c',
       `'i=0; while :; do i=$((i+1)); echo $i > /tmp/count; sleep 0.1; done'`);
     await counterPast('stasis-a');
+    // The list says how much memory the running container uses now and since when it runs (helper's ps).
+    const row = (await api.containers.list({ hostId: 'stasis-a' })).containers.find((c) => c.name === NAME);
+    expect(row).toMatchObject({ state: 'running', memoryBytes: expect.any(Number), startedAt: expect.any(String) });
+    expect(row!.memoryBytes).toBeGreaterThan(0);
     const ck = await api.checkpoints.create({ hostId: 'stasis-a', runtime: 'podman', container: NAME, options: { leaveRunning: false } });
 
     const copied = await api.checkpoints.copy({ fromHostId: 'stasis-a', checkpointId: ck.id, toHostId: 'stasis-b', operationId: 'icopy-op-1' });

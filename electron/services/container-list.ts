@@ -9,6 +9,8 @@ const PodmanPs = z.array(
     Image: z.string().optional(),
     Status: z.string().optional(),
     CreatedAt: z.string().optional(),
+    /** Unix seconds; 0 (or a time before the container was made) when it never started. */
+    StartedAt: z.number().optional(),
   }).loose(),
 );
 
@@ -23,7 +25,15 @@ const DockerPs = z.array(
   }).loose(),
 );
 
-export const HelperPs = z.object({ podman: z.unknown(), docker: z.unknown(), dockerError: z.string().optional() });
+export const HelperPs = z.object({
+  podman: z.unknown(),
+  docker: z.unknown(),
+  dockerError: z.string().optional(),
+  /** Full container id → bytes of its memory cgroup, for running podman containers (helpers since issue #10). */
+  memory: z.record(z.string(), z.unknown()).optional(),
+});
+
+const Bytes = z.number().int().nonnegative().max(2 ** 53 - 1);
 
 /** Docker 20.10 has no State column in old formats: derive it from the Status words. */
 function dockerState(state: string | undefined, status: string | undefined): string {
@@ -42,15 +52,20 @@ export function parseHelperPs(host: string, raw: unknown): ContainerSummary[] {
   const podman = PodmanPs.safeParse(ps.podman);
   if (podman.success) {
     for (const c of podman.data) {
+      const state = (c.State ?? 'unknown').toLowerCase();
+      const memory = Bytes.safeParse(ps.memory?.[c.Id]);
+      const started = state === 'running' && c.StartedAt && c.StartedAt > 0 && c.StartedAt < 2 ** 31 ? new Date(c.StartedAt * 1000).toISOString() : undefined;
       out.push({
         host,
         runtime: 'podman',
         id: c.Id,
         name: c.Names?.[0] ?? c.Id.slice(0, 12),
-        state: (c.State ?? 'unknown').toLowerCase(),
+        state,
         ...(c.Image ? { image: c.Image } : {}),
         ...(c.Status ? { status: c.Status } : {}),
         ...(c.CreatedAt ? { created: c.CreatedAt } : {}),
+        ...(started ? { startedAt: started } : {}),
+        ...(memory.success && state === 'running' ? { memoryBytes: memory.data } : {}),
       });
     }
   }

@@ -22,6 +22,10 @@ export const ContainerSummary = z.object({
   image: z.string().optional(),
   status: z.string().optional(),
   created: z.string().optional(),
+  /** When a running container started (ISO time), for its uptime; podman only (Docker's status words say it). */
+  startedAt: z.string().optional(),
+  /** Bytes its memory cgroup holds, read by the helper at the last list; running podman containers only. */
+  memoryBytes: z.number().int().nonnegative().optional(),
 });
 export type ContainerSummary = z.infer<typeof ContainerSummary>;
 

@@ -50,4 +50,33 @@ describe('ContainersView', () => {
     expect(screen.queryByRole('table', { name: 'All containers' })).toBeNull();
     expect(screen.getByText(/No container matches these filters/)).toBeTruthy();
   });
+
+  it('shows memory in use now from the runtime, with the start time behind the uptime; an exited one shows none', () => {
+    const store = createRootStore(testDeps(fakeApi({}).api, manualTime().deps));
+    store.setState({
+      hosts: [{ id: 'local', name: 'This computer', kind: 'local', status: 'ok' }],
+      listings: {
+        local: {
+          loading: false,
+          loadedAt: 1,
+          checkpoints: [],
+          containers: [
+            { host: 'local', runtime: 'podman', id: 'c1', name: 'web', state: 'running', status: 'Up 3 minutes', startedAt: '2026-11-29T10:00:00.000Z', memoryBytes: 3 * 1024 * 1024 },
+            { host: 'local', runtime: 'podman', id: 'c3', name: 'gone', state: 'exited', memoryBytes: 5 },
+          ],
+        },
+      },
+    });
+    render(
+      <StoreProvider store={store}>
+        <ContainersView route={{ name: 'containers' }} />
+      </StoreProvider>,
+    );
+    const table = within(screen.getByRole('table', { name: 'All containers' }));
+    const web = table.getByText('3.0 MiB');
+    expect(web.getAttribute('title')).toMatch(/in use now/);
+    expect(table.getByText('for 3 minutes').getAttribute('title')).toBe(`since ${new Date('2026-11-29T10:00:00.000Z').toLocaleString()}`);
+    const gone = table.getAllByRole('row').find((r) => r.textContent?.startsWith('gone'))!;
+    expect(gone.textContent).not.toMatch(/B\b/);
+  });
 });

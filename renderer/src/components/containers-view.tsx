@@ -60,11 +60,23 @@ export function ContainersView({ route }: { route: Extract<Route, { name: 'conta
         render: (r) => (
           <>
             <span className={`state ${r.state}`}>{r.state}</span>
-            {r.uptime && <span className="secondary-text muted">for {r.uptime}</span>}
+            {r.uptime && (
+              <span className="secondary-text muted" title={r.startedAt ? `since ${new Date(r.startedAt).toLocaleString()}` : undefined}>
+                for {r.uptime}
+              </span>
+            )}
           </>
         ),
       },
-      { key: 'uptime', label: 'Up for', value: (r) => r.uptime, hidden: true },
+      {
+        key: 'uptime',
+        label: 'Up for',
+        // Longest running sorts last ascending when the runtime says when it started; else by the words.
+        value: (r) => (r.startedAt ? -Date.parse(r.startedAt) : r.uptime),
+        text: (r) => r.uptime ?? '',
+        render: (r) => (r.uptime ? <span title={r.startedAt ? `since ${new Date(r.startedAt).toLocaleString()}` : undefined}>{r.uptime}</span> : <span className="muted">—</span>),
+        hidden: true,
+      },
       {
         key: 'memory',
         label: 'Memory',
@@ -72,7 +84,7 @@ export function ContainersView({ route }: { route: Extract<Route, { name: 'conta
         wide: true,
         value: (r) => r.memoryBytes,
         text: (r) => (r.memoryBytes !== undefined ? formatBytes(r.memoryBytes) : ''),
-        render: (r) => (r.memoryBytes !== undefined ? <span title="as of the last checkpoint">{formatBytes(r.memoryBytes)}</span> : <span className="muted">—</span>),
+        render: (r) => (r.memoryBytes !== undefined ? <span title={r.memoryFrom === 'runtime' ? 'in use now (its memory cgroup, as of the last refresh)' : 'as of the last checkpoint'}>{formatBytes(r.memoryBytes)}</span> : <span className="muted">—</span>),
       },
       {
         key: 'canCheckpoint',

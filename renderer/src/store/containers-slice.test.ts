@@ -67,6 +67,15 @@ describe('container rows', () => {
     expect(filterRows(rows, { host: 'other' })).toEqual([]);
   });
 
+  it('prefers the memory the runtime reports now over the last checkpoint’s pages, and keeps when it started', () => {
+    const k = { id: 'ck-1aaaa', created: '2026-11-29T10:00:00Z', lineage: 'L1', container: { id: 'c1', name: 'web' }, sizes: { archive: 5, pages: 40, images: 1 } };
+    const c = { host: 'local', runtime: 'podman' as const, id: 'c1', name: 'web', state: 'running', status: 'Up 2 hours', startedAt: '2026-11-29T08:00:00.000Z' };
+    const now = containerRows([host('local')], { local: { loading: false, containers: [{ ...c, memoryBytes: 4096 }], checkpoints: [k] as never } });
+    expect(now[0]).toMatchObject({ memoryBytes: 4096, memoryFrom: 'runtime', startedAt: '2026-11-29T08:00:00.000Z' });
+    const then = containerRows([host('local')], { local: { loading: false, containers: [c], checkpoints: [k] as never } });
+    expect(then[0]).toMatchObject({ memoryBytes: 40, memoryFrom: 'checkpoint' });
+  });
+
   it('reads uptime from the runtime’s status words and frozen time from podman’s statistics', () => {
     expect(uptimeOf('Up 3 seconds ago')).toBe('3 seconds');
     expect(uptimeOf('Up 2 hours (Paused)')).toBe('2 hours');

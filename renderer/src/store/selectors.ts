@@ -15,8 +15,14 @@ export interface ContainerRow {
   state: string;
   /** "5 minutes", from the runtime's status words; undefined when not running. */
   uptime?: string;
-  /** Memory as of the last checkpoint (its dumped pages); the runtime's ps does not tell it. */
+  /** When it started (ISO), from the runtime (podman), for sorting by uptime and the exact time. */
+  startedAt?: string;
+  /**
+   * Memory now (its cgroup, read by the helper at the last list: running podman containers), else as of the last
+   * checkpoint (its dumped pages); `memoryFrom` says which.
+   */
   memoryBytes?: number;
+  memoryFrom?: 'runtime' | 'checkpoint';
   canCheckpoint: boolean;
   /** Why not, when it cannot. */
   cannotWhy?: string;
@@ -74,7 +80,9 @@ export function containerRows(hosts: HostSummary[], listings: Record<string, Hos
         image: c.image ?? '',
         state: c.state,
         ...(uptime ? { uptime } : {}),
-        ...(last ? { lastCheckpoint: last, lineage: last.lineage, memoryBytes: last.sizes.pages } : {}),
+        ...(running && c.startedAt ? { startedAt: c.startedAt } : {}),
+        ...(last ? { lastCheckpoint: last, lineage: last.lineage, memoryBytes: last.sizes.pages, memoryFrom: 'checkpoint' as const } : {}),
+        ...(running && c.memoryBytes !== undefined ? { memoryBytes: c.memoryBytes, memoryFrom: 'runtime' as const } : {}),
         canCheckpoint: running && can !== false,
         ...(!running ? { cannotWhy: `it is ${c.state}; start it first` } : can === false ? { cannotWhy: `${c.runtime} on ${host.name} cannot checkpoint (see the host's page)` } : {}),
         checkpointCount: mine.length,
