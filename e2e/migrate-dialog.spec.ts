@@ -81,6 +81,15 @@ test('Migrate… moves a podman counter from stasis-a to stasis-b: checklist, pr
   await summary.getByRole('button', { name: 'Close' }).click();
   await expect(dialog).toBeHidden();
 
+  // Its history: the move and the checkpoint on both hosts (one lineage), on the container's timeline.
+  const rowB = table.getByRole('row').filter({ hasText: name }).filter({ has: page.getByRole('link', { name: 'stasis-b', exact: true }) });
+  await rowB.getByRole('link', { name: `Timeline of ${name} on stasis-b`, exact: true }).click({ timeout: 60_000 });
+  const timeline = page.getByRole('table', { name: 'Timeline' });
+  await expect(timeline.getByRole('row').filter({ hasText: 'migrate' })).toContainText('stasis-a', { timeout: 30_000 });
+  await expect(timeline.getByRole('row').filter({ hasText: 'checkpoint' }).filter({ has: page.getByText('stasis-b', { exact: true }) }).first()).toBeVisible();
+  await expect(timeline.getByRole('row').filter({ hasText: 'checkpoint' }).filter({ has: page.getByText('stasis-a', { exact: true }) }).first()).toBeVisible();
+  await page.screenshot({ path: `${SHOTS}/migrate-timeline.png` });
+
   // On the hosts: running on stasis-b, not on stasis-a, and it goes on counting there.
   expect(runningOn('stasis-b')).toEqual([name]);
   expect(runningOn('stasis-a')).toEqual([]);

@@ -6,6 +6,7 @@ import { SshConfigView } from './components/ssh-config-view';
 import { ImageView } from './components/image-view';
 import { DiffView } from './components/diff-view';
 import { HostPrompt } from './components/host-prompt';
+import { MigrateDialogHost } from './components/migrate-dialog';
 import { Notices } from './components/notices';
 import { ConnectionBanner } from './components/connection-banner';
 import { ContainersView } from './components/containers-view';
@@ -82,6 +83,7 @@ export function App() {
         <HostPrompt />
         <WindowFileDrop />
         {shortcuts && <ShortcutsDialog onClose={() => setShortcuts(false)} />}
+        <MigrateDialogHost />
       </main>
     </div>
   );

@@ -4,7 +4,6 @@ import type { Runtime } from '../../../shared/domain/container';
 import { links } from '../router';
 import { useStasis } from '../store';
 import { RestoreDialog } from './checkpoint-actions';
-import { MigrateDialog } from './migrate-dialog';
 import { Modal } from './modal';
 
 export interface RowContainer {
@@ -41,7 +40,7 @@ export function ContainerRowActions({
   const [restoring, setRestoring] = useState(false);
   const [removing, setRemoving] = useState(false);
   const [busy, setBusy] = useState(false);
-  const [migrating, setMigrating] = useState(false);
+  const openMigrate = useStasis((s) => s.openMigrate);
   // Podman containers and process trees move between hosts (migrate.check says why when one cannot).
   const canMigrate = c.state === 'running' && (c.runtime === 'podman' || c.runtime === 'process');
   const label = c.name || c.id.slice(0, 12);
@@ -66,7 +65,7 @@ export function ContainerRowActions({
             Checkpoint…
           </button>
           {canMigrate && (
-            <button type="button" onClick={() => setMigrating(true)} aria-label={`Migrate ${where}…`}>
+            <button type="button" onClick={() => openMigrate({ hostId: c.hostId, runtime: c.runtime, container: c.runtime === 'process' ? c.id : c.name || c.id })} aria-label={`Migrate ${where}…`}>
               Migrate…
             </button>
           )}
@@ -102,7 +101,6 @@ export function ContainerRowActions({
           </div>
         </details>
       )}
-      {migrating && <MigrateDialog target={{ hostId: c.hostId, runtime: c.runtime, container: c.runtime === 'process' ? c.id : c.name || c.id }} onClose={() => setMigrating(false)} />}
       {restoring && c.lastCheckpoint && <RestoreDialog checkpoint={c.lastCheckpoint} onClose={() => setRestoring(false)} />}
       {removing && (
         <Modal title={`Remove ${label}?`} onClose={() => setRemoving(false)}>

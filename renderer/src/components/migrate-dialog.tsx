@@ -1,19 +1,13 @@
 import { useEffect, useState } from 'react';
 import { createPortal } from 'react-dom';
-import type { Runtime } from '../../../shared/domain/container';
 import type { MigrationPlan, MigrationResult, PreflightCheck } from '../../../shared/domain/migration';
 import { formatBytes, formatDuration, hostLabel } from '../format';
 import { useRootStore, useStasis } from '../store';
+import type { MigrateTarget } from '../store/jobs-slice';
 import type { Problem } from '../store/messages';
 import { Modal } from './modal';
 
-/** What to move: a podman container by name (or a process tree by its root PID) on a host. */
-export interface MigrateTarget {
-  hostId: string;
-  runtime: Runtime;
-  /** Container name or id; the root PID for a process tree. */
-  container: string;
-}
+export type { MigrateTarget } from '../store/jobs-slice';
 
 // Phases before the freeze: cancelling there leaves the source untouched. After it, cancel means rollback.
 const BEFORE_FREEZE = new Set(['preflight', 'image-copy']);
@@ -85,7 +79,7 @@ export function MigrateDialog({ target, onClose }: { target: MigrateTarget; onCl
   const phases = (job?.log ?? []).filter((l) => l.startsWith('Phase: ')).map((l) => l.slice('Phase: '.length));
   const frozen = job?.phase !== undefined && !BEFORE_FREEZE.has(job.phase);
 
-  // On document.body: a row's sticky actions cell would otherwise clip it, align it right and paint its buttons on top.
+  // On document.body, above whatever the page stacks (sticky table cells, menus).
   return createPortal(
     <Modal title={title} onClose={onClose}>
       <div className="migrate-dialog">
@@ -277,4 +271,12 @@ function Summary({ result, name, onClose }: { result: { ok: true; value: Migrati
       </div>
     </section>
   );
+}
+
+/** The open "Migrate…" dialog, mounted once beside the routes so that it outlives the row that opened it. */
+export function MigrateDialogHost() {
+  const target = useStasis((s) => s.migrateTarget);
+  const openMigrate = useStasis((s) => s.openMigrate);
+  if (!target) return null;
+  return <MigrateDialog key={`${target.hostId}:${target.container}`} target={target} onClose={() => openMigrate(undefined)} />;
 }

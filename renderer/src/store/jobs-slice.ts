@@ -68,8 +68,18 @@ export interface JobSpec {
   cancel?: (operationId: string) => Promise<unknown>;
 }
 
+/** What a "Migrate…" dialog moves: a container by name or id (a process tree by its root PID) on a host. */
+export interface MigrateTarget {
+  hostId: string;
+  runtime: Runtime;
+  container: string;
+}
+
 export interface JobsSlice {
   jobs: Record<string, Job>;
+  /** The open "Migrate…" dialog. In the store, not the row: the row goes away when the container leaves its host. */
+  migrateTarget?: MigrateTarget | undefined;
+  openMigrate(target: MigrateTarget | undefined): void;
   /** Newest first. */
   jobOrder: string[];
   /**
@@ -141,6 +151,10 @@ export const createJobsSlice: SliceCreator<JobsSlice> = (set, get, deps) => {
   return {
     jobs: {},
     jobOrder: [],
+
+    openMigrate(target) {
+      set({ migrateTarget: target });
+    },
 
     async runJob(spec, run, describe) {
       const id = deps.newId(spec.kind);
