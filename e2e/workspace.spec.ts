@@ -16,6 +16,7 @@ const tag = `stasis-test-e2e-ws-${process.pid}`;
 const onA = `${tag}-a`;
 const onB = `${tag}-b`;
 const restored = `${tag}-r`;
+const restoredOnB = `${tag}-rb`;
 const big = `${tag}-big`;
 const small = `${tag}-small`;
 const SHOTS = 'test-results/screenshots';
@@ -43,7 +44,7 @@ test.beforeAll(() => {
 
 test.afterAll(() => {
   removePodmanContainers([onA, restored], ['ssh', '-F', SSH_CONFIG, 'stasis-a', 'podman']);
-  removePodmanContainers([onB], ['ssh', '-F', SSH_CONFIG, 'stasis-b', 'podman']);
+  removePodmanContainers([onB, restoredOnB], ['ssh', '-F', SSH_CONFIG, 'stasis-b', 'podman']);
   removePodmanContainers([big, small]);
   const mine = (c: { container: { name: string } }): boolean => c.container.name.startsWith(tag);
   deleteStoredCheckpoints(mine, ['ssh', '-F', SSH_CONFIG, 'stasis-a', HELPER]);
@@ -239,6 +240,32 @@ test('a deep link to each route opens it in a new tab, with the token as a param
     }
     await tab.close();
   }
+});
+
+test('restore from the timeline on another host: copied there, restored there; compare the two hosts’ checkpoints', async ({ page, stasis }) => {
+  test.setTimeout(180_000);
+  await page.goto(`${stasis.origin}/#/timeline/${encodeURIComponent(lineage)}?token=${stasis.token}`);
+  const timeline = page.getByRole('table', { name: 'Timeline' });
+  await expect(timeline.getByRole('row')).toHaveCount(1 + ids.length, { timeout: 60_000 });
+  await page.getByLabel(`Pick ${ids[1]}`).check();
+  await page.getByRole('toolbar', { name: 'Picked checkpoints' }).getByRole('button', { name: 'Restore…' }).click();
+  const dialog = page.getByRole('dialog', { name: `Restore ${onA}` });
+  await expect(dialog.getByLabel('Restore on host')).toHaveValue('stasis-a');
+  await dialog.getByLabel('Restore on host').selectOption('stasis-b');
+  await dialog.getByLabel('Restore as a new container named').fill(restoredOnB);
+  await dialog.getByRole('button', { name: 'Restore' }).click();
+  await expect(dialog).toBeHidden({ timeout: 120_000 });
+  await expect(page.getByRole('status').filter({ hasText: `Restored ${ids[1]} as ${restoredOnB} on stasis-b` })).toBeVisible();
+  await expect.poll(() => ssh('stasis-b', 'podman', 'inspect', '-f', '{{.State.Status}}', restoredOnB)).toBe('running');
+  // stasis-b now stores its own copy, on the same timeline; the two hosts' checkpoints compare page-less.
+  const second = (host: string) => timeline.getByRole('row').filter({ has: page.getByLabel(`Pick ${ids[1]}`) }).filter({ hasText: host });
+  await expect(second('stasis-b')).toBeVisible({ timeout: 60_000 });
+  await second('stasis-a').getByLabel(`Pick ${ids[1]}`).uncheck();
+  await page.getByLabel(`Pick ${ids[0]}`).check();
+  await second('stasis-b').getByLabel(`Pick ${ids[1]}`).check();
+  await page.getByRole('toolbar', { name: 'Picked checkpoints' }).getByRole('button', { name: 'Compare' }).click();
+  await expect(page).toHaveURL(new RegExp(`#/diff\\?hostId=stasis-a&before=${ids[0]}&after=${ids[1]}&afterHostId=stasis-b`));
+  await expect(page.getByLabel('Diff summary')).toBeVisible({ timeout: 60_000 });
 });
 
 test('screenshots of every main screen, light and dark, at 1024×700 and 1440×900, with nothing wider than its pane', async ({ page, stasis }) => {
