@@ -622,11 +622,9 @@ map_runtime_error() { # logfile what
   fail runtime-failed "$2" "$(tail_text "$1")"
 }
 
-ckpt_podman() {
+# Sets cid cname state image from podman's description of container $1, each checked (image "-" when unknown).
+podman_describe() { # ref
   ref=$1
-  shift
-  need "$ref" is_name "container name or id"
-  podman_ckpt_opts "$@"
   info=$(podman container inspect --format '{{.ID}} {{.Name}} {{.State.Status}} {{.ImageName}}' "$ref" 2>/dev/null) ||
     fail not-found "No podman container \"$ref\" on this host. Run \"stasis ps\" to see the containers."
   set -f
@@ -636,6 +634,14 @@ ckpt_podman() {
   cid=$1 cname=$2 state=$3 image=${4:-}
   is_image "$image" || image=-
   if ! is_name "$cid" || ! is_cname "$cname"; then fail operation-failed "podman described container \"$ref\" in a way Stasis does not understand."; fi
+}
+
+ckpt_podman() {
+  ref=$1
+  shift
+  need "$ref" is_name "container name or id"
+  podman_ckpt_opts "$@"
+  podman_describe "$ref"
   if [ "$KIND" = pre ] || [ -n "$PREV" ]; then
     criu check --feature mem_dirty_track >/dev/null 2>&1 ||
       fail not-supported "This kernel does not track dirty memory (soft-dirty), so pre-checkpoints are not possible here. Take a full checkpoint instead."
@@ -1434,15 +1440,7 @@ verb_migrate_out() { # MIGRATION_ID CKID podman CONTAINER
   [ "$(journal_get "$MG" phase)" = begin ] || fail busy "Migration $MG has already frozen its container."
   if [ -e "$HS/checkpoints/$WANT" ] || [ -e "$HS/tmp/$WANT" ]; then fail busy "Checkpoint $WANT already exists."; fi
   command -v b2sum >/dev/null 2>&1 || fail operation-failed "b2sum is missing on this host: install coreutils."
-  info=$(podman container inspect --format '{{.ID}} {{.Name}} {{.State.Status}} {{.ImageName}}' "$ref" 2>/dev/null) ||
-    fail not-found "No podman container \"$ref\" on this host. Run \"stasis ps\" to see the containers."
-  set -f
-  # shellcheck disable=SC2086 # podman's own one-line answer
-  set -- $info
-  set +f
-  cid=$1 cname=$2 state=$3 image=${4:-}
-  is_image "$image" || image=-
-  if ! is_name "$cid" || ! is_cname "$cname"; then fail operation-failed "podman described container \"$ref\" in a way Stasis does not understand."; fi
+  podman_describe "$ref"
   [ "$cid" = "$(journal_get "$MG" cid)" ] || fail bad-request "Container \"$ref\" is not the one migration $MG was begun for."
   [ "$state" = running ] || fail bad-request "Container \"$cname\" is $state; only running containers can be migrated."
   OPTS_JSON='"--compress=none"' OP='' NOTE_B64='' KIND=checkpoint PREV='' LEFT_OUT=''
