@@ -24,8 +24,8 @@ export type Journal = z.infer<typeof Journal>;
 /** `migrate-in`: the stored copy's record, and the BLAKE2b-512 digest and size of what arrived. */
 export const MigrateIn = z.object({ meta: CheckpointMeta, digest: z.string().regex(/^[a-f0-9]{128}$/), bytes: z.number() });
 
-/** `tree-check PID|-`: a process tree's migration facts on one host (`alive`, `comm`, `rss` only with a PID). */
-export const TreeFacts = z.object({
+/** What `migrate-check` and `tree-check` both report about a host: its CRIU, kernel and room. */
+export const HostFacts = z.object({
   criu: z.string(),
   criuCheck: z.boolean(),
   kernel: z.string(),
@@ -33,6 +33,10 @@ export const TreeFacts = z.object({
   dirtyTracking: z.boolean(),
   pipeMaxSize: z.number(),
   diskFree: z.number(),
+});
+
+/** `tree-check PID|-`: a process tree's migration facts on one host (`alive`, `comm`, `rss` only with a PID). */
+export const TreeFacts = HostFacts.extend({
   alive: z.boolean(),
   comm: z.string(),
   rss: z.number(),

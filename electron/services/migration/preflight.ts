@@ -1,18 +1,12 @@
 import { z } from 'zod';
 import type { ConcreteStrategy, MigrationStrategy, PreflightCheck } from '../../../shared/domain/migration';
 import { LOST_REASON, describeProcess, type ProcessCheck } from '../../../shared/domain/processes';
+import { HostFacts } from './helper-schemas';
 
 /** What `migrate-check source|dest` answers: plain fields; every judgement is made here. */
-const Common = z.object({
-  criu: z.string(),
+const Common = HostFacts.extend({
   podman: z.string(),
   ociRuntime: z.string(),
-  criuCheck: z.boolean(),
-  kernel: z.string(),
-  lazyPages: z.boolean(),
-  dirtyTracking: z.boolean(),
-  pipeMaxSize: z.number(),
-  diskFree: z.number(),
 });
 export const SourceFacts = Common.extend({
   id: z.string().regex(/^[a-f0-9]{12,64}$/),
