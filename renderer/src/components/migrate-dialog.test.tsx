@@ -6,7 +6,7 @@ import type { MigrationPlan, MigrationResult } from '../../../shared/domain/migr
 import { createRootStore, StoreProvider, type RootStore } from '../store';
 import { migrationReport } from '../store/jobs-slice';
 import { fakeApi, manualTime, testDeps } from '../testing/fake-api';
-import { MigrateDialog } from './migrate-dialog';
+import { MigrateDialog, MigrateDialogHost } from './migrate-dialog';
 
 // The dialog's states with a recording stand-in API (e2e/migrate-dialog.spec.ts moves a real container between
 // the SSH test hosts): checklist, the image fix, progress with a cancel that says what it does, summary, refusal.
@@ -133,5 +133,23 @@ describe('MigrateDialog', () => {
     expect(screen.getByRole('button', { name: 'Start migration' }).hasAttribute('disabled')).toBe(true);
     fireEvent.keyDown(window, { key: 'Escape' });
     expect(closed()).toBe(1);
+  });
+
+  it('lives in the store, not in the row that opened it: openMigrate shows it, Esc clears it', async () => {
+    const { api } = fakeApi({ migrate: { check: () => Promise.resolve(plan()) } });
+    const store = createRootStore(testDeps(api, manualTime().deps));
+    store.setState({ hosts: [{ id: 'stasis-a', name: 'stasis-a', kind: 'ssh', status: 'ok' }, { id: 'stasis-b', name: 'stasis-b', kind: 'ssh', status: 'ok' }] });
+    render(
+      <StoreProvider store={store}>
+        <MigrateDialogHost />
+      </StoreProvider>,
+    );
+    expect(screen.queryByRole('dialog')).toBeNull();
+    act(() => store.getState().openMigrate({ hostId: 'stasis-a', runtime: 'podman', container: 'web' }));
+    await settle();
+    expect(screen.getByRole('dialog', { name: 'Migrate web from stasis-a' })).toBeTruthy();
+    fireEvent.keyDown(window, { key: 'Escape' });
+    expect(store.getState().migrateTarget).toBeUndefined();
+    expect(screen.queryByRole('dialog')).toBeNull();
   });
 });
