@@ -65,6 +65,20 @@ export interface StrategyChoice {
   check: PreflightCheck;
 }
 
+/** The strategy that runs, with its ok check. */
+export const strategyOk = (strategy: ConcreteStrategy, reason: string): StrategyChoice => ({
+  strategy,
+  reason,
+  check: { id: 'strategy', label: `Strategy: ${strategy}`, verdict: 'ok', detail: reason },
+});
+
+/** A strategy asked for that cannot run: its failed check says to use stop-and-copy. */
+export const strategyRefused = (strategy: ConcreteStrategy, why: string): StrategyChoice => ({
+  strategy,
+  reason: why,
+  check: { id: 'strategy', label: `Strategy: ${strategy}`, verdict: 'fail', detail: why, fix: 'Use --strategy stop-and-copy (or auto).' },
+});
+
 /**
  * Which strategy runs. For podman containers only stop-and-copy is offered: lazy migration needs the restore to
  * run CRIU with --lazy-pages under runc, which podman 4.3 cannot ask for, and pre-copy needs soft-dirty tracking.
@@ -81,20 +95,10 @@ export function chooseStrategy(asked: MigrationStrategy, runtime: string, src: S
       : lazyHosts
         ? 'lazy migration of process trees is not built into Stasis yet'
         : 'lazy migration needs userfaultfd and fs.pipe-max-size >= 4 MiB on the destination';
-  const ok = (strategy: ConcreteStrategy, reason: string): StrategyChoice => ({
-    strategy,
-    reason,
-    check: { id: 'strategy', label: `Strategy: ${strategy}`, verdict: 'ok', detail: reason },
-  });
-  const refuse = (strategy: ConcreteStrategy, why: string): StrategyChoice => ({
-    strategy,
-    reason: why,
-    check: { id: 'strategy', label: `Strategy: ${strategy}`, verdict: 'fail', detail: why, fix: 'Use --strategy stop-and-copy (or auto).' },
-  });
-  if (asked === 'lazy') return refuse('lazy', `Not available: ${noLazy}.`);
-  if (asked === 'pre-copy') return refuse('pre-copy', `Not available: ${noPre}.`);
-  if (asked === 'stop-and-copy') return ok('stop-and-copy', 'Asked for: the container is frozen, its checkpoint streams to the destination and is restored there.');
-  return ok('stop-and-copy', `auto chose streamed stop-and-copy: ${noLazy}; ${noPre}.`);
+  if (asked === 'lazy') return strategyRefused('lazy', `Not available: ${noLazy}.`);
+  if (asked === 'pre-copy') return strategyRefused('pre-copy', `Not available: ${noPre}.`);
+  if (asked === 'stop-and-copy') return strategyOk('stop-and-copy', 'Asked for: the container is frozen, its checkpoint streams to the destination and is restored there.');
+  return strategyOk('stop-and-copy', `auto chose streamed stop-and-copy: ${noLazy}; ${noPre}.`);
 }
 
 /**

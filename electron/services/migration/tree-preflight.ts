@@ -1,6 +1,6 @@
-import type { ConcreteStrategy, MigrationStrategy, PreflightCheck } from '../../../shared/domain/migration';
+import type { MigrationStrategy, PreflightCheck } from '../../../shared/domain/migration';
 import type { TreeFacts } from './helper-schemas';
-import { compareVersions, type StrategyChoice } from './preflight';
+import { compareVersions, strategyOk, strategyRefused, type StrategyChoice } from './preflight';
 
 const MiB = 1024 * 1024;
 
@@ -15,21 +15,11 @@ export function chooseTreeStrategy(asked: MigrationStrategy, src: TreeFacts, dst
     ? 'lazy migration of process trees is not built into Stasis yet (both hosts support userfaultfd)'
     : 'lazy migration needs userfaultfd (criu check --feature uffd-noncoop) on both hosts and fs.pipe-max-size >= 4 MiB on the destination';
   const noPre = 'pre-copy needs soft-dirty memory tracking, which this kernel lacks (criu check --feature mem_dirty_track fails)';
-  const ok = (strategy: ConcreteStrategy, reason: string): StrategyChoice => ({
-    strategy,
-    reason,
-    check: { id: 'strategy', label: `Strategy: ${strategy}`, verdict: 'ok', detail: reason },
-  });
-  const refuse = (strategy: ConcreteStrategy, why: string): StrategyChoice => ({
-    strategy,
-    reason: why,
-    check: { id: 'strategy', label: `Strategy: ${strategy}`, verdict: 'fail', detail: why, fix: 'Use --strategy stop-and-copy (or auto).' },
-  });
-  if (asked === 'lazy') return refuse('lazy', `Not available: ${noLazy}.`);
-  if (asked === 'pre-copy') return refuse('pre-copy', `Not available: ${src.dirtyTracking && dst.dirtyTracking ? 'pre-copy of process trees is not built into Stasis yet' : noPre}.`);
+  if (asked === 'lazy') return strategyRefused('lazy', `Not available: ${noLazy}.`);
+  if (asked === 'pre-copy') return strategyRefused('pre-copy', `Not available: ${src.dirtyTracking && dst.dirtyTracking ? 'pre-copy of process trees is not built into Stasis yet' : noPre}.`);
   const how = 'the tree is dumped into the source store (CRIU stops it), streamed to the destination and restored there; the kept checkpoint brings it back on the source if anything fails';
-  if (asked === 'stop-and-copy') return ok('stop-and-copy', `Asked for: ${how}.`);
-  return ok('stop-and-copy', `auto chose streamed stop-and-copy (${how}): ${noLazy}; ${noPre}.`);
+  if (asked === 'stop-and-copy') return strategyOk('stop-and-copy', `Asked for: ${how}.`);
+  return strategyOk('stop-and-copy', `auto chose streamed stop-and-copy (${how}): ${noLazy}; ${noPre}.`);
 }
 
 /** The checklist for a process tree, each failure with what to do. */
