@@ -305,10 +305,14 @@ export const createJobsSlice: SliceCreator<JobsSlice> = (set, get, deps) => {
       get().refreshSoon(destHostId);
       // A first checkpoint gives the container its lineage: the move then shows on its timeline.
       const kept = out.ok ? out.value.checkpointId : null;
+      // (Not awaited: the dialog shows its summary at once.)
       if (kept && !last) {
-        await get().refreshHost(sourceHostId);
-        const k = get().listings[sourceHostId]?.checkpoints.find((c) => c.id === kept);
-        if (k) update(jobId, { lineage: k.lineage });
+        void get()
+          .refreshHost(sourceHostId)
+          .then(() => {
+            const k = get().listings[sourceHostId]?.checkpoints.find((c) => c.id === kept);
+            if (k) update(jobId, { lineage: k.lineage });
+          });
       }
       return out;
     },
