@@ -37,6 +37,8 @@ function failure(host: string, err: unknown): HostFailure {
 /** Checkpoints, restores and the lists: helper verbs on the right host, progress as events, cancel by id. */
 export class CheckpointService {
   private readonly running = new Map<string, { hostId: string }>();
+  /** Copies under way (checkpoints.copy): cancelling one ends the sender, and the receiver then drops what it had. */
+  private readonly copies = new Map<string, () => void>();
 
   constructor(private readonly deps: CheckpointServiceDeps) {}
 
@@ -128,7 +130,13 @@ export class CheckpointService {
     const [src, dst] = await Promise.all([this.deps.helperFor(input.fromHostId), this.deps.helperFor(input.toHostId)]);
     const onProgress = this.progress(operationId, input.toHostId, 'restore', Date.now());
     onProgress({ phase: 'copy', bytes: 0 });
+    if (this.copies.has(operationId) || this.running.has(operationId)) throw new StasisError('busy', `Operation ${operationId} is already running.`);
     const sent = await src.stream('send', [CheckpointId.parse(input.checkpointId)], { timeoutMs: 60 * 60_000 });
+    let cancelled = false;
+    this.copies.set(operationId, () => {
+      cancelled = true;
+      sent.stop();
+    });
     let bytes = 0;
     let lastEmit = 0;
     async function* counted(): AsyncGenerator<Uint8Array> {
@@ -146,13 +154,22 @@ export class CheckpointService {
       const meta = await callVerb(dst, 'receive', input.checkpointId, { stdin: counted() });
       onProgress({ phase: 'done', bytes });
       return { ...meta, hostId: input.toHostId };
+    } catch (err) {
+      if (cancelled) throw new StasisError('cancelled', `The copy of ${input.checkpointId} to ${input.toHostId} was cancelled; ${input.fromHostId} still has it.`);
+      throw err;
     } finally {
+      this.copies.delete(operationId);
       // The receiver refused or broke off: the sender has nobody to write to.
       sent.stop();
     }
   }
 
   async cancel(operationId: string): Promise<{ cancelled: boolean }> {
+    const copy = this.copies.get(operationId);
+    if (copy) {
+      copy();
+      return { cancelled: true };
+    }
     const op = this.running.get(operationId);
     if (!op) throw new StasisError('not-found', `No running operation ${operationId}: it may have finished already.`);
     const helper = await this.deps.helperFor(op.hostId);
