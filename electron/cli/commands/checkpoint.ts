@@ -1,11 +1,10 @@
-import { parseArgs } from 'node:util';
 import { StasisError } from '../../../shared/api/errors';
 import { CheckpointOptions, type Checkpoint } from '../../../shared/domain/checkpoint';
 import { CHECKPOINT_OPTIONS } from '../../../shared/domain/checkpoint-options';
 import type { Runtime } from '../../../shared/domain/container';
 import { UsageError, type CliCommand } from '../command';
 import { flagConfig, flagUsage, optionsFromFlags } from '../option-flags';
-import { HOST_OPTIONS, mib, progressPrinter, withSession } from './cli-services';
+import { mib, parseHostCommand, progressPrinter, withSession } from './cli-services';
 
 export function describeCheckpoint(c: Checkpoint): string {
   return [
@@ -20,16 +19,10 @@ export const checkpointCommand: CliCommand = {
     `stasis checkpoint HOST CONTAINER [--runtime podman|docker|process] ${flagUsage(CHECKPOINT_OPTIONS)} ` +
     '[--allow-lost-processes] [--json] [--ssh-config FILE]',
   async run(argv, io) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        ...HOST_OPTIONS,
-        runtime: { type: 'string' },
-        ...flagConfig(CHECKPOINT_OPTIONS),
-        'allow-lost-processes': { type: 'boolean' },
-      },
+    const { values, positionals } = parseHostCommand(argv, {
+      runtime: { type: 'string' },
+      ...flagConfig(CHECKPOINT_OPTIONS),
+      'allow-lost-processes': { type: 'boolean' },
     });
     const [host, container] = positionals;
     if (!host || !container || positionals.length > 2) throw new UsageError('give a HOST and a CONTAINER (name, id, or PID with --runtime process)');

@@ -1,3 +1,4 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { createClient } from '../../../shared/api/client';
 import type { StasisClient } from '../../../shared/api/contract';
 import { createDispatch, validatedEmitter } from '../../../shared/api/dispatch';
@@ -12,6 +13,16 @@ export const HOST_OPTIONS = {
   json: { type: 'boolean' },
   'ssh-config': { type: 'string' },
 } as const;
+
+type HostCommandConfig<O> = { args: string[]; allowPositionals: true; strict: true; options: typeof HOST_OPTIONS & O };
+
+/** parseArgs for a command that takes positionals, HOST_OPTIONS and its own `options`; unknown flags are refused. */
+export function parseHostCommand<const O extends NonNullable<ParseArgsConfig['options']>>(
+  argv: string[],
+  options: O,
+): ReturnType<typeof parseArgs<HostCommandConfig<O>>> {
+  return parseArgs({ args: argv, allowPositionals: true, strict: true, options: { ...HOST_OPTIONS, ...options } });
+}
 
 export interface CliSession {
   api: StasisClient;

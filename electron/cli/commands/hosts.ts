@@ -1,7 +1,6 @@
-import { parseArgs } from 'node:util';
 import type { HostSummary } from '../../../shared/domain/host';
 import { UsageError, type CliCommand, type CliIo } from '../command';
-import { HOST_OPTIONS, withSession } from './cli-services';
+import { parseHostCommand, withSession } from './cli-services';
 
 function describe(h: HostSummary): string {
   const c = h.capabilities;
@@ -33,18 +32,12 @@ function print(io: CliIo, json: boolean | undefined, value: unknown, text: strin
 export const hostsCommand: CliCommand = {
   usage: SUB_USAGE,
   async run(argv, io) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        ...HOST_OPTIONS,
-        user: { type: 'string' },
-        port: { type: 'string' },
-        identity: { type: 'string' },
-        'proxy-jump': { type: 'string' },
-        sudoers: { type: 'boolean' },
-      },
+    const { values, positionals } = parseHostCommand(argv, {
+      user: { type: 'string' },
+      port: { type: 'string' },
+      identity: { type: 'string' },
+      'proxy-jump': { type: 'string' },
+      sudoers: { type: 'boolean' },
     });
     const [sub, name, extra] = positionals;
     if (!sub) {

@@ -1,8 +1,7 @@
-import { parseArgs } from 'node:util';
 import { MigrationStrategy, type MigrationPlan, type MigrationProgress, type MigrationResult, type PreflightCheck } from '../../../shared/domain/migration';
 import { Runtime } from '../../../shared/domain/container';
 import { UsageError, type CliCommand, type CliIo } from '../command';
-import { HOST_OPTIONS, mib, withSession } from './cli-services';
+import { mib, parseHostCommand, withSession } from './cli-services';
 
 const MARK: Record<PreflightCheck['verdict'], string> = { ok: 'ok  ', warn: 'warn', fixable: 'fix ', fail: 'FAIL' };
 
@@ -47,19 +46,13 @@ export const migrateCommand: CliCommand = {
     'stasis migrate SRC_HOST CONTAINER|PID DST_HOST [--runtime podman|process] [--strategy auto|stop-and-copy|lazy|pre-copy] [--keep-source] [--name NEW] ' +
     '[--copy-image] [--check] [--json] [--ssh-config FILE]',
   async run(argv, io) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        ...HOST_OPTIONS,
-        strategy: { type: 'string', default: 'auto' },
-        'keep-source': { type: 'boolean' },
-        name: { type: 'string' },
-        'copy-image': { type: 'boolean' },
-        check: { type: 'boolean' },
-        runtime: { type: 'string', default: 'podman' },
-      },
+    const { values, positionals } = parseHostCommand(argv, {
+      strategy: { type: 'string', default: 'auto' },
+      'keep-source': { type: 'boolean' },
+      name: { type: 'string' },
+      'copy-image': { type: 'boolean' },
+      check: { type: 'boolean' },
+      runtime: { type: 'string', default: 'podman' },
     });
     const [source, container, dest] = positionals;
     if (!source || !container || !dest || positionals.length > 3) throw new UsageError('give SRC_HOST CONTAINER DST_HOST');

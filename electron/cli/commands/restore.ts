@@ -1,23 +1,14 @@
-import { parseArgs } from 'node:util';
 import { RestoreOptions } from '../../../shared/domain/checkpoint';
 import { RESTORE_OPTIONS } from '../../../shared/domain/checkpoint-options';
 import { UsageError, type CliCommand } from '../command';
 import { flagConfig, flagUsage, optionsFromFlags } from '../option-flags';
-import { HOST_OPTIONS, progressPrinter, withSession } from './cli-services';
+import { parseHostCommand, progressPrinter, withSession } from './cli-services';
 
 export const restoreCommand: CliCommand = {
   usage:
     `stasis restore HOST CHECKPOINT_ID ${flagUsage(RESTORE_OPTIONS)} [--json] [--ssh-config FILE]`,
   async run(argv, io) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        ...HOST_OPTIONS,
-        ...flagConfig(RESTORE_OPTIONS),
-      },
-    });
+    const { values, positionals } = parseHostCommand(argv, flagConfig(RESTORE_OPTIONS));
     const [host, id] = positionals;
     if (!host || !id || positionals.length > 2) throw new UsageError('give a HOST and a CHECKPOINT_ID');
     const options = optionsFromFlags(RESTORE_OPTIONS, RestoreOptions, values);

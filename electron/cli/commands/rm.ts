@@ -1,11 +1,10 @@
-import { parseArgs } from 'node:util';
 import { UsageError, type CliCommand } from '../command';
-import { HOST_OPTIONS, withSession } from './cli-services';
+import { parseHostCommand, withSession } from './cli-services';
 
 export const rmCommand: CliCommand = {
   usage: 'stasis rm HOST CHECKPOINT_ID [--json] [--ssh-config FILE]',
   async run(argv, io) {
-    const { values, positionals } = parseArgs({ args: argv, options: HOST_OPTIONS, allowPositionals: true, strict: true });
+    const { values, positionals } = parseHostCommand(argv, {});
     const [host, id] = positionals;
     if (!host || !id || positionals.length > 2) throw new UsageError('give a HOST and a CHECKPOINT_ID');
     const r = await withSession(values, [host], (s) => s.api.checkpoints.delete({ hostId: host, checkpointId: id }));
