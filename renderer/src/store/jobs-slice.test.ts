@@ -236,6 +236,16 @@ describe('jobs slice', () => {
     ]);
   });
 
+  it("a migration's own words go into the helper log with its progress line", () => {
+    const r = migrationReport({ operationId: 'op-1', sourceHostId: 'stasis-a', phase: 'image-copy', bytes: 0, totalBytes: null, etaMs: null, message: 'copying busybox to stasis-b' });
+    expect(r).toMatchObject({ message: 'copying busybox to stasis-b' });
+    const { store } = setup({ checkpoints: { create: () => new Promise<Checkpoint>(() => {}) } });
+    void store.getState().checkpoint('stasis-a', 'podman', 'web', {});
+    const [id] = store.getState().jobOrder;
+    store.getState().jobProgress({ ...r, operationId: id!, elapsedMs: 100 });
+    expect(store.getState().jobs[id!]!.helperLog).toEqual(['+0.1s progress phase=image-copy bytes=0 copying busybox to stasis-b']);
+  });
+
   it("bounds the helper's words: the newest lines stay, long lines are cut, the count of dropped ones is kept", () => {
     let log = { helperLog: [] as string[] };
     for (let i = 0; i < HELPER_LOG_LINES + 5; i++) log = { ...log, ...appendHelperLog(log, [`line ${i}`]) };

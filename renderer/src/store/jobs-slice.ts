@@ -55,6 +55,8 @@ export interface ProgressReport {
   elapsedMs?: number;
   totalBytes?: number;
   etaMs?: number;
+  /** The operation's own words with this report (a migration's "copying IMAGE to HOST"), for the helper log. */
+  message?: string;
 }
 
 export interface JobSpec {
@@ -205,7 +207,7 @@ export const createJobsSlice: SliceCreator<JobsSlice> = (set, get, deps) => {
         ...(report.etaMs !== undefined ? { etaMs: report.etaMs } : {}),
         log: j.phase === report.phase ? j.log : [...j.log, `Phase: ${report.phase}`],
         ...appendHelperLog(j, [
-          `${report.elapsedMs !== undefined ? `+${(report.elapsedMs / 1000).toFixed(1)}s ` : ''}progress phase=${report.phase}${report.bytes !== undefined ? ` bytes=${report.bytes}` : ''}`,
+          `${report.elapsedMs !== undefined ? `+${(report.elapsedMs / 1000).toFixed(1)}s ` : ''}progress phase=${report.phase}${report.bytes !== undefined ? ` bytes=${report.bytes}` : ''}${report.message ? ` ${report.message}` : ''}`,
         ]),
       }));
     },
@@ -328,7 +330,7 @@ export const createJobsSlice: SliceCreator<JobsSlice> = (set, get, deps) => {
 };
 
 /** migrationProgress → the generic report (null total / ETA mean "not known yet"). */
-export function migrationReport(p: { operationId: string; sourceHostId: string; phase: string; bytes: number; totalBytes: number | null; etaMs: number | null }): ProgressReport {
+export function migrationReport(p: { operationId: string; sourceHostId: string; phase: string; bytes: number; totalBytes: number | null; etaMs: number | null; message?: string }): ProgressReport {
   return {
     operationId: p.operationId,
     hostId: p.sourceHostId,
@@ -337,6 +339,7 @@ export function migrationReport(p: { operationId: string; sourceHostId: string; 
     bytes: p.bytes,
     ...(p.totalBytes !== null ? { totalBytes: p.totalBytes } : {}),
     ...(p.etaMs !== null ? { etaMs: p.etaMs } : {}),
+    ...(p.message ? { message: p.message } : {}),
   };
 }
 
