@@ -3,12 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { createClient } from '../../shared/api/client';
-import { createDispatch } from '../../shared/api/dispatch';
 import { removePodmanContainers } from '../../test-support/cleanup';
+import { inProcessApi } from '../../test-support/in-process-api';
 import { until } from '../../test-support/poll';
 import { SSH_HOSTS_DIR, describeSystem, type Requirement } from '../../test-support/system';
-import { createAppServices } from './app-services';
 import { INSTALLED_HELPER } from './helper-source';
 
 // Issue 12 item 9: Stop, Start and Remove go through the helper's `container` verb (request containers.act), so they
@@ -19,13 +17,8 @@ const config = path.join(SSH_HOSTS_DIR, 'ssh_config');
 const tag = `jact-${process.pid}`;
 const ssh = ['ssh', '-F', config, '-o', 'BatchMode=yes'];
 
-function apiFor(sshConfigPath: string, hostsFile: string) {
-  const services = createAppServices({ mode: 'browser', sshConfigPath, hostsFile: path.join(dir, hostsFile) });
-  const dispatch = createDispatch(services.handlers);
-  return { services, api: createClient({ invoke: (c, i) => dispatch(c, i, { caller: 'test' }), on: () => () => {} }) };
-}
-const local = apiFor(path.join(dir, 'none'), 'hosts.json');
-const remote = apiFor(config, 'hosts-ssh.json');
+const local = inProcessApi(path.join(dir, 'none'), path.join(dir, 'hosts.json'));
+const remote = inProcessApi(config, path.join(dir, 'hosts-ssh.json'));
 afterAll(() => {
   local.services.close();
   remote.services.close();

@@ -2,32 +2,18 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { ApiError, createClient } from '../../shared/api/client';
-import { createDispatch } from '../../shared/api/dispatch';
+import { inProcessApi, refusal } from '../../test-support/in-process-api';
 import { SSH_HOSTS_DIR, describeSystem } from '../../test-support/system';
-import { createAppServices } from './app-services';
 
 // Issue 12 item 10: "Add host" tried nothing and saved an unresolvable name; hosts could not be edited.
 const dir = mkdtempSync(path.join(tmpdir(), 'stasis-test-hostadd-'));
 const hostsFile = path.join(dir, 'hosts.json');
 const sshConfigPath = path.join(SSH_HOSTS_DIR, 'ssh_config');
-const services = createAppServices({ mode: 'browser', sshConfigPath, hostsFile });
-const dispatch = createDispatch(services.handlers);
-const api = createClient({ invoke: (c, i) => dispatch(c, i, { caller: 'test' }), on: () => () => {} });
+const { services, api } = inProcessApi(sshConfigPath, hostsFile);
 afterAll(() => {
   services.close();
   rmSync(dir, { recursive: true, force: true });
 });
-
-async function refusal(p: Promise<unknown>): Promise<ApiError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof ApiError) return err;
-    throw err;
-  }
-  throw new Error('expected a refusal');
-}
 
 const saved = (): string[] => {
   try {

@@ -3,13 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { ApiError, createClient } from '../../shared/api/client';
-import { createDispatch } from '../../shared/api/dispatch';
 import { deleteStoredCheckpoints, removePodmanContainers } from '../../test-support/cleanup';
+import { inProcessApi, refusal } from '../../test-support/in-process-api';
 import { SSH_HOSTS_DIR, describeSystem } from '../../test-support/system';
 import { parseLeftOut } from '../../shared/domain/processes';
 import { INSTALLED_HELPER } from './helper-source';
-import { createAppServices } from './app-services';
 
 // Issue 12 item 1: processes started with `podman exec` are outside the tree CRIU dumps. A checkpoint must not
 // leave them out without a word — on this computer, and on an SSH host through a non-root login (sudo helper).
@@ -17,13 +15,8 @@ const dir = mkdtempSync(path.join(tmpdir(), 'stasis-test-'));
 const config = path.join(SSH_HOSTS_DIR, 'ssh_config');
 const tag = `stasis-test-lost-${process.pid}`;
 
-function apiFor(sshConfigPath: string, hostsFile: string) {
-  const services = createAppServices({ mode: 'browser', sshConfigPath, hostsFile: path.join(dir, hostsFile) });
-  const dispatch = createDispatch(services.handlers);
-  return { services, api: createClient({ invoke: (c, i) => dispatch(c, i, { caller: 'test' }), on: () => () => {} }) };
-}
-const local = apiFor(path.join(dir, 'none'), 'hosts.json');
-const remote = apiFor(config, 'hosts-ssh.json');
+const local = inProcessApi(path.join(dir, 'none'), path.join(dir, 'hosts.json'));
+const remote = inProcessApi(config, path.join(dir, 'hosts-ssh.json'));
 
 const where = {
   local: { api: local.api, hostId: 'local', podman: ['podman'], helper: undefined as string[] | undefined },
@@ -40,16 +33,6 @@ afterAll(() => {
   remote.services.close();
   rmSync(dir, { recursive: true, force: true });
 });
-
-async function refusal(p: Promise<unknown>): Promise<ApiError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof ApiError) return err;
-    throw err;
-  }
-  throw new Error('expected a refusal');
-}
 
 for (const [label, w] of Object.entries(where)) {
   describeSystem(`processes started with podman exec (${label})`, label === 'local' ? ['root', 'criu', 'podman'] : ['root', 'criu', 'ssh-hosts'], () => {
