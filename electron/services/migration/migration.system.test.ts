@@ -6,9 +6,9 @@ import { deleteStoredCheckpoints, removePodmanContainers } from '../../../test-s
 import { until } from '../../../test-support/poll';
 import { SSH_HOSTS_DIR, describeSystem } from '../../../test-support/system';
 import { INSTALLED_HELPER } from '../helper-source';
-import { HostRegistry } from '../host-registry';
-import { HostStore } from '../host-store';
-import { MigrationService } from './migration-service';
+import { migrationOverTestHosts, sshTo } from '../../../test-support/ssh-test-hosts';
+import type { HostRegistry } from '../host-registry';
+import type { MigrationService } from './migration-service';
 
 /**
  * Real migrations between the SSH test hosts (stasis-a → stasis-b: private stores and helpers, so the bytes really
@@ -24,7 +24,7 @@ describeSystem('migration between SSH hosts', ['root', 'criu', 'podman', 'ssh-ho
   let svc: MigrationService;
   const faults: { beforeRestore?(ck: string): Promise<void> } = {};
 
-  const ssh = (host: string, ...cmd: string[]) => spawnSync('ssh', ['-F', config, host, ...cmd], { encoding: 'utf8', timeout: 120_000 });
+  const ssh = sshTo;
   const state = (host: string, name: string): string =>
     ssh(host, 'podman', 'container', 'inspect', '--format', '{{.State.Status}}', name).stdout.trim() || 'absent';
   const runsOn = (name: string): string[] => ['stasis-a', 'stasis-b'].filter((h) => state(h, name) === 'running');
@@ -71,13 +71,7 @@ describeSystem('migration between SSH hosts', ['root', 'criu', 'podman', 'ssh-ho
   const commOf = (pid: number): string => spawnSync('ps', ['-o', 'comm=', '-p', String(pid)], { encoding: 'utf8' }).stdout.trim();
 
   beforeAll(() => {
-    hosts = new HostRegistry({
-      sshConfigPath: config,
-      // A hosts file that does not exist: only the ssh config's hosts, nothing written.
-      store: new HostStore('/nonexistent-stasis-test/hosts.json'),
-      localSummary: async () => ({ id: 'local', name: 'This computer', kind: 'local', status: 'ok' }) as never,
-    });
-    svc = new MigrationService({ helperFor: (id) => hosts.helperFor(id), hostIds: () => hosts.ids(), faults });
+    ({ hosts, svc } = migrationOverTestHosts(faults));
   });
 
   afterAll(() => {

@@ -6,9 +6,9 @@ import { deleteStoredCheckpoints } from '../../../test-support/cleanup';
 import { until } from '../../../test-support/poll';
 import { SSH_HOSTS_DIR, describeSystem } from '../../../test-support/system';
 import { INSTALLED_HELPER } from '../helper-source';
-import { HostRegistry } from '../host-registry';
-import { HostStore } from '../host-store';
-import { MigrationService } from './migration-service';
+import { migrationOverTestHosts, sshTo } from '../../../test-support/ssh-test-hosts';
+import type { HostRegistry } from '../host-registry';
+import type { MigrationService } from './migration-service';
 
 /**
  * A plain process tree (memhog, its memory checksummed over and over) moves stasis-a → stasis-b with streamed
@@ -24,7 +24,7 @@ describeSystem('process-tree migration between SSH hosts', ['root', 'criu', 'ssh
   let svc: MigrationService;
   const faults: { beforeRestore?(ck: string): Promise<void> } = {};
 
-  const ssh = (host: string, ...cmd: string[]) => spawnSync('ssh', ['-F', config, host, ...cmd], { encoding: 'utf8', timeout: 120_000 });
+  const ssh = sshTo;
   /** PIDs (as this machine sees them) of memhog processes writing our status file, wherever they run. */
   const pids = (tag: string): number[] =>
     spawnSync('pgrep', ['-f', `memhog [0-9]+ 1 ${statusOf(tag)}$`], { encoding: 'utf8' })
@@ -58,12 +58,7 @@ describeSystem('process-tree migration between SSH hosts', ['root', 'criu', 'ssh
   });
 
   beforeAll(() => {
-    hosts = new HostRegistry({
-      sshConfigPath: config,
-      store: new HostStore('/nonexistent-stasis-test/hosts.json'),
-      localSummary: async () => ({ id: 'local', name: 'This computer', kind: 'local', status: 'ok' }) as never,
-    });
-    svc = new MigrationService({ helperFor: (id) => hosts.helperFor(id), hostIds: () => hosts.ids(), faults });
+    ({ hosts, svc } = migrationOverTestHosts(faults));
   });
 
   afterAll(async () => {
