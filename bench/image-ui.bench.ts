@@ -10,6 +10,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Page } from '@playwright/test';
+import { fdTreeWorkload } from './fd-tree-workload';
 import { privateBuild } from './private-build';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -17,25 +18,7 @@ const RUNS = 5;
 const IMAGE = 'localhost/stasis-debian:latest';
 const NAME = `stasis-test-bench-ui-${process.pid}`;
 
-const WORKLOAD = `
-import os, signal, socket, time
-held = [os.open('/dev/null', os.O_RDONLY) for _ in range(1000)]
-kids = []
-for i in range(300):
-    pid = os.fork()
-    if pid == 0:
-        for fd in held: os.close(fd)
-        keep = []
-        for _ in range(2): keep.extend(os.pipe())
-        for _ in range(17): keep.extend(s.detach() for s in socket.socketpair())
-        for j in range(16): keep.append(os.open('/tmp/f-%d-%d' % (i, j), os.O_WRONLY | os.O_CREAT))
-        for fd in keep: os.set_inheritable(fd, True)
-        os.execv('/bin/sleep', ['sleep', 'infinity'])
-    kids.append(pid)
-while any(open('/proc/%d/comm' % k).read().strip() != 'sleep' for k in kids): time.sleep(0.1)
-print('ready', flush=True)
-while True: signal.pause()
-`;
+const WORKLOAD = fdTreeWorkload({ socketpairs: 17, parentHolds: 1000 });
 
 const sh = (cmd: string, args: string[], timeout = 600_000): string =>
   execFileSync(cmd, args, { encoding: 'utf8', timeout, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 30 });

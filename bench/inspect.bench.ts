@@ -5,6 +5,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fdTreeWorkload } from './fd-tree-workload';
 import { privateBuild } from './private-build';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -12,27 +13,9 @@ const RUNS = 5;
 const IMAGE = 'localhost/stasis-debian:latest';
 const TAG = `stasis-test-bench-${process.pid}`;
 
-// 300 children, each holding 36 fds (2 pipes, 8 unix socketpairs, 16 files), then exec'ing `sleep`: the fds stay
-// and each process is ~100 KiB of memory, so the archive is metadata-heavy (python's own 4 MiB per fork would make it
-// a memory-heavy one). Ready once every child is sleep. Few pipes: CRIU stages every pipe's data in a pipe of its own
-// and runs out of pipe pages ("OOM storing pipe") at ~3,600.
-const MANY_FDS = `
-import os, signal, socket, time
-kids = []
-for i in range(300):
-    pid = os.fork()
-    if pid == 0:
-        keep = []
-        for _ in range(2): keep.extend(os.pipe())
-        for _ in range(8): keep.extend(s.detach() for s in socket.socketpair())
-        for j in range(16): keep.append(os.open('/tmp/f-%d-%d' % (i, j), os.O_WRONLY | os.O_CREAT))
-        for fd in keep: os.set_inheritable(fd, True)
-        os.execv('/bin/sleep', ['sleep', 'infinity'])
-    kids.append(pid)
-while any(open('/proc/%d/comm' % k).read().strip() != 'sleep' for k in kids): time.sleep(0.1)
-print('ready', flush=True)
-while True: signal.pause()
-`;
+// 300 children, each holding 36 fds (2 pipes, 8 unix socketpairs, 16 files), then exec'ing `sleep`: a metadata-heavy
+// archive (python's own 4 MiB per fork would make it a memory-heavy one).
+const MANY_FDS = fdTreeWorkload({ socketpairs: 8 });
 
 // Mixed: 1 GiB of random memory (memhog, started first) and the same 300 fd-holding processes: ~1.1 GiB of pages
 // with a metadata-heavy tree around them.
