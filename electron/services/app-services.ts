@@ -13,9 +13,9 @@ import { probeHost } from './host-probe';
 import { HostRegistry } from './host-registry';
 import { HostStore, defaultHostsFile } from './host-store';
 import { checkedPath, diffPaths, diffStored, inspectPath, inspectStored } from './image-service';
+import { MigrationService } from './migration/migration-service';
 import { fileOpener, memDumpResult, memSearchResult, type CheckpointOpener } from './memory-service';
 import type { SecretVault } from './secret-vault';
-import { MigrationService } from './migration/migration-service';
 import { defaultSshConfigPath, listSshConfigHosts } from './ssh-config';
 import { storedOpener } from './stored-memory';
 import { STASIS_VERSION } from './version';
@@ -77,14 +77,14 @@ export function createAppServices(options: AppServicesOptions) {
     ...(options.emit ? { emit: options.emit } : {}),
   });
 
-  const memorySource = async (source: MemSource): Promise<CheckpointOpener> =>
-    'path' in source ? fileOpener(checkedPath(source.path)) : storedOpener(await hosts.helperFor(source.hostId), source.hostId, source.checkpointId);
   const migrations = new MigrationService({
     helperFor: (id) => hosts.helperFor(id),
     hostIds: () => hosts.ids(),
     ...(options.emit ? { emit: options.emit } : {}),
   });
 
+  const memorySource = async (source: MemSource): Promise<CheckpointOpener> =>
+    'path' in source ? fileOpener(checkedPath(source.path)) : storedOpener(await hosts.helperFor(source.hostId), source.hostId, source.checkpointId);
 
   const handlers: StasisHandlers<CallContext> = {
     app: {
@@ -138,10 +138,6 @@ export function createAppServices(options: AppServicesOptions) {
       memSearch: async ({ source, ...input }) => memSearchResult(await memorySource(source), input),
       memDump: async ({ source, ...input }) => memDumpResult(await memorySource(source), input),
     },
-  };
-
-  return {
-    handlers,
     migrate: {
       check: async (input) => migrations.check(input),
       start: async (input) => migrations.start(input),
@@ -149,6 +145,10 @@ export function createAppServices(options: AppServicesOptions) {
       interrupted: async ({ hostId }) => migrations.interrupted(hostId),
       recover: async ({ hostId, migrationId }) => migrations.recover(hostId, migrationId),
     },
+  };
+
+  return {
+    handlers,
     sshConfigPath,
     /** Ends SSH sessions so that a CLI process can exit. */
     close: () => hosts.closeAll(),
