@@ -1320,6 +1320,22 @@ verb_journal() { # begin ID RUNTIME CONTAINER_ID NAME SOURCE DEST DEST_NAME | se
   esac
 }
 
+# What migrate-check and tree-check both report (the caller judges it): criuv, CRIU's version or -, and facts, the
+# JSON members criuCheck, kernel, lazyPages, dirtyTracking, pipeMaxSize and diskFree (free bytes in the store).
+host_facts() {
+  criuv=$(version_of criu)
+  is_version "$criuv" || criuv=-
+  criuok=false
+  if criu check >/dev/null 2>&1; then criuok=true; fi
+  lazy=false
+  if criu check --feature uffd-noncoop >/dev/null 2>&1; then lazy=true; fi
+  dirty=false
+  if criu check --feature mem_dirty_track >/dev/null 2>&1; then dirty=true; fi
+  pipemax=$(tr -cd '0-9' </proc/sys/fs/pipe-max-size 2>/dev/null)
+  free=$(df -P -B1 "$HS" 2>/dev/null | awk 'NR == 2 { print $4 }' | tr -cd '0-9')
+  facts="\"criuCheck\":$criuok,\"kernel\":\"$(uname -r | tr -cd 'A-Za-z0-9_.+~-')\",\"lazyPages\":$lazy,\"dirtyTracking\":$dirty,\"pipeMaxSize\":${pipemax:-0},\"diskFree\":${free:-0}"
+}
+
 # What a migration's preflight needs to know about one host, as plain fields (the caller judges them).
 #   source podman CONTAINER: the container (id, image, network, pid), its TCP sockets and resident memory
 #   dest podman IMAGE NAME CPUINFO_B64: whether the image is there, the name free, the CPU compatible
@@ -1330,20 +1346,11 @@ verb_migrate_check() {
   W=$HS/tmp/mcheck-$$
   mkdir -p "$W" || fail operation-failed "Cannot create a work directory in the Stasis store."
   TMPDIR_OP=$W
-  criuv=$(version_of criu)
-  is_version "$criuv" || criuv=-
+  host_facts
   podv=$(version_of podman)
   is_version "$podv" || podv=-
   ociname=$(podman info --format '{{.Host.OCIRuntime.Name}}' 2>/dev/null | head -n 1 | tr -cd 'A-Za-z0-9_.-')
-  criuok=false
-  if criu check >/dev/null 2>&1; then criuok=true; fi
-  lazy=false
-  if criu check --feature uffd-noncoop >/dev/null 2>&1; then lazy=true; fi
-  dirty=false
-  if criu check --feature mem_dirty_track >/dev/null 2>&1; then dirty=true; fi
-  pipemax=$(tr -cd '0-9' </proc/sys/fs/pipe-max-size 2>/dev/null)
-  free=$(df -P -B1 "$HS" 2>/dev/null | awk 'NR == 2 { print $4 }' | tr -cd '0-9')
-  common="\"criu\":\"$criuv\",\"podman\":\"$podv\",\"ociRuntime\":\"$ociname\",\"criuCheck\":$criuok,\"kernel\":\"$(uname -r | tr -cd 'A-Za-z0-9_.+~-')\",\"lazyPages\":$lazy,\"dirtyTracking\":$dirty,\"pipeMaxSize\":${pipemax:-0},\"diskFree\":${free:-0}"
+  common="\"criu\":\"$criuv\",\"podman\":\"$podv\",\"ociRuntime\":\"$ociname\",$facts"
   case $1 in
     source)
       [ $# -eq 3 ] || fail bad-request "usage: migrate-check source podman CONTAINER"
@@ -1587,16 +1594,7 @@ verb_tree_check() { # PID|-
   [ $# -eq 1 ] || fail bad-request "usage: tree-check PID|-"
   [ "$1" = - ] || need "$1" is_pid "process id"
   store_init
-  criuv=$(version_of criu)
-  is_version "$criuv" || criuv=-
-  criuok=false
-  if criu check >/dev/null 2>&1; then criuok=true; fi
-  lazy=false
-  if criu check --feature uffd-noncoop >/dev/null 2>&1; then lazy=true; fi
-  dirty=false
-  if criu check --feature mem_dirty_track >/dev/null 2>&1; then dirty=true; fi
-  pipemax=$(tr -cd '0-9' </proc/sys/fs/pipe-max-size 2>/dev/null)
-  free=$(df -P -B1 "$HS" 2>/dev/null | awk 'NR == 2 { print $4 }' | tr -cd '0-9')
+  host_facts
   alive=false comm='' rss=0
   if [ "$1" != - ] && [ -d "/proc/$1" ]; then
     tree_owned_by_caller "$1" || fail permission-denied "Process $1, or a process under it, does not belong to you."
@@ -1614,7 +1612,7 @@ verb_tree_check() { # PID|-
       queue="$queue $(pgrep -P "$p" | tr '\n' ' ')"
     done
   fi
-  result "{\"criu\":\"$criuv\",\"criuCheck\":$criuok,\"kernel\":\"$(uname -r | tr -cd 'A-Za-z0-9_.+~-')\",\"lazyPages\":$lazy,\"dirtyTracking\":$dirty,\"pipeMaxSize\":${pipemax:-0},\"diskFree\":${free:-0},\"alive\":$alive,\"comm\":\"$comm\",\"rss\":$rss,\"caller\":\"$(caller_name)\"}"
+  result "{\"criu\":\"$criuv\",$facts,\"alive\":$alive,\"comm\":\"$comm\",\"rss\":$rss,\"caller\":\"$(caller_name)\"}"
 }
 
 main() {
