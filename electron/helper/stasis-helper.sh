@@ -25,7 +25,7 @@
 
 set -u
 umask 077
-STASIS_HELPER_VERSION='1.1.1'
+STASIS_HELPER_VERSION='1.2.0'
 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 LC_ALL=C
 IFS=' 	
