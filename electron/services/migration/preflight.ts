@@ -59,6 +59,19 @@ export function expectedDowntimeMs(strategy: ConcreteStrategy, rss: number): num
   return Math.round(2500 + wire + (rss / (400 * MiB)) * 1000);
 }
 
+/**
+ * Room in each store for the checkpoint (its memory and a fifth, plus 64 MiB): the destination's ('disk'), then the
+ * source's ('disk-source').
+ */
+export function diskSpaceChecks(o: { source: string; dest: string; rss: number; sourceFree: number; destFree: number }): PreflightCheck[] {
+  const need = Math.round(o.rss * 1.2 + 64 * MiB);
+  const diskCheck = (host: string, free: number, id: string): PreflightCheck =>
+    free >= need
+      ? { id, label: `Disk space on ${host}`, verdict: 'ok', detail: `${(free / 1024 ** 3).toFixed(1)} GiB free, about ${(need / MiB).toFixed(0)} MiB needed.` }
+      : { id, label: `Disk space on ${host}`, verdict: 'fail', detail: `${(free / MiB).toFixed(0)} MiB free in /var/lib/stasis, about ${(need / MiB).toFixed(0)} MiB needed.`, fix: `Free space under /var/lib/stasis on ${host} (stasis rm old checkpoints).` };
+  return [diskCheck(o.dest, o.destFree, 'disk'), diskCheck(o.source, o.sourceFree, 'disk-source')];
+}
+
 export interface StrategyChoice {
   strategy: ConcreteStrategy;
   reason: string;
@@ -196,13 +209,7 @@ export function buildChecks(o: {
       ? { id: 'name', label: 'Name free on the destination', verdict: 'fail', detail: `${dest} already has a container named ${o.destName}.`, fix: 'Choose another name (--name NEW), or remove that container.' }
       : { id: 'name', label: 'Name free on the destination', verdict: 'ok', detail: `No container named ${o.destName} on ${dest}.` },
   );
-  const need = Math.round(src.rss * 1.2 + 64 * MiB);
-  const diskCheck = (host: string, free: number, id: string): PreflightCheck =>
-    free >= need
-      ? { id, label: `Disk space on ${host}`, verdict: 'ok', detail: `${(free / 1024 ** 3).toFixed(1)} GiB free, about ${(need / MiB).toFixed(0)} MiB needed.` }
-      : { id, label: `Disk space on ${host}`, verdict: 'fail', detail: `${(free / MiB).toFixed(0)} MiB free in /var/lib/stasis, about ${(need / MiB).toFixed(0)} MiB needed.`, fix: `Free space under /var/lib/stasis on ${host} (stasis rm old checkpoints).` };
-  add(diskCheck(dest, dst.diskFree, 'disk'));
-  add(diskCheck(source, src.diskFree, 'disk-source'));
+  for (const c of diskSpaceChecks({ source, dest, rss: src.rss, sourceFree: src.diskFree, destFree: dst.diskFree })) add(c);
   const net = src.network;
   add(
     net === 'none' || net === ''

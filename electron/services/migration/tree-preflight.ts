@@ -1,6 +1,6 @@
 import type { MigrationStrategy, PreflightCheck } from '../../../shared/domain/migration';
 import type { TreeFacts } from './helper-schemas';
-import { compareVersions, strategyOk, strategyRefused, type StrategyChoice } from './preflight';
+import { compareVersions, diskSpaceChecks, strategyOk, strategyRefused, type StrategyChoice } from './preflight';
 
 const MiB = 1024 * 1024;
 
@@ -65,13 +65,7 @@ export function buildTreeChecks(o: { source: string; dest: string; pid: string; 
           fix: `Connect to ${source} and ${dest} as root to migrate process trees.`,
         },
   );
-  const need = Math.round(src.rss * 1.2 + 64 * MiB);
-  const disk = (host: string, free: number, id: string): PreflightCheck =>
-    free >= need
-      ? { id, label: `Disk space on ${host}`, verdict: 'ok', detail: `${(free / 1024 ** 3).toFixed(1)} GiB free, about ${(need / MiB).toFixed(0)} MiB needed.` }
-      : { id, label: `Disk space on ${host}`, verdict: 'fail', detail: `${(free / MiB).toFixed(0)} MiB free in /var/lib/stasis, about ${(need / MiB).toFixed(0)} MiB needed.`, fix: `Free space under /var/lib/stasis on ${host} (stasis rm old checkpoints).` };
-  add(disk(dest, dst.diskFree, 'disk'));
-  add(disk(source, src.diskFree, 'disk-source'));
+  for (const c of diskSpaceChecks({ source, dest, rss: src.rss, sourceFree: src.diskFree, destFree: dst.diskFree })) add(c);
   add({
     id: 'sockets',
     label: 'What CRIU can carry',
