@@ -11,7 +11,8 @@ test.beforeAll(() => {
 });
 
 test.afterAll(() => {
-  if (tree.pid) {
+  // Only while our child still runs: a dead group's number is soon another's (pid_max 32768).
+  if (tree.pid && tree.exitCode === null && tree.signalCode === null) {
     try {
       process.kill(-tree.pid, 'SIGKILL');
     } catch {

@@ -89,7 +89,8 @@ describeSystem('stasis-helper: restoring checkpoints received from another host'
     execFileSync('sh', ['-c', `sh "$0" send "$1" | tar -xf - -C "$2"`, HELPER, sentId, sent]);
   });
   afterAll(() => {
-    if (tree.p?.pid) spawnSync('kill', ['-KILL', `-${tree.p.pid}`]);
+    // Only while our child still runs: CRIU's dump ended it, and a dead group's number is soon another's (pid_max 32768).
+    if (tree.p?.pid && tree.p.exitCode === null && tree.p.signalCode === null) spawnSync('kill', ['-KILL', `-${tree.p.pid}`]);
     removePodmanContainers([src, `${TAG}-evil`, `${TAG}-root`, `${TAG}-op`, `${TAG}-own`, `${TAG}-c1`, `${TAG}-c2`]);
     deleteStoredCheckpoints((c) => made.includes(c.id), ['/bin/sh', HELPER]);
     rmSync(dir, { recursive: true, force: true });

@@ -1,4 +1,4 @@
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -65,6 +65,7 @@ describeSystem('archives in any member order read the same', ['root', 'criu'], (
   let work: string;
   let dir: string;
   let treePid = 0;
+  let treeChild: ChildProcess | undefined;
   const archives: string[] = [];
 
   beforeAll(() => {
@@ -74,6 +75,7 @@ describeSystem('archives in any member order read the same', ['root', 'criu'], (
     // Two processes with command lines and an environment worth reading, in a session of their own.
     const child = spawn('env', ['-i', `STASIS_ORDER=${MARK}`, 'PATH=/usr/bin:/bin', 'sh', '-c', SCRIPT], { detached: true, stdio: 'ignore' });
     treePid = child.pid!;
+    treeChild = child;
     child.unref();
     const started = (): boolean => spawnSync('pgrep', ['-P', String(treePid)], { encoding: 'utf8' }).stdout.trim().split('\n').length === 2;
     for (let i = 0; i < 100 && !started(); i++) execFileSync('sleep', ['0.05']);
@@ -96,7 +98,8 @@ describeSystem('archives in any member order read the same', ['root', 'criu'], (
   });
 
   afterAll(() => {
-    if (treePid) {
+    // Only while our child still runs: CRIU's dump ended it, and a dead group's number is soon another's (pid_max 32768).
+    if (treePid && treeChild?.exitCode === null && treeChild.signalCode === null) {
       try {
         process.kill(-treePid, 'SIGKILL');
       } catch {

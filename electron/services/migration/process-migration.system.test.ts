@@ -31,8 +31,10 @@ describeSystem('process-tree migration between SSH hosts', ['root', 'criu', 'ssh
       .stdout.split('\n')
       .filter(Boolean)
       .map(Number);
+  // Which test host a process lives on, by its UTS namespace (each host has its own): a tree the helper restores
+  // into a fresh PID namespace (its PIDs taken) also gets a child mount namespace, but keeps the host's UTS one.
   const mntOf = (pid: number | 'self', host?: string): string =>
-    host ? ssh(host, 'readlink', `/proc/${pid}/ns/mnt`).stdout.trim() : spawnSync('readlink', [`/proc/${pid}/ns/mnt`], { encoding: 'utf8' }).stdout.trim();
+    host ? ssh(host, 'readlink', `/proc/${pid}/ns/uts`).stdout.trim() : spawnSync('readlink', [`/proc/${pid}/ns/uts`], { encoding: 'utf8' }).stdout.trim();
   /** memhog's status line on one host's /tmp: "<iteration> ok|BAD <MiB>". */
   const memStatus = (host: string, tag: string) => {
     const [it, verdict] = ssh(host, 'cat', statusOf(tag)).stdout.trim().split(' ');
