@@ -179,7 +179,7 @@ test('a job shows its phase, bytes and percentage of the expected total, and can
   const cancelled = page.getByRole('listitem', { name: `Checkpoint of ${big} on this computer` }).filter({ hasText: 'cancelled' });
   await expect(cancelled).toBeVisible({ timeout: 60_000 });
   await cancelled.getByRole('button', { name: 'Log' }).click();
-  await expect(page.getByLabel(`Log of Checkpoint of ${big} on this computer`).last()).toContainText('Cancel asked.');
+  await expect(page.getByLabel(`Log of Checkpoint of ${big} on this computer`, { exact: true }).last()).toContainText('Cancel asked.');
   await expect(page.getByRole('link', { name: 'Jobs' })).toBeVisible();
   // The container goes on running, and only the first checkpoint is stored.
   expect(podman('inspect', '-f', '{{.State.Status}}', big)).toBe('running');

@@ -135,8 +135,11 @@ is_version() { # a tool's version string (podman 4.3.1, CRIU 4.1.1, kernel 6.1.0
   [ ${#1} -ge 1 ] && [ ${#1} -le 64 ] || return 1
   case $1 in *[!A-Za-z0-9_.+~-]*) return 1 ;; esac
 }
-is_created() {
-  case $1 in [0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z) return 0 ;; esac
+is_created() { # UTC, to the second or (since 1.2.0) the millisecond
+  case $1 in
+    [0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z) return 0 ;;
+    [0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9]Z) return 0 ;;
+  esac
   return 1
 }
 is_publish() { # podman -p: [ip:][hostPort:]containerPort[/proto]
@@ -271,7 +274,12 @@ new_ckid() {
   printf 'ck-%s-%s' "$(date -u +%Y%m%d%H%M%S)" "$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')"
 }
 
-now_iso() { date -u +%Y-%m-%dT%H:%M:%SZ; }
+# Milliseconds: retention keeps the newest N, and checkpoints taken within one second must still be told apart.
+# A date without %N (busybox) prints no digits there, and the stamp falls back to the second.
+now_iso() {
+  t=$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)
+  if is_created "$t"; then printf '%s\n' "$t"; else date -u +%Y-%m-%dT%H:%M:%SZ; fi
+}
 
 pid_alive() { [ -n "$1" ] && kill -0 "$1" 2>/dev/null; }
 
