@@ -1,5 +1,6 @@
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { until as waitFor } from '../../test-support/poll';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { deleteStoredCheckpoints } from '../../test-support/cleanup';
@@ -52,13 +53,9 @@ const listed = (asUid?: number): Meta[] => (last(helper(['list'], asUid === unde
 const opsFiles = () => readdirSync(path.join(STORE, 'ops'));
 const alive = (pid: number) => existsSync(`/proc/${pid}`) && !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
 
-async function until(cond: () => boolean, what: string, ms = 30_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const until = async (cond: () => boolean, what: string, ms = 30_000): Promise<void> => {
+  await waitFor(what, cond, Boolean, { timeoutMs: ms });
+};
 
 /** A process tree of its own session (as CRIU wants), optionally started as another user. */
 function startTree(command: string, user?: string): ChildProcess {

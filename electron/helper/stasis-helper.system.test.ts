@@ -1,5 +1,6 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { until as waitFor } from '../../test-support/poll';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { deleteStoredCheckpoints } from '../../test-support/cleanup';
@@ -36,18 +37,10 @@ const stored = (): { id: string; container: { name: string } }[] =>
 const idsOf = (name: string): string[] => stored().filter((m) => m.container.name === name).map((m) => m.id);
 
 /** Polls until `cond` holds (state, never a fixed sleep); fails with `what` after `ms`. */
-async function until(cond: () => boolean, what: string, ms = 60_000): Promise<void> {
-  const end = Date.now() + ms;
-  for (;;) {
-    try {
-      if (cond()) return;
-    } catch {
-      // not there yet (container starting, file not written)
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+// A throwing probe (container starting, file not written) counts as "not yet".
+const until = async (cond: () => boolean, what: string, ms = 60_000): Promise<void> => {
+  await waitFor(what, cond, Boolean, { timeoutMs: ms });
+};
 
 /** The counter goes on: it moves past the value it has now. */
 async function counterRuns(name: string): Promise<void> {

@@ -2,7 +2,7 @@ import { request } from 'node:http';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { StasisHandlers } from '../../shared/api/contract';
 import { createAppServices, type CallContext } from '../services/app-services';
 import { startBrowserServer, type BrowserServer } from './server';
@@ -39,8 +39,7 @@ function post(server: BrowserServer, opts: { headers?: Record<string, string>; c
 }
 
 async function until(check: () => boolean | Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 500 && !(await check()); i++) await new Promise((r) => setTimeout(r, 10));
-  expect(await check()).toBe(true);
+  await vi.waitFor(async () => expect(await check()).toBe(true), { timeout: 5_000, interval: 10 });
 }
 
 const uploadsLeft = async (server: BrowserServer): Promise<string[]> => {

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { until } from '../../test-support/poll';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
@@ -50,11 +51,12 @@ for (const [label, w] of Object.entries(where)) {
       run('exec', '-d', name, 'sleep', '2002');
       run('exec', '-d', name, 'sh', '-c', 'sleep 3003 & wait');
       // Poll until the exec'd tree is up (podman exec -d returns before its process has run).
-      let check = await w.api.containers.processes({ hostId: w.hostId, runtime: 'podman', container: name });
-      for (let i = 0; i < 100 && check.processes.length < 5; i++) {
-        await new Promise((r) => setTimeout(r, 50));
-        check = await w.api.containers.processes({ hostId: w.hostId, runtime: 'podman', container: name });
-      }
+      const check = await until(
+        "the exec'd processes to be up",
+        () => w.api.containers.processes({ hostId: w.hostId, runtime: 'podman', container: name }),
+        (c) => c.processes.length >= 5,
+        { timeoutMs: 30_000 },
+      );
       expect(check.processes.map((p) => p.args.trim()).sort()).toEqual(['sh -c sleep 1001 & wait', 'sh -c sleep 3003 & wait', 'sleep 1001', 'sleep 2002', 'sleep 3003']);
       expect(check.lost.map((p) => p.args.trim()).sort()).toEqual(['sh -c sleep 3003 & wait', 'sleep 2002', 'sleep 3003']);
       expect(check.reason).toMatch(/podman exec/);

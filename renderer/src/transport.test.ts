@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket as WsClient, WebSocketServer } from 'ws';
 import { webSocketTransport, type ConnectionState } from './transport';
 
@@ -25,8 +25,7 @@ async function stop(s: WebSocketServer): Promise<void> {
 }
 
 const until = async (check: () => boolean): Promise<void> => {
-  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 25));
-  expect(check()).toBe(true);
+  await vi.waitFor(() => expect(check()).toBe(true), { timeout: 5_000, interval: 25 });
 };
 
 afterEach(async () => {
