@@ -1,5 +1,6 @@
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { until } from '../../test-support/poll';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -68,7 +69,7 @@ describeSystem('archives in any member order read the same', ['root', 'criu'], (
   let treeChild: ChildProcess | undefined;
   const archives: string[] = [];
 
-  beforeAll(() => {
+  beforeAll(async () => {
     work = mkdtempSync(path.join(tmpdir(), 'stasis-order-'));
     dir = path.join(work, 'images');
     mkdirSync(dir);
@@ -78,7 +79,7 @@ describeSystem('archives in any member order read the same', ['root', 'criu'], (
     treeChild = child;
     child.unref();
     const started = (): boolean => spawnSync('pgrep', ['-P', String(treePid)], { encoding: 'utf8' }).stdout.trim().split('\n').length === 2;
-    for (let i = 0; i < 100 && !started(); i++) execFileSync('sleep', ['0.05']);
+    await until('the tree to start its two children', started, Boolean, { timeoutMs: 10_000 });
     sh('criu', ['dump', '-D', dir, '-t', String(treePid), '-o', 'dump.log']);
     treePid = 0;
     const names = readdirSync(dir).filter((n) => n !== 'dump.log').sort();
