@@ -50,6 +50,7 @@ VERJOB=''
 TMPDIR_OP=''
 OPFILE=''
 LEFT_OUT=''
+LAZY_DEST=''
 
 # ---------------------------------------------------------------------------------------------- output
 
@@ -64,6 +65,7 @@ progress() { # phase bytes
 result() { printf '{"result":%s,"v":"%s"}\n' "$1" "$STASIS_HELPER_VERSION"; }
 
 cleanup() {
+  if [ -n "$LAZY_DEST" ]; then LZ=$LAZY_DEST; lazy_stop_dest; fi
   if [ -n "$REPORTER" ]; then kill "$REPORTER" 2>/dev/null; fi
   if [ -n "$CHILD" ]; then kill "$CHILD" 2>/dev/null; fi
   if [ -n "$TMPDIR_OP" ] && [ -d "$TMPDIR_OP" ]; then rm -rf "$TMPDIR_OP"; fi
@@ -1623,6 +1625,202 @@ verb_tree_check() { # PID|-
   result "{\"criu\":\"$criuv\",$facts,\"alive\":$alive,\"comm\":\"$comm\",\"rss\":$rss,\"caller\":\"$(caller_name)\"}"
 }
 
+# ---------------------------------------------------------------------------------------------- lazy moves
+# Post-copy migration of a process tree. The source's `lazy-out` dumps everything but memory and leaves CRIU
+# serving the pages on 127.0.0.1:PORT; the destination's `lazy-in` restores from those images with CRIU's
+# lazy-pages daemon pulling the pages from 127.0.0.1:PORT there (the caller joins the two ports, through SSH
+# port forwarding). `lazy-end` waits for the pages to be through, or undoes the move: the destination's tree is
+# killed (it has only part of its memory) before the source's CRIU is, which lets the source tree run on.
+# Work dir: lazy/<mg-id>/ (uid, img/, the tools' logs, pids and exit codes).
+
+is_port() { # 1024-65535, no leading zero
+  case $1 in '' | 0* | *[!0-9]*) return 1 ;; esac
+  [ ${#1} -le 5 ] && [ "$1" -ge 1024 ] && [ "$1" -le 65535 ]
+}
+
+lazy_dir() { # mgid -> LZ, which must exist and be the caller's
+  LZ=$HS/lazy/$1
+  [ -d "$LZ" ] || fail not-found "No lazy migration $1 on this host."
+  [ "$CALLER" = 0 ] || [ "$(cat "$LZ/uid" 2>/dev/null)" = "$CALLER" ] || fail permission-denied "Lazy migration $1 is not yours."
+}
+
+lazy_new() { # mgid -> LZ, made empty for the caller
+  mkdir -p "$HS/lazy" || fail operation-failed "Cannot create a work directory in the Stasis store."
+  LZ=$HS/lazy/$1
+  mkdir "$LZ" 2>/dev/null || fail bad-request "Lazy migration $1 already exists on this host."
+  printf '%s\n' "$CALLER" >"$LZ/uid"
+}
+
+num_in() { # file -> its number, or nothing
+  n=$(head -c 16 "$1" 2>/dev/null | tr -cd '0-9')
+  printf '%s' "$n"
+}
+
+listening() { # pid port -> true when process pid holds the socket listening on 127.0.0.1:port
+  inode=$(awk -v a="$(printf '0100007F:%04X' "$2")" '$2 == a && $4 == "0A" { print $10; exit }' /proc/net/tcp 2>/dev/null)
+  [ -n "$inode" ] && ls -l "/proc/$1/fd" 2>/dev/null | grep -q "socket:\[$inode\]"
+}
+
+# Runs a tool in its own session (it outlives this verb and a cut SSH channel); NAME.pid gets its pid, NAME.rc
+# its exit code once it ends.
+lazy_spawn() { # name cmd...
+  n=$1
+  shift
+  setsid sh -c '
+    d=$1 n=$2
+    shift 2
+    "$@" </dev/null >"$d/$n.out" 2>&1 &
+    echo $! >"$d/$n.pid"
+    wait $!
+    echo $? >"$d/$n.rc"
+  ' lazy "$LZ" "$n" "$@" </dev/null >/dev/null 2>&1 9>&- &
+}
+
+verb_lazy_out() { # MIGRATION_ID PID PORT
+  [ $# -eq 3 ] || fail bad-request "usage: lazy-out MIGRATION_ID PID PORT"
+  need "$1" is_mgid "migration id"
+  need "$2" is_pid "process id"
+  need "$3" is_port "port"
+  store_init
+  pid=$2 port=$3
+  [ -d "/proc/$pid" ] || fail not-found "No process $pid on this host."
+  [ "$pid" -gt 1 ] || fail bad-request "Stasis does not checkpoint the init process."
+  tree_owned_by_caller "$pid" ||
+    fail permission-denied "Process $pid, or a process or thread under it, does not belong to you. Only root may move other users' processes."
+  command -v criu >/dev/null 2>&1 || fail criu-missing "CRIU is not installed on this host: install CRIU 4 or newer."
+  lazy_new "$1"
+  mkdir "$LZ/img"
+  printf '%s\n' "$pid" >"$LZ/tree.pid"
+  lazy_spawn dump criu dump -t "$pid" -D "$LZ/img" --work-dir "$LZ" -o dump.log -v4 --shell-job \
+    --lazy-pages --address 127.0.0.1 --port "$port"
+  i=0
+  while :; do
+    if [ -f "$LZ/dump.rc" ]; then
+      why=$(tail_text "$LZ/dump.log")
+      rm -rf "$LZ"
+      fail runtime-failed "criu dump --lazy-pages failed; process $pid runs on here." "$why"
+    fi
+    cpid=$(num_in "$LZ/dump.pid")
+    if [ -n "$cpid" ] && listening "$cpid" "$port"; then break; fi
+    i=$((i + 1))
+    if [ $i -ge 2400 ]; then
+      if [ -n "$cpid" ]; then kill -KILL "$cpid" 2>/dev/null; fi
+      fail timeout "CRIU did not start serving the pages of process $pid within 2 minutes; it runs on here."
+    fi
+    sleep 0.05
+  done
+  # Nobody took the pages within 2 minutes (the caller is gone): end CRIU, which lets the tree run on here.
+  (
+    trap - INT TERM HUP
+    sleep 120
+    if listening "$cpid" "$port"; then kill -KILL "$cpid"; fi
+  ) </dev/null >/dev/null 2>&1 9>&- &
+  # The images without memory, as a tar stream (CRIU's log stays here).
+  exec tar -cf - -C "$LZ/img" .
+}
+
+verb_lazy_in() { # MIGRATION_ID PORT   (stdin: lazy-out's tar stream)
+  [ $# -eq 2 ] || fail bad-request "usage: lazy-in MIGRATION_ID PORT"
+  need "$1" is_mgid "migration id"
+  need "$2" is_port "port"
+  # CRIU restores the credentials written in the images, and these come from another host.
+  [ "$CALLER" = 0 ] || fail permission-denied "Only root may restore a process tree that comes from another host."
+  store_init
+  command -v criu >/dev/null 2>&1 || fail criu-missing "CRIU is not installed on this host: install CRIU 4 or newer."
+  lazy_new "$1"
+  # Until the tree runs, any failure (or a signal) fences what was started and removes the work dir.
+  TMPDIR_OP=$LZ LAZY_DEST=$LZ
+  safe_untar - "$LZ/img" || fail corrupt-image "The images that arrived are incomplete, or hold links or special files; Stasis refuses them."
+  [ -z "$(find "$LZ/img" -mindepth 1 \( -type d -o -name '*[!A-Za-z0-9_.+-]*' \) -print -quit)" ] ||
+    fail corrupt-image "The images that arrived have names or directories Stasis refuses."
+  [ "$(find "$LZ/img" | head -n 100001 | wc -l)" -le 100000 ] || fail corrupt-image "Too many image files arrived."
+  [ -f "$LZ/img/inventory.img" ] && [ -f "$LZ/img/pstree.img" ] || fail corrupt-image "The images that arrived are not a CRIU dump."
+  progress lazy-pages 0
+  lazy_spawn lazy criu lazy-pages --page-server --address 127.0.0.1 --port "$2" -D "$LZ/img" --work-dir "$LZ" -o lazy.log -v4
+  i=0
+  until [ -S "$LZ/lazy-pages.socket" ]; do
+    if [ -f "$LZ/lazy.rc" ]; then fail runtime-failed "CRIU's lazy-pages daemon did not start." "$(tail_text "$LZ/lazy.log")"; fi
+    i=$((i + 1))
+    [ $i -lt 1200 ] || fail timeout "CRIU's lazy-pages daemon did not start within a minute."
+    sleep 0.05
+  done
+  progress restore 0
+  # Always a fresh PID namespace: the tree's PIDs may be taken here (on one machine, by the frozen original).
+  lazy_spawn ns unshare --pid --fork --mount-proc criu restore -D "$LZ/img" --work-dir "$LZ" -o restore.log -v4 \
+    --shell-job --lazy-pages --pidfile "$LZ/pid"
+  i=0
+  until [ -s "$LZ/pid" ]; do
+    if [ -f "$LZ/ns.rc" ]; then
+      lazy_stop_dest
+      fail runtime-failed "criu restore --lazy-pages failed." "$(tail_text "$LZ/restore.log")"
+    fi
+    i=$((i + 1))
+    if [ $i -ge 2400 ]; then
+      lazy_stop_dest
+      fail timeout "criu restore --lazy-pages did not finish within 2 minutes."
+    fi
+    sleep 0.05
+  done
+  # unshare -> criu (pid 1 inside) -> the restored tree
+  ns=$(num_in "$LZ/ns.pid")
+  c=$(pgrep -P "${ns:-0}" | head -n 1)
+  newpid=$(pgrep -P "${c:-0}" | head -n 1)
+  newpid=${newpid:-$c}
+  is_pid "$newpid" || { lazy_stop_dest; fail runtime-failed "The restored tree is not running." "$(tail_text "$LZ/restore.log")"; }
+  printf '%s\n' "$c" >"$LZ/init.pid"
+  TMPDIR_OP='' LAZY_DEST=''
+  result "{\"pid\":\"$newpid\"}"
+}
+
+lazy_stop_dest() { # the fence: the restored tree (its PID namespace's init takes everything in it along), then the daemon
+  c=$(num_in "$LZ/init.pid")
+  [ -n "$c" ] || c=$(pgrep -P "$(num_in "$LZ/ns.pid")" 2>/dev/null | head -n 1)
+  if [ -n "$c" ]; then kill -KILL "$c" 2>/dev/null; fi
+  n=$(num_in "$LZ/ns.pid")
+  if [ -n "$n" ]; then kill -KILL "$n" 2>/dev/null; fi
+  d=$(num_in "$LZ/lazy.pid")
+  if [ -n "$d" ]; then kill -KILL "$d" 2>/dev/null; fi
+}
+
+lazy_wait_rc() { # name seconds -> the tool's exit code once it ended, or nothing
+  i=0
+  while [ ! -f "$LZ/$1.rc" ] && [ $i -lt $(($2 * 20)) ]; do
+    sleep 0.05
+    i=$((i + 1))
+  done
+  num_in "$LZ/$1.rc"
+}
+
+# wait: until the pages are through (source: CRIU's dump ended, which kills the tree there when it succeeded;
+# destination: the lazy-pages daemon ended). abort: destination: kill the restored tree and the daemon; source:
+# kill CRIU, which lets the frozen tree run on there. Both answer what happened and remove the work dir.
+verb_lazy_end() { # MIGRATION_ID wait|abort [SECONDS]
+  [ $# -ge 2 ] && [ $# -le 3 ] || fail bad-request "usage: lazy-end MIGRATION_ID wait|abort [SECONDS]"
+  need "$1" is_mgid "migration id"
+  case $2 in wait | abort) ;; *) fail bad-request "lazy-end takes wait or abort." ;; esac
+  secs=${3:-600}
+  need "$secs" is_count "seconds"
+  store_init
+  lazy_dir "$1"
+  if [ -f "$LZ/dump.pid" ]; then side=source tool=dump log=dump.log; else side=dest tool=lazy log=lazy.log; fi
+  if [ "$2" = abort ]; then
+    if [ $side = dest ]; then
+      lazy_stop_dest
+    else
+      p=$(num_in "$LZ/dump.pid")
+      if [ -n "$p" ] && [ ! -f "$LZ/dump.rc" ]; then kill -KILL "$p" 2>/dev/null; fi
+    fi
+    secs=30
+  fi
+  rc=$(lazy_wait_rc $tool "$secs")
+  alive=false
+  if [ $side = dest ]; then c=$(num_in "$LZ/init.pid"); else c=$(num_in "$LZ/tree.pid"); fi
+  if pid_alive "$c"; then alive=true; fi
+  tailj=$(json_esc "$(tail_text "$LZ/$log")")
+  if [ -n "$rc" ]; then rm -rf "$LZ"; fi
+  result "{\"side\":\"$side\",\"ended\":$([ -n "$rc" ] && echo true || echo false),\"rc\":${rc:-null},\"treeAlive\":$alive,\"log\":\"$tailj\"}"
+}
+
 main() {
   [ $# -ge 1 ] || fail bad-request "usage: stasis-helper VERB [ARG...]"
   check_raw_args "$@"
@@ -1658,6 +1856,9 @@ main() {
     image-out) verb_image_out "$@" ;;
     image-in) verb_image_in "$@" ;;
     tree-check) verb_tree_check "$@" ;;
+    lazy-out) verb_lazy_out "$@" ;;
+    lazy-in) verb_lazy_in "$@" ;;
+    lazy-end) verb_lazy_end "$@" ;;
     *) fail bad-request "Unknown helper verb." ;;
   esac
 }
