@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { localRunner } from './command-runner';
+import { LineCollector, localRunner } from './command-runner';
 import { localExec } from './exec';
 
 async function* chunks(count: number, size: number, failAt?: number): AsyncGenerator<Uint8Array> {
@@ -42,5 +42,27 @@ describe('command runner stdin streaming', () => {
   it('localExec streams stdin too', async () => {
     const r = await localExec(['wc', '-c'], { stdin: chunks(16, 65536) });
     expect(r.stdout.trim()).toBe(String(16 * 65536));
+  });
+});
+
+describe('LineCollector', () => {
+  it('gives each line once, whatever the chunks cut, and the unended last line at the end', () => {
+    const lines: string[] = [];
+    const c = new LineCollector((l) => lines.push(l));
+    for (const chunk of ['a', 'b\nc', 'd\n\ne', 'f', '\ng\nh']) c.push(chunk);
+    expect(lines).toEqual(['ab', 'cd', '', 'ef', 'g']);
+    c.end();
+    expect(lines).toEqual(['ab', 'cd', '', 'ef', 'g', 'h']);
+    expect(c.text).toBe('ab\ncd\n\nef\ng\nh');
+  });
+
+  it('joins a line of many chunks (a helper reply of megabytes) into one', () => {
+    const lines: string[] = [];
+    const c = new LineCollector((l) => lines.push(l));
+    const piece = 'x'.repeat(64 * 1024);
+    for (let i = 0; i < 160; i++) c.push(piece);
+    c.push('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]!.length).toBe(160 * 64 * 1024);
   });
 });

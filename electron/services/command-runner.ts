@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { createConnection, createServer, type Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 
 export interface RunOptions {
   /** Called with each complete stdout line as it arrives (progress events). */
@@ -34,11 +36,24 @@ export interface ByteStream {
   stop(): void;
 }
 
+/** A port listening on a host's 127.0.0.1 whose first connection is handed over (the rest are refused). */
+export interface LoopbackListener {
+  port: number;
+  accept(): Promise<Duplex>;
+  close(): void;
+}
+
 /** Runs one program with an argument list somewhere: on this computer or on an SSH host. */
 export interface CommandRunner {
   run(argv: readonly string[], options?: RunOptions): Promise<RunResult>;
   /** For output too large to collect (a checkpoint archive); runners without it cannot stream. */
   stream?(argv: readonly string[], options?: { timeoutMs?: number }): Promise<ByteStream>;
+  /**
+   * TCP on that host's loopback, for a lazy migration's page traffic: a connection to 127.0.0.1:port there, and a
+   * listener on an ephemeral port there (SSH port forwarding on SSH hosts, so nothing listens on a network).
+   */
+  connectLoopback?(port: number): Promise<Duplex>;
+  listenLoopback?(): Promise<LoopbackListener>;
 }
 
 /** Where `pumpStdin` writes: a child's stdin or an SSH channel. */
@@ -101,18 +116,26 @@ const MAX_OUTPUT = 32 * 1024 * 1024;
 /** Splits a byte stream into lines for `onLine`, keeping the whole text (bounded) for the result. */
 export class LineCollector {
   text = '';
-  private partial = '';
+  // The pieces of the line not yet ended. Joined only when its newline comes: a helper's reply can be one line of
+  // megabytes (`images`), and re-joining and re-splitting it on every 64 KiB chunk was quadratic (seconds).
+  private partial: string[] = [];
   constructor(private readonly onLine?: (line: string) => void) {}
   push(chunk: string): void {
     if (this.text.length < MAX_OUTPUT) this.text += chunk;
     if (!this.onLine) return;
-    const parts = (this.partial + chunk).split('\n');
-    this.partial = parts.pop() ?? '';
-    for (const p of parts) this.onLine(p);
+    let from = 0;
+    for (let nl = chunk.indexOf('\n'); nl >= 0; nl = chunk.indexOf('\n', from)) {
+      this.partial.push(chunk.slice(from, nl));
+      this.onLine(this.partial.join(''));
+      this.partial = [];
+      from = nl + 1;
+    }
+    if (from < chunk.length) this.partial.push(chunk.slice(from));
   }
   end(): void {
-    if (this.partial && this.onLine) this.onLine(this.partial);
-    this.partial = '';
+    const rest = this.partial.join('');
+    if (rest && this.onLine) this.onLine(rest);
+    this.partial = [];
   }
 }
 
@@ -197,6 +220,40 @@ export const localRunner: CommandRunner = {
       child.stderr.destroy();
     };
     return { stdout: child.stdout, done, stop };
+  },
+  connectLoopback(port) {
+    return new Promise<Duplex>((resolve, reject) => {
+      const sock = createConnection({ host: '127.0.0.1', port }, () => {
+        sock.off('error', reject);
+        resolve(sock);
+      });
+      sock.once('error', reject);
+    });
+  },
+  listenLoopback() {
+    return new Promise<LoopbackListener>((resolve, reject) => {
+      let handed = false;
+      let first: (s: Socket) => void = () => undefined;
+      const accepted = new Promise<Socket>((r) => (first = r));
+      const server = createServer((s) => {
+        if (handed) {
+          s.destroy();
+          return;
+        }
+        handed = true;
+        server.close();
+        first(s);
+      });
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => {
+        const addr = server.address();
+        if (!addr || typeof addr === 'string') {
+          reject(new Error('listenLoopback: no port'));
+          return;
+        }
+        resolve({ port: addr.port, accept: () => accepted, close: () => server.close() });
+      });
+    });
   },
 };
 
