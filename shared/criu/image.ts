@@ -1,5 +1,6 @@
 import { CorruptImageError, type ReaderLimits } from '../archive/errors';
 import { IMG_COMMON_MAGIC, IMG_SERVICE_MAGIC, INVENTORY_MAGIC, KIND_BY_MAGIC, isRawImageName, type ImageKind } from './magic';
+import { decodePlain } from './plain-decode';
 import { messageType, TO_OBJECT, type MessageName } from './schemas';
 
 /** A decoded entry: protobuf fields by CRIU's names; 64-bit numbers are decimal strings, enums are names. */
@@ -32,10 +33,18 @@ export function readMagic(bytes: Uint8Array): { kind?: ImageKind; magic: number;
   return kind ? { kind, magic: second, headerBytes: 8 } : { magic: second, headerBytes: 8 };
 }
 
-function decodeMessage(file: string, name: MessageName, payload: Uint8Array): Entry {
+/** Decodes one record to its plain-object form. */
+export type RecordDecoder = (name: MessageName, payload: Uint8Array) => Entry;
+
+/** protobufjs's decode and toObject: the reference the plain decoder (used by default) must equal. */
+export const decodeReference: RecordDecoder = (name, payload) => {
   const type = messageType(name);
+  return type.toObject(type.decode(payload), TO_OBJECT) as Entry;
+};
+
+function decodeMessage(file: string, name: MessageName, payload: Uint8Array, decode: RecordDecoder): Entry {
   try {
-    return type.toObject(type.decode(payload), TO_OBJECT) as Entry;
+    return decode(name, payload);
   } catch (err) {
     throw new CorruptImageError(`${file}: a ${name} record is not valid protobuf`, (err as Error).message);
   }
@@ -72,8 +81,8 @@ function roundUp8(n: number): number {
  * Decodes one CRIU image held in memory. `totalSize` is the file's real size when only its head was read (ghost
  * files carry whole file contents after their first record; Stasis reads just the record).
  */
-export function decodeImage(file: string, bytes: Uint8Array, limits: ReaderLimits, totalSize = bytes.length): DecodedImage {
-  const decoder = new ImageDecoder(file, bytes, limits, totalSize);
+export function decodeImage(file: string, bytes: Uint8Array, limits: ReaderLimits, totalSize = bytes.length, decode: RecordDecoder = decodePlain): DecodedImage {
+  const decoder = new ImageDecoder(file, bytes, limits, totalSize, decode);
   for (;;) {
     const image = decoder.step(Infinity);
     if (image) return image;
@@ -99,6 +108,7 @@ export class ImageDecoder {
     bytes: Uint8Array,
     private readonly limits: ReaderLimits,
     private readonly totalSize = bytes.length,
+    private readonly decode: RecordDecoder = decodePlain,
   ) {
     this.bytes = bytes;
     if (isRawImageName(file)) {
@@ -136,7 +146,7 @@ export class ImageDecoder {
       if (size > limits.maxEntryBytes) throw new CorruptImageError(`${file}: a record claims ${size} bytes, more than the ${limits.maxEntryBytes}-byte cap`);
       if (size > bytes.length - at) throw new CorruptImageError(`${file}: truncated record at byte ${at - 4} (needs ${size} bytes, ${bytes.length - at} left)`);
       const message: MessageName = kind.layout === 'pagemap' && entries.length === 0 ? 'pagemap_head' : kind.message!;
-      const entry = decodeMessage(file, message, bytes.subarray(at, at + size));
+      const entry = decodeMessage(file, message, bytes.subarray(at, at + size), this.decode);
       at += size;
       entries.push(entry);
       if (kind.layout === 'ghost') {
@@ -168,7 +178,7 @@ export class ImageDecoder {
       at += 4;
       if (size > limits.maxEntryBytes) throw new CorruptImageError(`${file}: a message header claims ${size} bytes, more than the ${limits.maxEntryBytes}-byte cap`);
       if (size > bytes.length - at) throw new CorruptImageError(`${file}: truncated message header at byte ${at - 4} (needs ${size} bytes, ${bytes.length - at} left)`);
-      const msg = decodeMessage(file, 'ipc_msg', bytes.subarray(at, at + size));
+      const msg = decodeMessage(file, 'ipc_msg', bytes.subarray(at, at + size), this.decode);
       at += size;
       const text = roundUp8(num(msg['msize']));
       if (text > bytes.length - at) throw new CorruptImageError(`${file}: message text of ${text} bytes runs past the end of the image`);

@@ -277,6 +277,11 @@ export interface UnknownFields {
 
 const UNKNOWN = Symbol('stasis.unknownFields');
 
+/** Attaches the unknown fields found in a record to its plain-object form (as the reference decoder does). */
+export function setUnknownFields(entry: object, unknown: UnknownFields[]): void {
+  Object.defineProperty(entry, UNKNOWN, { value: unknown });
+}
+
 /** The unknown fields a decoded entry carried, if any (kept off the entry's enumerable keys, so JSON and crit comparisons ignore it). */
 export function unknownFieldsOf(entry: object): UnknownFields[] | undefined {
   return (entry as { [UNKNOWN]?: UnknownFields[] })[UNKNOWN];
@@ -292,7 +297,8 @@ let noted: Map<string, Set<number>> | undefined;
 let rescan = false;
 
 const reservedIds = new WeakMap<protobuf.Type, Set<number>>();
-function reservedSet(type: protobuf.Type): Set<number> {
+/** A type's reserved field numbers (protobuf's `reserved A to B` is inclusive). */
+export function reservedSet(type: protobuf.Type): Set<number> {
   let set = reservedIds.get(type);
   if (!set) {
     set = new Set();
@@ -523,19 +529,25 @@ export function prepareSchemas(): void {
   for (const name of ['pagemap_head', 'pagemap_entry', 'mm_entry'] as const) messageType(name);
 }
 
+/** The schemas' reflection (built on first use), for readers that walk the fields themselves (plain-decode.ts). */
+export function schemaRoot(): protobuf.Root {
+  if (!root) {
+    useDecimalLong();
+    const pre = precompiled?.id === schemaId() ? precompiled : undefined;
+    if (!pre) precompiled = undefined;
+    // Built from JSON, the types resolve one at a time as they are set up: resolving all of them at once would
+    // also make protobufjs generate every type's constructor, the very code the build generated.
+    root = pre ? (new protobuf.Root().addJSON(pre.descriptor.nested ?? {}) as protobuf.Root) : (parseSchemas().resolveAll() as protobuf.Root);
+    setUpForReading(root);
+  }
+  return root;
+}
+
+/** The reference decoder: protobufjs's decode and toObject (TO_OBJECT), with unknown fields noted. */
 export function messageType(name: MessageName): protobuf.Type {
   let t = cache.get(name);
   if (!t) {
-    if (!root) {
-      useDecimalLong();
-      const pre = precompiled?.id === schemaId() ? precompiled : undefined;
-      if (!pre) precompiled = undefined;
-      // Built from JSON, the types resolve one at a time as they are set up: resolving all of them at once would
-      // also make protobufjs generate every type's constructor, the very code the build generated.
-      root = pre ? (new protobuf.Root().addJSON(pre.descriptor.nested ?? {}) as protobuf.Root) : (parseSchemas().resolveAll() as protobuf.Root);
-      setUpForReading(root);
-    }
-    t = noteUnknownFields(root.lookupType(name));
+    t = noteUnknownFields(schemaRoot().lookupType(name));
     cache.set(name, t);
   }
   return t;
