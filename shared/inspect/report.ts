@@ -180,7 +180,11 @@ function obj(v: unknown): Entry {
   return v && typeof v === 'object' ? (v as Entry) : {};
 }
 
+const DECIMAL = /^\d{1,15}$/;
+
 function hex(v: unknown): string {
+  // Addresses come as decimal strings; below 2^53 (all but the vsyscall page) a number converts them exactly.
+  if (typeof v === 'string' && DECIMAL.test(v)) return `0x${Number(v).toString(16)}`;
   try {
     return `0x${BigInt(typeof v === 'string' || typeof v === 'number' ? v : 0).toString(16)}`;
   } catch {

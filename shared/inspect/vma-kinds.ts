@@ -29,8 +29,16 @@ export const VMA_AREA_MEMFD = 1 << 14;
 /** A mapping's kind: the names of its status bits, comma-separated, in bit order ("anon" when none is set). */
 export function vmaKind(status: number): string {
   const s = status >>> 0;
-  return VMA_STATUS_BITS.filter(([bit]) => (s & bit) >>> 0 === bit).map(([, name]) => name).join(',') || 'anon';
+  // A checkpoint has tens of thousands of VMAs and a handful of distinct statuses: each is named once.
+  let kind = kinds.get(s);
+  if (kind === undefined) {
+    kind = VMA_STATUS_BITS.filter(([bit]) => (s & bit) >>> 0 === bit).map(([, name]) => name).join(',') || 'anon';
+    if (kinds.size < 1024) kinds.set(s, kind);
+  }
+  return kind;
 }
+
+const kinds = new Map<number, string>();
 
 /** Whether the mapping's shmid names a file (a regular file, or a memfd) in files.img. */
 export function mapsFile(status: number): boolean {
