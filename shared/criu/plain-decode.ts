@@ -328,3 +328,11 @@ export function decodePlain(name: MessageName, bytes: Uint8Array): Record<string
   }
   return out;
 }
+
+/**
+ * Builds the schemas' reflection and the plans of the types every checkpoint has, ahead of use: a caller that must
+ * wait anyway (for a decompressor thread to boot) calls it meanwhile.
+ */
+export function preparePlainDecoder(): void {
+  for (const name of ['pagemap_head', 'pagemap_entry', 'mm_entry', 'core_entry', 'fdinfo_entry', 'file_entry'] as const) messagePlan(name);
+}

@@ -520,15 +520,6 @@ export function usePrecompiledSchemas(p: PrecompiledSchemas): void {
   if (!root) precompiled = p;
 }
 
-/**
- * Parses the schemas and sets up the types every checkpoint's first pages need (the pagemap and mm of the memory
- * views), ahead of use: a caller that must wait anyway (for a decompressor thread to boot) calls it meanwhile, so
- * the parse is not paid later, while the decompressor waits for the reader.
- */
-export function prepareSchemas(): void {
-  for (const name of ['pagemap_head', 'pagemap_entry', 'mm_entry'] as const) messageType(name);
-}
-
 /** The schemas' reflection (built on first use), for readers that walk the fields themselves (plain-decode.ts). */
 export function schemaRoot(): protobuf.Root {
   if (!root) {

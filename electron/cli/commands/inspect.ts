@@ -42,14 +42,14 @@ async function reportOf(target: string): Promise<InspectReport> {
   // imported only after it is started (main.ts may have started it already, see CommandEntry.warm).
   prestartFor(target);
   try {
-    const [{ loadCheckpointFile }, { buildReport }, { prepareSchemas }] = await Promise.all([
+    const [{ loadCheckpointFile }, { buildReport }, { preparePlainDecoder }] = await Promise.all([
       import('../../inspect/load'),
       import('../../../shared/inspect/report'),
-      import('../../../shared/criu/schemas'),
+      import('../../../shared/criu/plain-decode'),
       import('../../inspect/precompiled').then((m) => m.loadPrecompiledSchemas()),
     ]);
     // While the worker boots (tens of milliseconds), not later while it waits for the reader.
-    prepareSchemas();
+    preparePlainDecoder();
     const { checkpoint, handles } = await loadCheckpointFile(target, binding ? { zstdWorkerBinding: binding } : {});
     try {
       return await buildReport(checkpoint);
