@@ -13,12 +13,12 @@ export const sshTo = (host: string, ...cmd: string[]) =>
   spawnSync('ssh', ['-F', SSH_TEST_CONFIG, host, ...cmd], { encoding: 'utf8', timeout: 120_000 });
 
 /** A migration service over the test hosts' ssh config only (no hosts file: nothing written), with fault hooks. */
-export function migrationOverTestHosts(faults: { beforeRestore?(ck: string): Promise<void> }) {
+export function migrationOverTestHosts(faults: { beforeRestore?(ck: string): Promise<void>; lazyPages?(cut: () => void): void }) {
   const hosts = new HostRegistry({
     sshConfigPath: SSH_TEST_CONFIG,
     store: new HostStore('/nonexistent-stasis-test/hosts.json'),
     localSummary: async () => ({ id: 'local', name: 'This computer', kind: 'local', status: 'ok' }) as never,
   });
-  const svc = new MigrationService({ helperFor: (id) => hosts.helperFor(id), hostIds: () => hosts.ids(), faults });
+  const svc = new MigrationService({ helperFor: (id) => hosts.helperFor(id), hostIds: () => hosts.ids(), runnerFor: (id) => hosts.runnerFor(id), faults });
   return { hosts, svc };
 }

@@ -1346,6 +1346,32 @@ host_facts() {
   facts="\"criuCheck\":$criuok,\"kernel\":\"$(uname -r | tr -cd 'A-Za-z0-9_.+~-')\",\"lazyPages\":$lazy,\"dirtyTracking\":$dirty,\"pipeMaxSize\":${pipemax:-0},\"diskFree\":${free:-0}"
 }
 
+# Up to 16 pieces of 256 KiB of a process's writable private memory on stdout, spread over its mappings in
+# proportion to their resident size (a mapping never touched reads as zeros and is not in a dump: skipped). For the
+# choice of compression on a migration's wire: only the sample's size, its zstd size and the time leave the helper.
+mem_sample() { # pid
+  awk '/^[0-9a-f]+-[0-9a-f]+ / { m = ($2 == "rw-p") ? $1 : "" } m != "" && $1 == "Rss:" && $2 > 0 { split(m, a, "-"); print a[1], a[2], $2 }' \
+    "/proc/$1/smaps" 2>/dev/null | head -n 4096 >"$W/maps" || return 0
+  total=$(awk '{ s += $3 } END { printf "%d", s }' "$W/maps")
+  [ "${total:-0}" -gt 0 ] || return 0
+  i=0
+  while [ "$i" -lt 16 ]; do
+    at=$((i * total / 16)) acc=0
+    while read -r lo hi kb; do
+      if [ $((acc + kb)) -gt "$at" ]; then
+        size=$((0x$hi - 0x$lo))
+        off=$(((at - acc) * (size / kb) / 4096 * 4096))
+        len=$((size - off))
+        [ "$len" -le 262144 ] || len=262144
+        dd if="/proc/$1/mem" bs=65536 iflag=skip_bytes,count_bytes skip=$((0x$lo + off)) count="$len" status=none 2>/dev/null
+        break
+      fi
+      acc=$((acc + kb))
+    done <"$W/maps"
+    i=$((i + 1))
+  done
+}
+
 # What a migration's preflight needs to know about one host, as plain fields (the caller judges them).
 #   source podman CONTAINER: the container (id, image, network, pid), its TCP sockets and resident memory
 #   dest podman IMAGE NAME CPUINFO_B64: whether the image is there, the name free, the CPU compatible
@@ -1360,7 +1386,9 @@ verb_migrate_check() {
   podv=$(version_of podman)
   is_version "$podv" || podv=-
   ociname=$(podman info --format '{{.Host.OCIRuntime.Name}}' 2>/dev/null | head -n 1 | tr -cd 'A-Za-z0-9_.-')
-  common="\"criu\":\"$criuv\",\"podman\":\"$podv\",\"ociRuntime\":\"$ociname\",$facts"
+  zst=false
+  if command -v zstd >/dev/null 2>&1; then zst=true; fi
+  common="\"criu\":\"$criuv\",\"podman\":\"$podv\",\"ociRuntime\":\"$ociname\",$facts,\"zstd\":$zst"
   case $1 in
     source)
       [ $# -eq 3 ] || fail bad-request "usage: migrate-check source podman CONTAINER"
@@ -1389,13 +1417,23 @@ verb_migrate_check() {
           rss=$((rss + ${kb:-0} * 1024))
         done
       fi
+      sraw=0 szst=0 sus=0
+      if [ "$state" = running ] && is_pid "$pid" && [ "$zst" = true ]; then
+        mem_sample "$pid" >"$W/sample"
+        sraw=$(file_size "$W/sample")
+        t0=$(date +%s%N)
+        szst=$(zstd -q -1 -T0 -c <"$W/sample" | wc -c | tr -cd '0-9')
+        t1=$(date +%s%N)
+        sus=$(((t1 - t0) / 1000))
+        rm -f "$W/sample" "$W/maps"
+      fi
       cpu=''
       if criu cpuinfo dump -D "$W" >/dev/null 2>&1 && [ "$(file_size "$W/cpuinfo.img")" -le 1024 ]; then
         cpu=$(base64 <"$W/cpuinfo.img" | tr -d '\n')
       fi
       rm -rf "$W"
       TMPDIR_OP=''
-      result "{$common,\"id\":\"$cid\",\"name\":\"$cname\",\"state\":\"$(printf '%s' "$state" | tr -cd '[:lower:]')\",\"image\":\"$image\",\"imageId\":\"$imageid\",\"network\":\"$net\",\"tcpEstablished\":$tcpest,\"tcpListening\":$tcplisten,\"udp\":$udp,\"rss\":$rss,\"cpuinfo\":\"$cpu\"}" ;;
+      result "{$common,\"id\":\"$cid\",\"name\":\"$cname\",\"state\":\"$(printf '%s' "$state" | tr -cd '[:lower:]')\",\"image\":\"$image\",\"imageId\":\"$imageid\",\"network\":\"$net\",\"tcpEstablished\":$tcpest,\"tcpListening\":$tcplisten,\"udp\":$udp,\"rss\":$rss,\"sampleBytes\":$sraw,\"sampleZstdBytes\":${szst:-0},\"sampleZstdUs\":$sus,\"cpuinfo\":\"$cpu\"}" ;;
     dest)
       [ $# -eq 5 ] || fail bad-request "usage: migrate-check dest podman IMAGE NAME CPUINFO_B64"
       need "$3" is_image "image"
@@ -1445,18 +1483,26 @@ fifo_ends() { # fifo W R  (the pairs used: 3 6, 4 7, 5 8)
   esac
 }
 
-verb_migrate_out() { # MIGRATION_ID CKID podman CONTAINER
-  [ $# -eq 4 ] || fail bad-request "usage: migrate-out MIGRATION_ID CHECKPOINT_ID podman CONTAINER"
+wire_codec() { # none|zstd: how a migration's archive travels (the caller decides; zstd must be on both hosts)
+  case $1 in
+    none) ;;
+    zstd) command -v zstd >/dev/null 2>&1 || fail operation-failed "zstd is missing on this host: install it, or migrate without compression." ;;
+    *) fail bad-request "The compression on the wire is none or zstd." ;;
+  esac
+}
+
+verb_migrate_out() { # MIGRATION_ID CKID podman CONTAINER none|zstd
+  [ $# -eq 5 ] || fail bad-request "usage: migrate-out MIGRATION_ID CHECKPOINT_ID podman CONTAINER none|zstd"
   need "$1" is_mgid "migration id"
   need "$2" is_ckid "checkpoint id"
   [ "$3" = podman ] || fail not-supported "Streamed migration moves podman containers."
   need "$4" is_name "container name or id"
+  wire_codec "$5"
   store_init
   MG=$1 WANT=$2 ref=$4
   journal_mine "$MG" || fail not-found "No migration $MG on this host: its journal must be begun first."
   [ "$(journal_get "$MG" phase)" = begin ] || fail busy "Migration $MG has already frozen its container."
   if [ -e "$HS/checkpoints/$WANT" ] || [ -e "$HS/tmp/$WANT" ]; then fail busy "Checkpoint $WANT already exists."; fi
-  command -v b2sum >/dev/null 2>&1 || fail operation-failed "b2sum is missing on this host: install coreutils."
   podman_describe "$ref"
   [ "$cid" = "$(journal_get "$MG" cid)" ] || fail bad-request "Container \"$ref\" is not the one migration $MG was begun for."
   [ "$state" = running ] || fail bad-request "Container \"$cname\" is $state; only running containers can be migrated."
@@ -1471,15 +1517,23 @@ verb_migrate_out() { # MIGRATION_ID CKID podman CONTAINER
   # Both ends of the fifo are opened here (see fifo_ends) and the reader inherits its end: whenever this helper
   # dies, the reader sees the end of the data instead of waiting for a writer forever.
   fifo_ends "$TMPDIR_OP/sum.fifo" 4 7
-  b2sum <&7 >"$TMPDIR_OP/sum" 4>&- 7<&- 9>&- &
+  # The end-to-end check is CRC-32 (cksum, a tenth of b2sum's CPU, which the relay on a small machine needs): SSH
+  # already authenticates every byte on each hop; this catches what goes wrong between them (a cut, a bug).
+  cksum <&7 >"$TMPDIR_OP/sum" 4>&- 7<&- 9>&- &
   sumjob=$!
   exec 7<&-
   journal_set "$MG" ckid "$CK"
   journal_set "$MG" owner "$$ $(proc_start "$$")"
   journal_set "$MG" phase frozen
   trap '' HUP PIPE INT TERM
-  { podman container checkpoint --export /dev/fd/3 --print-stats --compress=none "$cid" 3>&1 >"$TMPDIR_OP/stats.out" 2>"$TMPDIR_OP/runtime.log"
-    echo $? >"$TMPDIR_OP/rc"; } 4>&- | tee -p /dev/fd/4 "$TMPDIR_OP/archive.tar"
+  # The store keeps the plain archive and the digest is of it; only the wire may be compressed.
+  if [ "$5" = zstd ]; then
+    { podman container checkpoint --export /dev/fd/3 --print-stats --compress=none "$cid" 3>&1 >"$TMPDIR_OP/stats.out" 2>"$TMPDIR_OP/runtime.log"
+      echo $? >"$TMPDIR_OP/rc"; } 4>&- | tee -p /dev/fd/4 "$TMPDIR_OP/archive.tar" | zstd -q -1 -T0 -c 4>&-
+  else
+    { podman container checkpoint --export /dev/fd/3 --print-stats --compress=none "$cid" 3>&1 >"$TMPDIR_OP/stats.out" 2>"$TMPDIR_OP/runtime.log"
+      echo $? >"$TMPDIR_OP/rc"; } 4>&- | tee -p /dev/fd/4 "$TMPDIR_OP/archive.tar"
+  fi
   exec 4>&-
   wait "$sumjob"
   rc=$(cat "$TMPDIR_OP/rc" 2>/dev/null)
@@ -1509,8 +1563,8 @@ verb_migrate_out() { # MIGRATION_ID CKID podman CONTAINER
 # source's), hashing, listing and unpacking its non-page images while the bytes arrive, so that the restore can
 # start the moment the last byte lands. Everything in it is the sender's word: only regular files and directories,
 # a complete CRIU inventory, and the record is made here from checked arguments.
-verb_migrate_in() { # MIGRATION_ID CKID podman CONTAINER_ID NAME IMAGE LINEAGE
-  [ $# -eq 7 ] || fail bad-request "usage: migrate-in MIGRATION_ID CHECKPOINT_ID podman CONTAINER_ID NAME IMAGE LINEAGE"
+verb_migrate_in() { # MIGRATION_ID CKID podman CONTAINER_ID NAME IMAGE LINEAGE none|zstd
+  [ $# -eq 8 ] || fail bad-request "usage: migrate-in MIGRATION_ID CHECKPOINT_ID podman CONTAINER_ID NAME IMAGE LINEAGE none|zstd"
   need "$1" is_mgid "migration id"
   need "$2" is_ckid "checkpoint id"
   [ "$3" = podman ] || fail not-supported "Streamed migration moves podman containers."
@@ -1518,8 +1572,8 @@ verb_migrate_in() { # MIGRATION_ID CKID podman CONTAINER_ID NAME IMAGE LINEAGE
   need "$5" is_cname "container name"
   [ "$6" = - ] || need "$6" is_image "image"
   need "$7" is_ckid "lineage"
+  wire_codec "$8"
   store_init
-  command -v b2sum >/dev/null 2>&1 || fail operation-failed "b2sum is missing on this host: install coreutils."
   [ ! -e "$HS/checkpoints/$2" ] || fail busy "Checkpoint $2 is already on this host."
   TMPDIR_OP=$HS/tmp/mig-$2-$$
   mkdir "$TMPDIR_OP" || fail operation-failed "Cannot create a work directory in the Stasis store."
@@ -1534,7 +1588,7 @@ verb_migrate_in() { # MIGRATION_ID CKID podman CONTAINER_ID NAME IMAGE LINEAGE
   fifo_ends "$TMPDIR_OP/sum.fifo" 3 6
   fifo_ends "$TMPDIR_OP/list.fifo" 4 7
   fifo_ends "$TMPDIR_OP/img.fifo" 5 8
-  b2sum <&6 >"$TMPDIR_OP/sum" 3>&- 4>&- 5>&- 6<&- 7<&- 8<&- &
+  cksum <&6 >"$TMPDIR_OP/sum" 3>&- 4>&- 5>&- 6<&- 7<&- 8<&- &
   j1=$!
   tar -tvf - <&7 >"$TMPDIR_OP/list" 2>/dev/null 3>&- 4>&- 5>&- 6<&- 7<&- 8<&- &
   j2=$!
@@ -1546,7 +1600,12 @@ verb_migrate_in() { # MIGRATION_ID CKID podman CONTAINER_ID NAME IMAGE LINEAGE
   j3=$!
   exec 6<&- 7<&- 8<&-
   progress transfer 0
-  tee -p /dev/fd/3 /dev/fd/4 /dev/fd/5 >"$dd/archive.tar"
+  if [ "$8" = zstd ]; then
+    # A damaged or cut stream ends zstd early: the size and digest then differ from the source's.
+    zstd -q -d -c 3>&- 4>&- 5>&- | tee -p /dev/fd/3 /dev/fd/4 /dev/fd/5 >"$dd/archive.tar"
+  else
+    tee -p /dev/fd/3 /dev/fd/4 /dev/fd/5 >"$dd/archive.tar"
+  fi
   exec 3>&- 4>&- 5>&-
   wait "$j1"
   wait "$j2" || fail corrupt-image "The received archive is damaged or incomplete."
@@ -1690,8 +1749,21 @@ verb_lazy_out() { # MIGRATION_ID PID PORT
   command -v criu >/dev/null 2>&1 || fail criu-missing "CRIU is not installed on this host: install CRIU 4 or newer."
   lazy_new "$1"
   mkdir "$LZ/img"
-  printf '%s\n' "$pid" >"$LZ/tree.pid"
-  lazy_spawn dump criu dump -t "$pid" -D "$LZ/img" --work-dir "$LZ" -o dump.log -v4 --shell-job \
+  printf '%s\n' "$port" >"$LZ/port"
+  # The tree's processes, for finish (kill) and abort (continue): CRIU leaves them stopped when it is through.
+  queue=$pid count=0
+  while [ -n "$queue" ] && [ "$count" -lt 65536 ]; do
+    p=${queue%% *}
+    queue=${queue#"$p"}
+    queue=${queue# }
+    is_pid "$p" || continue
+    count=$((count + 1))
+    printf '%s\n' "$p" >>"$LZ/tree.pids"
+    queue="$queue $(pgrep -P "$p" | tr '\n' ' ')"
+  done
+  # --leave-stopped: CRIU takes a page channel that closes for a transfer that is through and would kill the tree;
+  # stopped, it waits for the caller to say whether the destination has every page (finish) or not (abort).
+  lazy_spawn dump criu dump -t "$pid" -D "$LZ/img" --work-dir "$LZ" -o dump.log -v4 --shell-job --leave-stopped \
     --lazy-pages --address 127.0.0.1 --port "$port"
   i=0
   while :; do
@@ -1736,7 +1808,26 @@ verb_lazy_in() { # MIGRATION_ID PORT   (stdin: lazy-out's tar stream)
   [ "$(find "$LZ/img" | head -n 100001 | wc -l)" -le 100000 ] || fail corrupt-image "Too many image files arrived."
   [ -f "$LZ/img/inventory.img" ] && [ -f "$LZ/img/pstree.img" ] || fail corrupt-image "The images that arrived are not a CRIU dump."
   progress lazy-pages 0
-  lazy_spawn lazy criu lazy-pages --page-server --address 127.0.0.1 --port "$2" -D "$LZ/img" --work-dir "$LZ" -o lazy.log -v4
+  # The daemon fences its own tree when it fails: a restored tree whose missing pages can no longer come would
+  # read zeros where its memory was, so it must not run on (whether or not the caller can still reach this host).
+  setsid sh -c '
+    d=$1
+    shift
+    "$@" </dev/null >"$d/lazy.out" 2>&1 &
+    echo $! >"$d/lazy.pid"
+    wait $!
+    rc=$?
+    if [ $rc -ne 0 ]; then
+      n=$(head -c 16 "$d/ns.pid" 2>/dev/null | tr -cd 0-9)
+      if [ -n "$n" ]; then
+        c=$(pgrep -P "$n" | head -n 1)
+        if [ -n "$c" ]; then kill -KILL "$c"; fi
+        kill -KILL "$n"
+      fi
+    fi
+    echo $rc >"$d/lazy.rc"
+  ' lazy "$LZ" criu lazy-pages --page-server --address 127.0.0.1 --port "$2" -D "$LZ/img" --work-dir "$LZ" -o lazy.log -v4 \
+    </dev/null >/dev/null 2>&1 9>&- &
   i=0
   until [ -S "$LZ/lazy-pages.socket" ]; do
     if [ -f "$LZ/lazy.rc" ]; then fail runtime-failed "CRIU's lazy-pages daemon did not start." "$(tail_text "$LZ/lazy.log")"; fi
@@ -1782,6 +1873,12 @@ lazy_stop_dest() { # the fence: the restored tree (its PID namespace's init take
   if [ -n "$d" ]; then kill -KILL "$d" 2>/dev/null; fi
 }
 
+tree_running() { # pid -> true while it exists and is not a zombie (whose parent has not reaped it yet)
+  [ -n "$1" ] && [ -r "/proc/$1/stat" ] || return 1
+  st=$(sed -n 's/^.*) \([A-Za-z]\) .*$/\1/p' "/proc/$1/stat" 2>/dev/null)
+  [ -n "$st" ] && [ "$st" != Z ] && [ "$st" != X ]
+}
+
 lazy_wait_rc() { # name seconds -> the tool's exit code once it ended, or nothing
   i=0
   while [ ! -f "$LZ/$1.rc" ] && [ $i -lt $(($2 * 20)) ]; do
@@ -1791,33 +1888,73 @@ lazy_wait_rc() { # name seconds -> the tool's exit code once it ended, or nothin
   num_in "$LZ/$1.rc"
 }
 
-# wait: until the pages are through (source: CRIU's dump ended, which kills the tree there when it succeeded;
-# destination: the lazy-pages daemon ended). abort: destination: kill the restored tree and the daemon; source:
-# kill CRIU, which lets the frozen tree run on there. Both answer what happened and remove the work dir.
-verb_lazy_end() { # MIGRATION_ID wait|abort [SECONDS]
-  [ $# -ge 2 ] && [ $# -le 3 ] || fail bad-request "usage: lazy-end MIGRATION_ID wait|abort [SECONDS]"
+tree_signal() { # signal -> sent to every process of the source tree as recorded before the dump
+  for t in $(tr -cs '0-9' ' ' <"$LZ/tree.pids" 2>/dev/null); do
+    if is_pid "$t"; then kill "-$1" "$t" 2>/dev/null; fi
+  done
+}
+
+tree_left() { # -> true while a process of the recorded source tree is still there (running or stopped)
+  for t in $(tr -cs '0-9' ' ' <"$LZ/tree.pids" 2>/dev/null); do
+    if is_pid "$t" && tree_running "$t"; then return 0; fi
+  done
+  return 1
+}
+
+# wait: until CRIU's side is through (source: the dump ended, its tree left stopped; destination: the lazy-pages
+# daemon ended, every page in). finish (source, after the destination's wait said all is there): the stopped
+# tree is killed. abort: destination: the restored tree and the daemon are killed; source: CRIU is ended and the
+# tree let run on. Each answers what happened; finish, abort and a clean destination wait remove the work dir
+# (abort keeps CRIU's logs as lazy/<mg-id>.<log>, the newest 60 files).
+verb_lazy_end() { # MIGRATION_ID wait|abort|finish [SECONDS]
+  [ $# -ge 2 ] && [ $# -le 3 ] || fail bad-request "usage: lazy-end MIGRATION_ID wait|abort|finish [SECONDS]"
   need "$1" is_mgid "migration id"
-  case $2 in wait | abort) ;; *) fail bad-request "lazy-end takes wait or abort." ;; esac
+  case $2 in wait | abort | finish) ;; *) fail bad-request "lazy-end takes wait, abort or finish." ;; esac
   secs=${3:-600}
   need "$secs" is_count "seconds"
   store_init
   lazy_dir "$1"
   if [ -f "$LZ/dump.pid" ]; then side=source tool=dump log=dump.log; else side=dest tool=lazy log=lazy.log; fi
-  if [ "$2" = abort ]; then
-    if [ $side = dest ]; then
-      lazy_stop_dest
-    else
+  case $side-$2 in
+    dest-finish) fail bad-request "lazy-end finish is for the source." ;;
+    dest-abort) lazy_stop_dest ;;
+    source-abort)
+      # Killed while it waits for the destination to connect, CRIU lets the frozen tree run on. Once it serves
+      # pages, the caller has cut the channel: CRIU then ends by itself (leaving the tree stopped, or running when
+      # it calls it a failure), and killing it in the middle of that could leave the tree half-released.
       p=$(num_in "$LZ/dump.pid")
-      if [ -n "$p" ] && [ ! -f "$LZ/dump.rc" ]; then kill -KILL "$p" 2>/dev/null; fi
-    fi
-    secs=30
-  fi
+      if [ -n "$p" ] && [ ! -f "$LZ/dump.rc" ]; then
+        if listening "$p" "$(num_in "$LZ/port")" || [ -z "$(lazy_wait_rc dump 30)" ]; then kill -KILL "$p" 2>/dev/null; fi
+      fi
+      ;;
+    source-finish)
+      [ -f "$LZ/dump.rc" ] || fail bad-request "CRIU still serves the pages of lazy migration $1: wait for it first."
+      tree_signal KILL
+      ;;
+  esac
+  if [ "$2" != wait ]; then secs=30; fi
   rc=$(lazy_wait_rc $tool "$secs")
+  if [ $side-$2 = source-abort ]; then tree_signal CONT; fi
   alive=false
-  if [ $side = dest ]; then c=$(num_in "$LZ/init.pid"); else c=$(num_in "$LZ/tree.pid"); fi
-  if pid_alive "$c"; then alive=true; fi
+  if [ $side = dest ]; then
+    if tree_running "$(num_in "$LZ/init.pid")"; then alive=true; fi
+  else
+    i=0
+    # a large tree takes a moment to go
+    while [ "$2" = finish ] && tree_left && [ $i -lt 200 ]; do
+      sleep 0.05
+      i=$((i + 1))
+    done
+    if tree_left; then alive=true; fi
+  fi
   tailj=$(json_esc "$(tail_text "$LZ/$log")")
-  if [ -n "$rc" ]; then rm -rf "$LZ"; fi
+  if [ "$2" = abort ]; then
+    for l in dump lazy restore; do
+      if [ -f "$LZ/$l.log" ]; then tail -n 400 "$LZ/$l.log" >"$HS/lazy/$1.$l.log"; fi
+    done
+    ls -t "$HS/lazy"/*.log 2>/dev/null | tail -n +61 | while read -r old; do rm -f "$old"; done
+  fi
+  if [ "$2" != wait ] || { [ $side = dest ] && [ "$rc" = 0 ]; }; then rm -rf "$LZ"; fi
   result "{\"side\":\"$side\",\"ended\":$([ -n "$rc" ] && echo true || echo false),\"rc\":${rc:-null},\"treeAlive\":$alive,\"log\":\"$tailj\"}"
 }
 

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { StasisError } from '../../shared/api/errors';
-import type { CommandRunner, RunResult } from './command-runner';
+import type { Duplex } from 'node:stream';
+import type { CommandRunner, LoopbackListener, RunResult } from './command-runner';
 import { HelperLineParser, diagnoseNoVerdict, type HelperProgress } from './helper-protocol';
 import { INSTALLED_HELPER, PACKAGED_HELPER, shippedHelper } from './helper-source';
 
@@ -126,6 +127,14 @@ export class HelperClient {
     const { argv } = await this.how();
     const run = await runner.stream([...argv, verb, ...args], options);
     return { bytes: run.stdout, exit: run.done, stop: () => run.stop() };
+  }
+
+  /** TCP on this host's loopback (a lazy migration's page traffic), as its runner reaches it. */
+  loopback(): { connect(port: number): Promise<Duplex>; listen(): Promise<LoopbackListener> } {
+    const { runner, where } = this.target;
+    const { connectLoopback, listenLoopback } = runner;
+    if (!connectLoopback || !listenLoopback) throw new StasisError('not-supported', `Stasis cannot open TCP connections on ${where}.`);
+    return { connect: (port) => connectLoopback.call(runner, port), listen: () => listenLoopback.call(runner) };
   }
 
   async call(verb: string, args: readonly string[] = [], options: HelperCallOptions = {}): Promise<unknown> {

@@ -6,7 +6,7 @@ import { StasisError } from '../../shared/api/errors';
 import { checkpointArgs, restoreArgs } from './checkpoint-args';
 import type { HelperCallOptions, HelperClient } from './helper-client';
 import { HelperPs } from './container-list';
-import { Journal, MigrateIn, TreeFacts } from './migration/helper-schemas';
+import { Journal, LazyEnd, LazyIn, MigrateIn, TreeFacts } from './migration/helper-schemas';
 import { DestFacts, SourceFacts } from './migration/preflight';
 
 /**
@@ -92,6 +92,12 @@ export const HELPER_VERBS = {
   'image-in': verb({ args: () => [], result: z.object({ loaded: z.string() }), timeoutMs: 60 * 60_000 }),
   /** A process tree's migration facts (`tree-check PID` on the source, `tree-check -` on the destination). */
   'tree-check': verb({ args: (pid: string) => [pid], result: TreeFacts, timeoutMs: 60_000 }),
+  // A lazy (post-copy) move of a process tree (migration/tree-lazy-move.ts): lazy-out's stdout is the non-memory
+  // images (raw tar) while CRIU serves the pages on the source's 127.0.0.1:PORT; lazy-in restores from them on the
+  // destination with its lazy-pages daemon on 127.0.0.1:PORT there; lazy-end waits for the pages or undoes the move.
+  'lazy-out': verb({ args: (i: { migrationId: string; pid: string; port: number }) => [i.migrationId, i.pid, String(i.port)], result: z.never(), timeoutMs: 10 * 60_000 }),
+  'lazy-in': verb({ args: (i: { migrationId: string; port: number }) => [i.migrationId, String(i.port)], result: LazyIn, timeoutMs: 10 * 60_000 }),
+  'lazy-end': verb({ args: (i: { migrationId: string; action: 'wait' | 'abort' | 'finish' }) => [i.migrationId, i.action], result: LazyEnd, timeoutMs: 60 * 60_000 }),
 };
 
 export type HelperVerbs = typeof HELPER_VERBS;

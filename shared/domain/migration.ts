@@ -74,6 +74,8 @@ export const MigrationPhase = z.enum([
   'verify',
   'restore',
   'confirm',
+  /** Lazy moves: the tree runs on the destination while its memory follows from the source. */
+  'pages',
   'stop-source',
   'rollback',
   'done',
@@ -118,7 +120,7 @@ export const MigrationResult = z.object({
   checkpointId: CheckpointId.nullable(),
   /** Its copy in the destination's store (same lineage). */
   destCheckpointId: CheckpointId.nullable(),
-  /** End-to-end digest (BLAKE2b-512 of the archive) that both hosts computed. */
+  /** End-to-end checksum of the archive (CRC-32, as cksum prints it) that both hosts computed; the sizes match too. */
   digest: z.string().nullable(),
   phases: z.array(PhaseTiming),
   preflight: z.array(PreflightCheck),

@@ -21,8 +21,8 @@ export const Journal = z.object({
 });
 export type Journal = z.infer<typeof Journal>;
 
-/** `migrate-in`: the stored copy's record, and the BLAKE2b-512 digest and size of what arrived. */
-export const MigrateIn = z.object({ meta: CheckpointMeta, digest: z.string().regex(/^[a-f0-9]{128}$/), bytes: z.number() });
+/** `migrate-in`: the stored copy's record, and the CRC-32 (cksum) and size of what arrived. */
+export const MigrateIn = z.object({ meta: CheckpointMeta, digest: z.string().regex(/^[0-9]{1,10}$/), bytes: z.number() });
 
 /** What `migrate-check` and `tree-check` both report about a host: its CRIU, kernel and room. */
 export const HostFacts = z.object({
@@ -43,3 +43,16 @@ export const TreeFacts = HostFacts.extend({
   caller: z.string(),
 });
 export type TreeFacts = z.infer<typeof TreeFacts>;
+
+/** `lazy-in`: the restored tree's root as this host sees it. */
+export const LazyIn = z.object({ pid: z.string().regex(/^[1-9][0-9]{0,9}$/) });
+
+/** `lazy-end wait|abort`: whether CRIU's side of a lazy move ended, how, and whether the tree runs on that host. */
+export const LazyEnd = z.object({
+  side: z.enum(['source', 'dest']),
+  ended: z.boolean(),
+  rc: z.number().nullable(),
+  treeAlive: z.boolean(),
+  log: z.string(),
+});
+export type LazyEnd = z.infer<typeof LazyEnd>;

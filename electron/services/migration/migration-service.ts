@@ -19,17 +19,22 @@ import { DestFacts, SourceFacts, buildChecks, chooseStrategy, expectedDowntimeMs
 import { checkContainerProcesses } from '../lost-processes';
 import type { ProcessCheck } from '../../../shared/domain/processes';
 import { moveTree, treeFacts, treePlan } from './tree-migration';
+import type { CommandRunner } from '../command-runner';
+import { chooseWireCompression, compressionCheck, measureLink, type WireChoice } from './wire-compression';
 
 export interface MigrationServiceDeps {
   helperFor(hostId: string): Promise<HelperClient>;
   hostIds(): Promise<string[]>;
+  /** Plain commands as the login user, for measuring the link's rate (compression on the wire); without it, never compressed. */
+  runnerFor?(hostId: string): Promise<CommandRunner>;
   emit?: EmitEvent;
   /** Fault injection for the system tests: runs between the transfer's verification and the destination's restore. */
-  faults?: { beforeRestore?(checkpointId: string): Promise<void> };
+  faults?: { beforeRestore?(checkpointId: string): Promise<void>; lazyPages?(cut: () => void): void };
 }
 
 const HelperRestore = z.object({ checkpoint: z.string(), container: z.object({ runtime: z.enum(['podman', 'docker', 'process']), id: z.string(), name: z.string() }) });
 const OPEN_PHASES = new Set(['begin', 'frozen', 'dumped', 'restored']);
+const PROGRESS_EVERY_MS = 100;
 
 function stamp(): string {
   return new Date().toISOString().replace(/[-:TZ.]/g, '').slice(0, 14);
@@ -87,6 +92,7 @@ export class MigrationService {
     const checks: PreflightCheck[] = [
       ...buildChecks({ source: input.sourceHostId, dest: input.destHostId, destName: input.name ?? src.name, src, dst, copyImage: input.copyImage }),
       lostProcessesCheck(lost, input.sourceHostId, input.destHostId),
+      compressionCheck(chooseWireCompression(src, dst, null)),
       choice.check,
     ];
     return {
@@ -130,8 +136,13 @@ export class MigrationService {
     const timings: { phase: MigrationPhase; ms: number }[] = [];
     let phaseStart = started;
     let phase: MigrationPhase = 'preflight';
+    let lastEmit = 0;
     const emit = (bytes: number, totalBytes: number | null, message?: string) => {
-      const elapsed = Date.now() - phaseStart;
+      // Byte counts arrive once per chunk (thousands a second); each event is validated and shown, so a few a second.
+      const now = Date.now();
+      if (bytes > 0 && !message && now - lastEmit < PROGRESS_EVERY_MS) return;
+      lastEmit = now;
+      const elapsed = now - phaseStart;
       const rate = elapsed > 0 ? (bytes / elapsed) * 1000 : 0;
       this.deps.emit?.('migrationProgress', {
         operationId,
@@ -186,6 +197,8 @@ export class MigrationService {
       const ended = await img.exit;
       if (ended.code !== 0) throw new StasisError('operation-failed', `Copying the image ${src.image} from ${source} failed; nothing was stopped.`, ended.stderr.slice(0, 500));
     }
+    const wire = await this.wireChoice(src, dst, source, dest);
+    plan.checks = plan.checks.map((c) => (c.id === 'compression' ? compressionCheck(wire) : c));
     if (state.cancelled) throw new StasisError('cancelled', 'The migration was cancelled before anything stopped.');
     const destName = input.name ?? src.name;
     const migrationId = newMigrationId();
@@ -196,12 +209,12 @@ export class MigrationService {
     const lineage = journal.lineage || ck;
 
     // Freeze → transfer: the source dumps straight into the stream while the destination stores, hashes and lists it.
-    enter('freeze');
+    enter('freeze', wire.detail);
     const frozenAt = Date.now();
     state.frozen = true;
-    const out = await srcHelper.open('migrate-out', [migrationId, ck, 'podman', src.id], { timeoutMs: 60 * 60_000 });
+    const out = await srcHelper.open('migrate-out', [migrationId, ck, 'podman', src.id, wire.codec], { timeoutMs: 60 * 60_000 });
     state.stop = out.stop;
-    let wire = 0;
+    let wireBytes = 0;
     let firstByte = true;
     const total = Math.max(src.rss, 1);
     // Asked for as soon as the last byte left the source, while the destination still finishes its copy.
@@ -213,8 +226,8 @@ export class MigrationService {
           firstByte = false;
           enter('transfer');
         }
-        wire += chunk.length;
-        emit(wire, total);
+        wireBytes += chunk.length;
+        emit(wireBytes, total);
         yield chunk;
       }
       void askSource().catch(() => undefined);
@@ -223,14 +236,14 @@ export class MigrationService {
     let failure: unknown;
     try {
       received = MigrateIn.parse(
-        await dstHelper.call('migrate-in', [migrationId, ck, 'podman', src.id, src.name, src.image, lineage], { stdin: counted(), timeoutMs: 60 * 60_000 }),
+        await dstHelper.call('migrate-in', [migrationId, ck, 'podman', src.id, src.name, src.image, lineage, wire.codec], { stdin: counted(), timeoutMs: 60 * 60_000 }),
       );
     } catch (err) {
       failure = err;
     }
     if (!received || state.cancelled) {
       out.stop();
-      return this.rollback({ input, operationId, migrationId, ck, src, started, frozenAt, timings, enter, wire, plan, why: state.cancelled ? new StasisError('cancelled', 'Cancelled.') : failure });
+      return this.rollback({ input, operationId, migrationId, ck, src, started, frozenAt, timings, enter, wire: wireBytes, plan, why: state.cancelled ? new StasisError('cancelled', 'Cancelled.') : failure });
     }
 
     // End to end: the digest the source computed as the archive left, against the one the destination computed as it landed.
@@ -239,7 +252,7 @@ export class MigrationService {
     if (!j.digest || j.digest !== received.digest || Number(j.bytes) !== received.bytes) {
       await dstHelper.call('delete', [ck]).catch(() => undefined);
       return this.rollback({
-        input, operationId, migrationId, ck, src, started, frozenAt, timings, enter, wire, plan,
+        input, operationId, migrationId, ck, src, started, frozenAt, timings, enter, wire: wireBytes, plan,
         why: new StasisError('corrupt-image', `The archive that arrived on ${dest} (${received.bytes} bytes) differs from the one ${source} sent (${j.bytes ?? '?'} bytes): its checksum does not match.`),
       });
     }
@@ -250,14 +263,14 @@ export class MigrationService {
     try {
       restored = HelperRestore.parse(await dstHelper.call('restore', [ck, ...(input.name ? [`--name=${input.name}`] : [])], { timeoutMs: 10 * 60_000 }));
     } catch (err) {
-      return this.rollback({ input, operationId, migrationId, ck, src, started, frozenAt, timings, enter, wire, plan, why: err });
+      return this.rollback({ input, operationId, migrationId, ck, src, started, frozenAt, timings, enter, wire: wireBytes, plan, why: err });
     }
     // Running on the destination: podman's restore returns once the restored tasks run.
     const downtimeMs = Date.now() - frozenAt;
     enter('confirm');
     const runs = await this.runsOn(dstHelper, dest, destName).catch(() => false);
     if (!runs) {
-      return this.rollback({ input, operationId, migrationId, ck, src, started, frozenAt, timings, enter, wire, plan, why: new StasisError('operation-failed', `${destName} was restored on ${dest} but is not running there.`) });
+      return this.rollback({ input, operationId, migrationId, ck, src, started, frozenAt, timings, enter, wire: wireBytes, plan, why: new StasisError('operation-failed', `${destName} was restored on ${dest} but is not running there.`) });
     }
     await srcHelper.call('journal', ['set', migrationId, 'restored']).catch(() => undefined);
 
@@ -281,15 +294,24 @@ export class MigrationService {
       container: restored.container,
       downtimeMs,
       totalMs: Date.now() - started,
-      bytes: wire,
+      bytes: wireBytes,
       imageBytes,
       checkpointId: ck,
       destCheckpointId: received.meta.id as MigrationResult['destCheckpointId'],
       digest: received.digest,
       phases: timings.filter((t) => t.phase !== 'done'),
       preflight: plan.checks,
-      message: `${destName} runs on ${dest} now; checkpoint ${ck} is kept on ${source} and ${dest}.${sourceNote}`,
+      message: `${destName} runs on ${dest} now; checkpoint ${ck} is kept on ${source} and ${dest}.${sourceNote} ${wire.detail}`,
     };
+  }
+
+  /** Compression on the wire: from the memory sample, and when that says it could pay, from the link's measured rate. */
+  private async wireChoice(src: SourceFacts, dst: DestFacts, source: string, dest: string): Promise<WireChoice> {
+    const first = chooseWireCompression(src, dst, null);
+    if (!first.needsLinkRate) return first;
+    const rate = this.deps.runnerFor ? await measureLink(await this.deps.runnerFor(source), await this.deps.runnerFor(dest)) : null;
+    if (rate === null) return { codec: 'none', detail: `Sent as is: the link's rate could not be measured. ${first.detail}`, needsLinkRate: false };
+    return chooseWireCompression(src, dst, rate);
   }
 
   /** The source helper writes the digest right after the last byte left; wait for it briefly. */

@@ -18,11 +18,11 @@ import type { MigrationService } from './migration-service';
 describeSystem('process-tree migration between SSH hosts', ['root', 'criu', 'ssh-hosts'], () => {
   const config = path.join(SSH_HOSTS_DIR, 'ssh_config');
   const statusOf = (tag: string) => `/tmp/lmig-${process.pid}-${tag}`;
-  const tags = ['move', 'rollback', 'cut'];
+  const tags = ['move', 'rollback', 'cut', 'lazy', 'lazycut'];
   const checkpoints: string[] = [];
   let hosts: HostRegistry;
   let svc: MigrationService;
-  const faults: { beforeRestore?(ck: string): Promise<void> } = {};
+  const faults: { beforeRestore?(ck: string): Promise<void>; lazyPages?(cut: () => void): void } = {};
 
   const ssh = sshTo;
   /** PIDs (as this machine sees them) of memhog processes writing our status file, wherever they run. */
@@ -35,6 +35,8 @@ describeSystem('process-tree migration between SSH hosts', ['root', 'criu', 'ssh
   // into a fresh PID namespace (its PIDs taken) also gets a child mount namespace, but keeps the host's UTS one.
   const mntOf = (pid: number | 'self', host?: string): string =>
     host ? ssh(host, 'readlink', `/proc/${pid}/ns/uts`).stdout.trim() : spawnSync('readlink', [`/proc/${pid}/ns/uts`], { encoding: 'utf8' }).stdout.trim();
+  /** Work dirs of lazy moves left in a host's store (an undone move keeps only CRIU's logs there). */
+  const lazyWork = (host: string) => ssh(host, 'find', `/var/lib/stasis/hosts/${host}/lazy`, '-mindepth', '1', '-maxdepth', '1', '-type', 'd').stdout.trim();
   /** memhog's status line on one host's /tmp: "<iteration> ok|BAD <MiB>". */
   const memStatus = (host: string, tag: string) => {
     const [it, verdict] = ssh(host, 'cat', statusOf(tag)).stdout.trim().split(' ');
@@ -53,7 +55,7 @@ describeSystem('process-tree migration between SSH hosts', ['root', 'criu', 'ssh
     destHostId: 'stasis-b',
     container: String(pid),
     runtime: 'process',
-    strategy: 'auto',
+    strategy: 'stop-and-copy',
     keepSource: false,
     copyImage: false,
     ...o,
@@ -158,6 +160,50 @@ describeSystem('process-tree migration between SSH hosts', ['root', 'criu', 'ssh
     const now = pids('cut');
     expect(now).toHaveLength(1);
     expect(mntOf(now[0]!)).toBe(mntA);
+  }, 300_000);
+
+  it('moves a 256 MiB memhog tree lazily: auto picks lazy, it runs on stasis-b before its memory has arrived, then verifies it all', async () => {
+    const pid = await memhog('lazy', 256);
+    const mntB = mntOf('self', 'stasis-b');
+    const plan = await svc.check(input(pid, { strategy: 'auto' }));
+    expect(plan.ok, JSON.stringify(plan.checks)).toBe(true);
+    expect(plan.strategy).toBe('lazy');
+    expect(plan.strategyReason).toMatch(/auto chose lazy/);
+    const r = await svc.start(input(pid, { strategy: 'auto' }));
+    const phases = r.phases.map((p) => p.phase);
+    expect(r, r.message).toMatchObject({ runningOn: 'stasis-b', rolledBack: false, strategy: 'lazy', checkpointId: null });
+    // The pages followed after the restore: all 256 MiB of them crossed the page channel.
+    expect(phases.indexOf('pages')).toBeGreaterThan(phases.indexOf('restore'));
+    expect(r.bytes).toBeGreaterThan(256 * 1024 * 1024);
+    expect(r.downtimeMs).toBeLessThan(r.totalMs);
+    const first = await until('memhog to write its status on stasis-b', () => memStatus('stasis-b', 'lazy'), (s) => s.it > 0);
+    const later = await until('memhog to re-verify its memory on stasis-b', () => memStatus('stasis-b', 'lazy'), (s) => s.it > first.it + 25);
+    expect(later.verdict).toBe('ok');
+    const now = pids('lazy');
+    expect(now).toHaveLength(1);
+    expect(mntOf(now[0]!)).toBe(mntB);
+    // Nothing of the move is left in either store.
+    for (const h of ['stasis-a', 'stasis-b']) expect(lazyWork(h)).toBe('');
+  }, 300_000);
+
+  it('lazy: when the page channel is cut mid-transfer, the partial copy on stasis-b is stopped and the tree runs on on stasis-a', async () => {
+    const pid = await memhog('lazycut', 256);
+    const mntA = mntOf('self', 'stasis-a');
+    faults.lazyPages = (cut) => cut();
+    try {
+      const r = await svc.start(input(pid, { strategy: 'lazy' }));
+      expect(r, r.message).toMatchObject({ runningOn: 'stasis-a', rolledBack: true, strategy: 'lazy' });
+      expect(r.bytes).toBeLessThan(256 * 1024 * 1024);
+      const first = await until('memhog to write its status on stasis-a again', () => memStatus('stasis-a', 'lazycut'), (s) => s.it > 0);
+      const later = await until('memhog to re-verify its memory on stasis-a', () => memStatus('stasis-a', 'lazycut'), (s) => s.it > first.it + 25);
+      expect(later.verdict).toBe('ok');
+      const now = await until('exactly one memhog of ours', () => pids('lazycut'), (p) => p.length === 1);
+      expect(mntOf(now[0]!)).toBe(mntA);
+      expect(pid).toBe(now[0]);
+      for (const h of ['stasis-a', 'stasis-b']) expect(lazyWork(h)).toBe('');
+    } finally {
+      delete faults.lazyPages;
+    }
   }, 300_000);
 
   it('refuses a destination logged in as a user who is not root, before anything stops', async () => {

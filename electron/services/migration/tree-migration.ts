@@ -5,6 +5,7 @@ import type { MigrateInput, MigrationPhase, MigrationPlan, MigrationResult } fro
 import type { HelperClient } from '../helper-client';
 import { TreeFacts } from './helper-schemas';
 import { expectedDowntimeMs } from './preflight';
+import { moveTreeLazy } from './tree-lazy-move';
 import { buildTreeChecks, chooseTreeStrategy } from './tree-preflight';
 
 const TreeRestore = z.object({ checkpoint: z.string(), container: z.object({ runtime: z.literal('process'), id: z.string(), name: z.string() }) });
@@ -53,7 +54,7 @@ export interface TreeMoveContext {
   emit(bytes: number, totalBytes: number | null, message?: string): void;
   timings(): { phase: MigrationPhase; ms: number }[];
   /** Fault injection for the system tests: runs between the transfer's check and the destination's restore. */
-  faults?: { beforeRestore?(checkpointId: string): Promise<void> };
+  faults?: { beforeRestore?(checkpointId: string): Promise<void>; lazyPages?(cut: () => void): void };
 }
 
 /**
@@ -72,6 +73,7 @@ export async function moveTree(ctx: TreeMoveContext, f: TreeHelpers): Promise<Mi
     throw new StasisError('bad-request', `Preflight failed, nothing was stopped: ${bad.map((c) => `${c.label}: ${c.detail}${c.fix ? ` ${c.fix}` : ''}`).join(' ')}`);
   }
   if (state.cancelled) throw new StasisError('cancelled', 'The migration was cancelled before anything stopped.');
+  if (plan.strategy === 'lazy') return moveTreeLazy(ctx, f, plan);
   const name = plan.container.name;
 
   ctx.enter('freeze');

@@ -40,12 +40,23 @@ describe('process-tree migration preflight', () => {
     expect(verdict(checks(facts(), facts({ diskFree: 1024 })), 'disk')).toBe('fail');
   });
 
-  it('auto chooses stop-and-copy and says why; lazy and pre-copy are refused with their reasons', () => {
-    const auto = chooseTreeStrategy('auto', facts(), facts());
-    expect(auto.strategy).toBe('stop-and-copy');
-    expect(auto.reason).toMatch(/auto chose streamed stop-and-copy/);
-    expect(chooseTreeStrategy('lazy', facts(), facts()).check.verdict).toBe('fail');
+  it('auto chooses lazy for a large tree when both hosts can, stop-and-copy otherwise, and says why', () => {
+    const big = chooseTreeStrategy('auto', facts({ rss: 256 * 1024 * 1024 }), facts());
+    expect(big).toMatchObject({ strategy: 'lazy', check: { verdict: 'ok' } });
+    expect(big.reason).toMatch(/auto chose lazy \(post-copy\) for 256 MiB/);
+    const small = chooseTreeStrategy('auto', facts({ rss: 8 * 1024 * 1024 }), facts());
+    expect(small.strategy).toBe('stop-and-copy');
+    expect(small.reason).toMatch(/only 8 MiB.*keeps a checkpoint/);
+    const noUffd = chooseTreeStrategy('auto', facts({ rss: 256 * 1024 * 1024 }), facts({ lazyPages: false }));
+    expect(noUffd.strategy).toBe('stop-and-copy');
+    expect(noUffd.reason).toMatch(/userfaultfd/);
+  });
+
+  it('lazy when asked is taken where both hosts can, refused with the reason where not; pre-copy is refused', () => {
+    expect(chooseTreeStrategy('lazy', facts(), facts())).toMatchObject({ strategy: 'lazy', check: { verdict: 'ok' } });
+    expect(chooseTreeStrategy('lazy', facts(), facts({ pipeMaxSize: 65536 })).check.verdict).toBe('fail');
     expect(chooseTreeStrategy('lazy', facts(), facts({ pipeMaxSize: 65536 })).reason).toMatch(/pipe-max-size/);
+    expect(chooseTreeStrategy('stop-and-copy', facts({ rss: 1 << 30 }), facts()).strategy).toBe('stop-and-copy');
     expect(chooseTreeStrategy('pre-copy', facts(), facts()).reason).toMatch(/soft-dirty/);
   });
 });

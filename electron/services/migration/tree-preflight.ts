@@ -4,22 +4,33 @@ import { compareVersions, diskSpaceChecks, strategyOk, strategyRefused, type Str
 
 const MiB = 1024 * 1024;
 
+/** Below this much memory, stop-and-copy's downtime is short anyway, and it keeps a checkpoint. */
+export const LAZY_FROM_BYTES = 64 * MiB;
+
 /**
- * Which strategy moves a process tree. Only stop-and-copy is built: the tree is dumped into the source's store
- * (CRIU stops it), streamed to the destination's store and restored there; the stored checkpoint brings it back on
- * the source if anything fails.
+ * Which strategy moves a process tree. Stop-and-copy dumps it into the source's store (CRIU stops it), streams it to
+ * the destination and restores it there, the stored checkpoint bringing it back on the source if anything fails.
+ * Lazy (post-copy) restores it on the destination right after the dump of everything but memory, which follows
+ * while it runs (tree-lazy-move.ts). `auto` takes lazy when both hosts can and the tree's memory is large enough for
+ * the downtime to matter.
  */
 export function chooseTreeStrategy(asked: MigrationStrategy, src: TreeFacts, dst: TreeFacts): StrategyChoice {
   const lazyHosts = src.lazyPages && dst.lazyPages && dst.pipeMaxSize >= 4 * MiB;
-  const noLazy = lazyHosts
-    ? 'lazy migration of process trees is not built into Stasis yet (both hosts support userfaultfd)'
-    : 'lazy migration needs userfaultfd (criu check --feature uffd-noncoop) on both hosts and fs.pipe-max-size >= 4 MiB on the destination';
+  const noLazy =
+    'lazy migration needs userfaultfd (criu check --feature uffd-noncoop) on both hosts and fs.pipe-max-size >= 4 MiB on the destination (sysctl -w fs.pipe-max-size=4194304)';
   const noPre = 'pre-copy needs soft-dirty memory tracking, which this kernel lacks (criu check --feature mem_dirty_track fails)';
-  if (asked === 'lazy') return strategyRefused('lazy', `Not available: ${noLazy}.`);
+  const lazyHow =
+    'the tree runs on the destination right after CRIU dumps everything but its memory, and the memory follows over SSH while it runs; until the last page has arrived the move needs both hosts and the link (if either fails, the tree runs on on the source), and a lazy move keeps no checkpoint';
+  const copyHow = 'the tree is dumped into the source store (CRIU stops it), streamed to the destination and restored there; the kept checkpoint brings it back on the source if anything fails';
+  if (asked === 'lazy') return lazyHosts ? strategyOk('lazy', `Asked for: ${lazyHow}.`) : strategyRefused('lazy', `Not available: ${noLazy}.`);
   if (asked === 'pre-copy') return strategyRefused('pre-copy', `Not available: ${src.dirtyTracking && dst.dirtyTracking ? 'pre-copy of process trees is not built into Stasis yet' : noPre}.`);
-  const how = 'the tree is dumped into the source store (CRIU stops it), streamed to the destination and restored there; the kept checkpoint brings it back on the source if anything fails';
-  if (asked === 'stop-and-copy') return strategyOk('stop-and-copy', `Asked for: ${how}.`);
-  return strategyOk('stop-and-copy', `auto chose streamed stop-and-copy (${how}): ${noLazy}; ${noPre}.`);
+  if (asked === 'stop-and-copy') return strategyOk('stop-and-copy', `Asked for: ${copyHow}.`);
+  const mib = Math.round(src.rss / MiB);
+  if (lazyHosts && src.rss >= LAZY_FROM_BYTES) {
+    return strategyOk('lazy', `auto chose lazy (post-copy) for ${mib} MiB of memory: its downtime does not grow with the memory; ${lazyHow}. (${noPre}.)`);
+  }
+  const why = lazyHosts ? `the tree has only ${mib} MiB of memory, so stopping it costs little and keeps a checkpoint` : noLazy;
+  return strategyOk('stop-and-copy', `auto chose streamed stop-and-copy (${copyHow}): ${why}; ${noPre}.`);
 }
 
 /** The checklist for a process tree, each failure with what to do. */

@@ -6,8 +6,9 @@ import type { Duplex } from 'node:stream';
 import ssh2, { type AnyAuthMethod, type AuthenticationType, type ClientChannel, type ParsedKey } from 'ssh2';
 import { StasisError } from '../../../shared/api/errors';
 import type { SecretKind } from '../../../shared/domain/ssh-host';
-import { boundedText, deadline, ended, LineCollector, pumpStdin, shellQuote, type ByteStream, type CommandRunner, type RunOptions, type RunResult } from '../command-runner';
+import { boundedText, deadline, ended, LineCollector, pumpStdin, shellQuote, type ByteStream, type CommandRunner, type LoopbackListener, type RunOptions, type RunResult } from '../command-runner';
 import type { SshTarget } from '../ssh-config';
+import { coalescedConnect } from './coalesced-socket';
 import { checkHostKey, fingerprint, keyTypeOf, readKnownHosts, type HostKeyVerdict } from './known-hosts';
 
 export type SshStatus = 'ok' | 'unreachable' | 'error' | 'unknown';
@@ -183,7 +184,8 @@ export class SshConnection implements CommandRunner {
         host: t.hostName,
         port: t.port,
         username: t.user,
-        ...(sock ? { sock } : {}),
+        // Our own TCP socket (the first hop's or the target's), so that ssh2's many small writes leave together.
+        sock: sock ?? coalescedConnect(t.hostName, t.port),
         readyTimeout: 20_000,
         keepaliveInterval: 10_000,
         keepaliveCountMax: 3,
@@ -306,6 +308,46 @@ export class SshConnection implements CommandRunner {
     });
     channel.end();
     return { stdout: channel, done, stop: () => channel.close() };
+  }
+
+  async connectLoopback(port: number): Promise<Duplex> {
+    const client = await this.connect();
+    return new Promise((resolve, reject) => {
+      client.forwardOut('127.0.0.1', 0, '127.0.0.1', port, (err, stream) => {
+        if (err) reject(new StasisError('host-unreachable', `${this.hostId} could not connect to its own port ${port}: ${err.message}. Its sshd may forbid TCP forwarding (AllowTcpForwarding).`));
+        else resolve(stream);
+      });
+    });
+  }
+
+  /** sshd listens on 127.0.0.1 of the host (a remote forward); its first connection comes to us as a channel. */
+  async listenLoopback(): Promise<LoopbackListener> {
+    const client = await this.connect();
+    const port = await new Promise<number>((resolve, reject) => {
+      client.forwardIn('127.0.0.1', 0, (err, bound) => {
+        if (err) reject(new StasisError('host-unreachable', `${this.hostId} refused to listen on a port for Stasis: ${err.message}. Its sshd may forbid TCP forwarding (AllowTcpForwarding).`));
+        else resolve(bound);
+      });
+    });
+    let handed = false;
+    let first: (d: Duplex) => void = () => undefined;
+    const accepted = new Promise<Duplex>((r) => (first = r));
+    const close = () => {
+      client.off('tcp connection', onConnection);
+      client.unforwardIn('127.0.0.1', port, () => undefined);
+    };
+    const onConnection = (info: { destPort: number }, accept: () => ClientChannel, refuse: () => void) => {
+      if (info.destPort !== port) return;
+      if (handed) {
+        refuse();
+        return;
+      }
+      handed = true;
+      close();
+      first(accept());
+    };
+    client.on('tcp connection', onConnection);
+    return { port, accept: () => accepted, close };
   }
 }
 
