@@ -80,6 +80,7 @@ export function createAppServices(options: AppServicesOptions) {
   const migrations = new MigrationService({
     helperFor: (id) => hosts.helperFor(id),
     hostIds: () => hosts.ids(),
+    runnerFor: (id) => hosts.runnerFor(id),
     ...(options.emit ? { emit: options.emit } : {}),
   });
 

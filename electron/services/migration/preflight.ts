@@ -7,6 +7,8 @@ import { HostFacts } from './helper-schemas';
 const Common = HostFacts.extend({
   podman: z.string(),
   ociRuntime: z.string(),
+  /** zstd is installed (compression on the wire needs it on both hosts). */
+  zstd: z.boolean().optional(),
 });
 export const SourceFacts = Common.extend({
   id: z.string().regex(/^[a-f0-9]{12,64}$/),
@@ -19,6 +21,10 @@ export const SourceFacts = Common.extend({
   tcpListening: z.number(),
   udp: z.number(),
   rss: z.number(),
+  /** A sample of the container's memory read before the freeze, its size with zstd -1, and how long that took. */
+  sampleBytes: z.number().optional(),
+  sampleZstdBytes: z.number().optional(),
+  sampleZstdUs: z.number().optional(),
   cpuinfo: z.string(),
 });
 export type SourceFacts = z.infer<typeof SourceFacts>;
