@@ -1,10 +1,11 @@
 import protobuf from 'protobufjs';
-import { reservedSet, schemaRoot, setUnknownFields, type MessageName, type UnknownFields } from './schemas';
+import { schemaDescriptor, setUnknownFields, type MessageName, type UnknownFields } from './schemas';
 
 // A direct decoder: CRIU records straight to the plain objects the reader uses, in one pass. protobufjs (the reference,
 // messageType() in schemas.ts) decodes into message instances with Long objects and then converts them with toObject;
 // for a checkpoint of hundreds of processes that was most of the reader's time and garbage. This one walks the same
-// reflection (field numbers, types, reserved ranges of schemas.ts) and reads through protobufjs's own Reader, so every
+// schemas (field numbers, types, reserved ranges of schemas.ts, as protobufjs's JSON descriptor, which the CLI gets from
+// the build without building protobufjs's reflection) and reads through protobufjs's own Reader, so every
 // primitive (varints, 64-bit values, strings, bytes, bounds checks) is read exactly as the reference reads it; what it
 // produces must equal the reference's output key for key (plain-decode.test.ts decodes every image of the test corpus
 // both ways): 64-bit values as decimal strings, enums by name, absent fields absent, repeated fields always present,
@@ -54,32 +55,60 @@ interface MessagePlan {
   reserved: Set<number>;
 }
 
-const plans = new Map<protobuf.Type, MessagePlan>();
+/** The schemas as protobufjs's JSON descriptor (what `Root.toJSON()` gives), the parts this decoder reads. */
+interface JsonObject {
+  fields?: Record<string, { type: string; id: number; rule?: string; keyType?: string }>;
+  oneofs?: unknown;
+  values?: Record<string, number>;
+  reserved?: Array<number[] | string>;
+  nested?: Record<string, JsonObject>;
+}
 
-function planOf(type: protobuf.Type): MessagePlan {
+const plans = new Map<JsonObject, MessagePlan>();
+
+/**
+ * A type or enum by name as protobufjs resolves a field's type: the innermost scope that nests it (the message's own
+ * nested types, then its parents' up to the root), with the scopes it lives in.
+ */
+function lookup(scopes: JsonObject[], name: string): { found: JsonObject; scopes: JsonObject[] } | undefined {
+  for (let i = scopes.length - 1; i >= 0; i--) {
+    const found = scopes[i]!.nested?.[name];
+    if (found) return { found, scopes: scopes.slice(0, i + 1) };
+  }
+  return undefined;
+}
+
+function planOf(name: string, type: JsonObject, scopes: JsonObject[]): MessagePlan {
   let plan = plans.get(type);
   if (plan) return plan;
-  plan = { name: type.name, fields: [], repeated: [], byId: [], reserved: reservedSet(type) };
+  // `reserved A to B` is inclusive (as schemas.ts's reservedSet reads it); names reserve nothing by number.
+  const reserved = new Set<number>();
+  for (const r of type.reserved ?? []) if (typeof r !== 'string') for (let id = r[0]!; id <= r[1]!; id++) reserved.add(id);
+  plan = { name, fields: [], repeated: [], byId: [], reserved };
   // Registered before its fields: a message may contain itself (cgroup_dir_entry).
   plans.set(type, plan);
-  const sorted = [...type.fieldsArray].sort((a, b) => a.id - b.id);
-  const ordered = [...sorted.filter((f) => f.repeated), ...sorted.filter((f) => !f.repeated)];
-  for (const f of ordered) {
-    if (f.map || f.partOf) throw new Error(`${type.name}.${f.name}: maps and oneofs are not supported by the plain decoder`);
-    const field: FieldPlan = { name: f.name, kind: Kind.Message, repeated: f.repeated };
+  if (type.oneofs) throw new Error(`${name}: oneofs are not supported by the plain decoder`);
+  const inner = [...scopes, type];
+  // toObject's order: repeated fields by number, then the rest by number (a stable sort, as protobufjs's).
+  const sorted = Object.entries(type.fields ?? {}).sort(([, a], [, b]) => a.id - b.id);
+  const ordered = [...sorted.filter(([, f]) => f.rule === 'repeated'), ...sorted.filter(([, f]) => f.rule !== 'repeated')];
+  for (const [fieldName, f] of ordered) {
+    if (f.keyType !== undefined) throw new Error(`${name}.${fieldName}: maps are not supported by the plain decoder`);
+    const field: FieldPlan = { name: fieldName, kind: Kind.Message, repeated: f.rule === 'repeated' };
     const basic = KINDS[f.type];
     if (basic !== undefined) field.kind = basic;
     else {
-      // Looked up, not resolve()d: resolving a field makes protobufjs generate its type's constructor.
-      const target = type.lookupTypeOrEnum(f.type);
-      if (target instanceof protobuf.Enum) {
+      const target = lookup(inner, f.type);
+      if (target?.found.values) {
         field.kind = Kind.Enum;
-        // toObject names an enum value through Enum.values (names own, numbers through its prototype).
-        field.enumValues = target.values as unknown as Record<number, string>;
-      } else if (target instanceof protobuf.Type) {
-        field.message = planOf(target);
+        // toObject names a value by protobufjs's valuesById: for an id given twice, the last name.
+        const byId: Record<number, string> = {};
+        for (const [valueName, id] of Object.entries(target.found.values)) byId[id] = valueName;
+        field.enumValues = byId;
+      } else if (target?.found.fields) {
+        field.message = planOf(f.type, target.found, target.scopes);
       } else {
-        throw new Error(`${type.name}.${f.name}: type ${f.type} is not supported by the plain decoder`);
+        throw new Error(`${name}.${fieldName}: type ${f.type} is not supported by the plain decoder`);
       }
     }
     plan.fields.push(field);
@@ -94,7 +123,10 @@ const messagePlans = new Map<MessageName, MessagePlan>();
 function messagePlan(name: MessageName): MessagePlan {
   let plan = messagePlans.get(name);
   if (!plan) {
-    plan = planOf(schemaRoot().lookupType(name));
+    const root = schemaDescriptor() as JsonObject;
+    const type = root.nested?.[name];
+    if (!type?.fields) throw new Error(`no message type ${name} in the schemas`);
+    plan = planOf(name, type, [root]);
     messagePlans.set(name, plan);
   }
   return plan;
@@ -249,8 +281,12 @@ function readVarint64(r: protobuf.Reader): void {
   throw Error('invalid varint encoding');
 }
 
+const SMALL: readonly string[] = Array.from({ length: 1024 }, (_, i) => String(i));
+
 /** lo/hi in decimal, as schemas.ts's Long prints them (exact past 2^53). */
 function decimal64(signed: boolean): string {
+  // Most 64-bit fields hold small values (signal masks, flags, counters): their strings are made once.
+  if (hi === 0 && lo < SMALL.length) return SMALL[lo]!;
   if (hi < 0x200000) return String(hi * 0x100000000 + lo);
   const bits = (BigInt(hi) << 32n) | BigInt(lo);
   return (signed && hi >= 0x80000000 ? BigInt.asIntN(64, bits) : bits).toString();

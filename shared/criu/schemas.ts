@@ -517,10 +517,21 @@ let precompiled: PrecompiledSchemas | undefined;
 
 /** Takes the build's generated code; call before the first decode. */
 export function usePrecompiledSchemas(p: PrecompiledSchemas): void {
-  if (!root) precompiled = p;
+  if (!root && !descriptor) precompiled = p;
 }
 
-/** The schemas' reflection (built on first use), for readers that walk the fields themselves (plain-decode.ts). */
+let descriptor: protobuf.INamespace | undefined;
+
+/**
+ * The schemas as protobufjs's JSON descriptor, for the plain decoder (plain-decode.ts): the build's (the CLI hands it
+ * over with usePrecompiledSchemas) when its id matches, so no reflection is built; else the schema text's, parsed.
+ */
+export function schemaDescriptor(): protobuf.INamespace {
+  if (!descriptor) descriptor = precompiled?.id === schemaId() ? precompiled.descriptor : parseSchemas().toJSON();
+  return descriptor;
+}
+
+/** The schemas' reflection (built on first use), for the reference decoder (messageType). */
 export function schemaRoot(): protobuf.Root {
   if (!root) {
     useDecimalLong();

@@ -270,7 +270,10 @@ class Index {
       for (const scm of (e['scm'] as Entry[] | undefined) ?? []) {
         if (num(scm['type']) !== 1) continue;
         const rights = ((scm['rights'] as unknown[] | undefined) ?? []).map(num);
-        if (rights.length) this.inFlight.set(id, [...(this.inFlight.get(id) ?? []), ...rights]);
+        if (!rights.length) continue;
+        const list = this.inFlight.get(id);
+        if (list) list.push(...rights);
+        else this.inFlight.set(id, rights);
       }
     }
     for (const image of cp.images.values()) {
