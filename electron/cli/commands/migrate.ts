@@ -33,7 +33,7 @@ function progressLine(io: CliIo, quiet: boolean) {
   return (p: MigrationProgress) => {
     if (quiet) return;
     const rate = p.bytesPerSecond ? ` ${mib(p.bytesPerSecond)}/s` : '';
-    const eta = p.etaMs !== null && p.phase === 'transfer' ? ` ETA ${(p.etaMs / 1000).toFixed(1)} s` : '';
+    const eta = p.etaMs !== null && (p.phase === 'transfer' || p.phase === 'pages') ? ` ETA ${(p.etaMs / 1000).toFixed(1)} s` : '';
     const text = `${p.phase}${p.bytes ? ` ${mib(p.bytes)}` : ''}${rate}${eta} (${(p.elapsedMs / 1000).toFixed(1)} s)${p.message ? ` — ${p.message}` : ''}`;
     if (tty) process.stderr.write(`\r\x1b[K${text}`);
     else if (p.phase !== last) io.err(text);
