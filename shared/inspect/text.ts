@@ -42,7 +42,9 @@ export function renderReport(r: InspectReport, opts: { fds?: boolean } = {}): st
   const pids = new Set(r.processes.map((p) => p.pid));
   for (const p of r.processes) {
     const parent = pids.has(p.ppid) ? p.ppid : 0;
-    byParent.set(parent, [...(byParent.get(parent) ?? []), p]);
+    const siblings = byParent.get(parent);
+    if (siblings) siblings.push(p);
+    else byParent.set(parent, [p]);
   }
   const walk = (parent: number, indent: string): void => {
     for (const p of byParent.get(parent) ?? []) {
