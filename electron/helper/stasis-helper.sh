@@ -1,11 +1,12 @@
 #!/bin/sh
 # stasis-helper — the one program Stasis runs as root (directly, through pkexec, or `sudo -n`).
 #
-# Contract: `stasis-helper VERB [ARG...]` (verbs: version ps checkpoint restore list inspect delete
-# images send receive cancel procs container keep-args). Every argument is checked against a strict pattern before anything
-# runs; there is no eval and every tool gets an argument list. Output is JSON lines: zero or more
-# {"event":"progress",...} lines, then exactly one {"result":...} or {"error":{"code":...,"message":...}}.
-# (`send` is the exception: its stdout is a raw tar stream.)
+# Contract: `stasis-helper VERB [ARG...]` (verbs: version ps checkpoint restore list inspect delete images send
+# receive cancel procs container keep-args journal migrate-check migrate-out migrate-in image-out image-in tree-check
+# lazy-out lazy-in lazy-end; the table in electron/services/helper-verbs.ts). Every argument is checked against a strict
+# pattern before anything runs; there is no eval and every tool gets an argument list. Output is JSON lines: zero or
+# more {"event":"progress",...} lines, then exactly one {"result":...} or {"error":{"code":...,"message":...}}.
+# (`send`, `migrate-out`, `image-out` and `lazy-out` are the exceptions: their stdout is raw bytes.)
 #
 # Store: /var/lib/stasis/hosts/<hostname>/ (0700). Keyed by hostname so machines that share /var/lib (NFS, or
 # test namespaces on one box) never see each other's checkpoints.
@@ -1502,6 +1503,9 @@ verb_migrate_out() { # MIGRATION_ID CKID podman CONTAINER none|zstd
   MG=$1 WANT=$2 ref=$4
   journal_mine "$MG" || fail not-found "No migration $MG on this host: its journal must be begun first."
   [ "$(journal_get "$MG" phase)" = begin ] || fail busy "Migration $MG has already frozen its container."
+  # Live from here on: a caller whose destination failed at once must not judge the hosts while this helper is
+  # still about to freeze the container (it would find it neither running nor stored).
+  journal_set "$MG" owner "$$ $(proc_start "$$")"
   if [ -e "$HS/checkpoints/$WANT" ] || [ -e "$HS/tmp/$WANT" ]; then fail busy "Checkpoint $WANT already exists."; fi
   podman_describe "$ref"
   [ "$cid" = "$(journal_get "$MG" cid)" ] || fail bad-request "Container \"$ref\" is not the one migration $MG was begun for."
@@ -1523,7 +1527,6 @@ verb_migrate_out() { # MIGRATION_ID CKID podman CONTAINER none|zstd
   sumjob=$!
   exec 7<&-
   journal_set "$MG" ckid "$CK"
-  journal_set "$MG" owner "$$ $(proc_start "$$")"
   journal_set "$MG" phase frozen
   trap '' HUP PIPE INT TERM
   # The store keeps the plain archive and the digest is of it; only the wire may be compressed.

@@ -377,6 +377,12 @@ export class MigrationService {
   private async settle(sourceHostId: string, migrationId: string): Promise<RecoveryResult> {
     const srcHelper = await this.deps.helperFor(sourceHostId);
     let j = Journal.parse(await srcHelper.call('journal', ['get', migrationId], { timeoutMs: 30_000 }));
+    // A migrate-out just started may not have marked itself live yet, and then freezes the container after all: a
+    // journal still at 'begin' gets a few seconds to show a live helper before the hosts are judged.
+    for (let i = 0; j.phase === 'begin' && !j.live && i < 15; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      j = Journal.parse(await srcHelper.call('journal', ['get', migrationId], { timeoutMs: 30_000 }));
+    }
     // The source helper stores its checkpoint after the last byte went out; a rollback needs it stored.
     for (let i = 0; j.live && i < 600; i++) {
       await new Promise((r) => setTimeout(r, 200));
