@@ -2,6 +2,7 @@ import os from 'node:os';
 import type { MemSource, StasisHandlers } from '../../shared/api/contract';
 import type { EmitEvent } from '../../shared/api/dispatch';
 import { StasisError } from '../../shared/api/errors';
+import { processParts, reportSummary } from '../../shared/domain/report-parts';
 import type { HostCapabilities, HostSummary } from '../../shared/domain/host';
 import { CheckpointService } from './checkpoint-service';
 import { containerAction } from './container-actions';
@@ -16,6 +17,7 @@ import { checkedPath, diffPaths, diffStored, inspectPath, inspectStored } from '
 import { MigrationService } from './migration/migration-service';
 import { fileOpener, memDumpResult, memSearchResult, type CheckpointOpener } from './memory-service';
 import type { SecretVault } from './secret-vault';
+import { createReportCache, fileKey, storedKey } from './report-cache';
 import { defaultSshConfigPath, listSshConfigHosts } from './ssh-config';
 import { storedOpener } from './stored-memory';
 import { STASIS_VERSION } from './version';
@@ -87,6 +89,19 @@ export function createAppServices(options: AppServicesOptions) {
   const memorySource = async (source: MemSource): Promise<CheckpointOpener> =>
     'path' in source ? fileOpener(checkedPath(source.path)) : storedOpener(await hosts.helperFor(source.hostId), source.hostId, source.checkpointId);
 
+  // The image browser's report parts (images.summary, .process, .sockets) are cut from one read per checkpoint.
+  const reports = createReportCache();
+  const reportOf = async (source: MemSource) => {
+    if ('path' in source) {
+      const file = checkedPath(source.path);
+      // A path that cannot be stat'ed is read uncached, for the reader's own words on what is wrong with it.
+      const key = await fileKey(file).catch(() => undefined);
+      return key ? reports.get(key, () => inspectPath(file)) : inspectPath(file);
+    }
+    const helper = await hosts.helperFor(source.hostId);
+    return reports.get(storedKey(source.hostId, source.checkpointId), () => inspectStored(helper, source.hostId, source.checkpointId));
+  };
+
   const handlers: StasisHandlers<CallContext> = {
     app: {
       info: async () => ({ name: 'Stasis', version: STASIS_VERSION, mode: options.mode, platform: `${process.platform}-${process.arch}`, sshConfigPath }),
@@ -136,6 +151,13 @@ export function createAppServices(options: AppServicesOptions) {
     images: {
       inspectFile: async ({ path }) => inspectPath(path),
       diffFiles: async ({ a, b }) => diffPaths(a, b),
+      summary: async ({ source }) => reportSummary(await reportOf(source)),
+      process: async ({ source, pid }) => {
+        const parts = processParts(await reportOf(source), pid);
+        if (!parts) throw new StasisError('not-found', `Process ${pid} is not in this checkpoint. Pick one from its process tree.`);
+        return parts;
+      },
+      sockets: async ({ source }) => (await reportOf(source)).sockets,
       memSearch: async ({ source, ...input }) => memSearchResult(await memorySource(source), input),
       memDump: async ({ source, ...input }) => memDumpResult(await memorySource(source), input),
     },

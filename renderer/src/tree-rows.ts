@@ -1,13 +1,16 @@
-import type { InspectReportData } from '../../shared/domain/inspect-report';
+/** What the tree needs of a process: the full report's processes and the summary's (report-parts.ts) both have it. */
+interface TreeProcess {
+  pid: number;
+  ppid: number;
+}
 
-type Process = InspectReportData['processes'][number];
-export interface TreeRow {
+export interface TreeRow<Process extends TreeProcess = TreeProcess> {
   p: Process;
   depth: number;
 }
 
 /** Depth-first order of the process tree; orphans (parent not in the image) become roots. */
-export function treeRows(processes: Process[]): TreeRow[] {
+export function treeRows<Process extends TreeProcess>(processes: Process[]): TreeRow<Process>[] {
   const byPid = new Map(processes.map((p) => [p.pid, p]));
   const children = new Map<number, Process[]>();
   const roots: Process[] = [];
@@ -15,7 +18,7 @@ export function treeRows(processes: Process[]): TreeRow[] {
     if (p.ppid !== p.pid && byPid.has(p.ppid)) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p]);
     else roots.push(p);
   }
-  const rows: TreeRow[] = [];
+  const rows: TreeRow<Process>[] = [];
   const seen = new Set<number>();
   const walk = (p: Process, depth: number): void => {
     if (seen.has(p.pid)) return;

@@ -16,7 +16,8 @@ import {
   RestoreOptions,
   RestoreResult,
 } from '../domain/checkpoint';
-import { InspectReportSchema, VmaViewSchema } from '../domain/inspect-report';
+import { InspectReportSchema, SocketViewSchema, VmaViewSchema } from '../domain/inspect-report';
+import { ProcessPartsSchema, ReportSummarySchema } from '../domain/report-parts';
 import { ReportDiffSchema } from '../domain/report-diff';
 import { HostProcess, ProcessCheck } from '../domain/processes';
 import { HostId, HostKeyInfo, HostTestResult, ManualHost, SecretKind, SetUpResult } from '../domain/ssh-host';
@@ -216,6 +217,16 @@ export const requests = {
     inspectFile: request(z.object({ path: z.string().min(1).max(4096) }).strict(), InspectReportSchema),
     /** What changed from checkpoint `a` (the older) to `b`: processes, fds, sockets, memory growth. */
     diffFiles: request(z.object({ a: z.string().min(1).max(4096), b: z.string().min(1).max(4096) }).strict(), ReportDiffSchema),
+    /**
+     * The image browser's first read of a checkpoint (a file here or a stored one): every process without its fds,
+     * environment and memory map, sockets only counted (shared/domain/report-parts.ts). The parts come next, cut from
+     * the same read (kept for the last few checkpoints opened).
+     */
+    summary: request(z.object({ source: MemSource }).strict(), ReportSummarySchema),
+    /** One process's fds, environment, memory map and socket peers. */
+    process: request(z.object({ source: MemSource, pid: Pid }).strict(), ProcessPartsSchema),
+    /** Every socket of the checkpoint. */
+    sockets: request(z.object({ source: MemSource }).strict(), z.array(SocketViewSchema)),
     /**
      * Finds text, a regex (over bytes read as Latin-1) or hex bytes in one process's dumped memory. Pages are read
      * as they stream by, so a compressed archive is never held in memory.

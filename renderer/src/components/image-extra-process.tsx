@@ -1,7 +1,8 @@
 import type { InspectReportData } from '../../../shared/domain/inspect-report';
 import { escapeControl } from '../../../shared/text/escape';
 
-type Process = InspectReportData['processes'][number];
+/** What it shows of a process: the full report's processes and the summary's (report-parts.ts) both have it. */
+type Process = Pick<InspectReportData['processes'][number], 'seccompFilters' | 'timers' | 'pendingSignals' | 'rlimits'>;
 
 // Linux's signal numbers (x86-64); real-time signals are shown as SIGRTMIN+n.
 const SIGNALS = ['', 'HUP', 'INT', 'QUIT', 'ILL', 'TRAP', 'ABRT', 'BUS', 'FPE', 'KILL', 'USR1', 'SEGV', 'USR2', 'PIPE', 'ALRM', 'TERM', 'STKFLT', 'CHLD', 'CONT', 'STOP', 'TSTP', 'TTIN', 'TTOU', 'URG', 'XCPU', 'XFSZ', 'VTALRM', 'PROF', 'WINCH', 'IO', 'PWR', 'SYS'];

@@ -1,8 +1,9 @@
-import type { InspectReportData } from '../../../shared/domain/inspect-report';
+import type { ReportSummary } from '../../../shared/domain/report-parts';
 import { escapeControl } from '../../../shared/text/escape';
 import type { Holder, JumpTo } from './image-tables';
 
-type Report = InspectReportData;
+/** What the tab lists, from the report's summary (shared/domain/report-parts.ts). */
+type Report = Pick<ReportSummary, 'unlinkedFiles' | 'fileLocks' | 'ipc' | 'inFlightSockets'>;
 
 const UNLINKED_KIND: Record<Report['unlinkedFiles'][number]['kind'], string> = {
   file: 'file',
@@ -13,7 +14,7 @@ const UNLINKED_KIND: Record<Report['unlinkedFiles'][number]['kind'], string> = {
 
 /** How many things the extras tab lists: its label's count. */
 export function extrasCount(r: Report): number {
-  return r.unlinkedFiles.length + r.fileLocks.length + r.ipc.length + r.sockets.filter((s) => s.inFlight?.length).length;
+  return r.unlinkedFiles.length + r.fileLocks.length + r.ipc.length + r.inFlightSockets.length;
 }
 
 function Holders({ holders, onJump }: { holders: Holder[]; onJump: JumpTo }) {
@@ -34,7 +35,7 @@ function Holders({ holders, onJump }: { holders: Holder[]; onJump: JumpTo }) {
  * leases, and the SysV IPC objects of an IPC namespace. Migration's preflight looks at the same lists.
  */
 export function ReportExtras({ r, onJump }: { r: Report; onJump: JumpTo }) {
-  const inFlight = r.sockets.filter((s) => s.inFlight?.length);
+  const inFlight = r.inFlightSockets;
   return (
     <div aria-label="Deleted files, locks and IPC">
       <h3>Deleted but held ({r.unlinkedFiles.length})</h3>

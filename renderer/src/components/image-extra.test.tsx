@@ -2,6 +2,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import type { InspectReportData } from '../../../shared/domain/inspect-report';
+import { reportSummary } from '../../../shared/domain/report-parts';
 import { ProcessExtras, signalName } from './image-extra-process';
 import { extrasCount, ReportExtras } from './image-extra-report';
 
@@ -53,8 +54,8 @@ describe('image browser extras', () => {
 
   it('lists what is deleted but held, files in flight, locks and IPC objects; holders jump to the fd', () => {
     const onJump = vi.fn();
-    render(<ReportExtras r={report} onJump={onJump} />);
-    expect(extrasCount(report)).toBe(6);
+    render(<ReportExtras r={reportSummary(report)} onJump={onJump} />);
+    expect(extrasCount(reportSummary(report))).toBe(6);
     const deleted = screen.getByRole('table', { name: 'Deleted but held' });
     expect(within(deleted).getByText('/tmp/gone (deleted)')).toBeTruthy();
     expect(within(deleted).getByText(/mapped by pid 40/)).toBeTruthy();

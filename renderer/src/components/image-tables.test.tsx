@@ -1,6 +1,8 @@
 // @vitest-environment happy-dom
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
+import type { InspectReportData } from '../../../shared/domain/inspect-report';
+import { processParts, reportSummary } from '../../../shared/domain/report-parts';
 import { EnvTable, peersByFd, rootfsRows, statLabel, statText, vmaName } from './image-tables';
 
 beforeAll(() => {
@@ -45,13 +47,26 @@ describe('image tables', () => {
     expect(vmaName({ ...vma, kind: 'anon-private' }, undefined)).toBe('anonymous');
   });
 
-  it('maps each held socket fd to its peer holders', () => {
-    const peers = peersByFd([
-      { id: 1, kind: 'unix', type: 'stream', state: 'established', holders: [{ pid: 1, fd: 8 }], peer: { ino: 2, holders: [{ pid: 2, fd: 9 }] } },
-      { id: 2, kind: 'unix', type: 'stream', state: 'established', holders: [{ pid: 2, fd: 9 }], peer: { ino: 1, holders: [{ pid: 1, fd: 8 }] } },
-    ]);
-    expect(peers.get('1:8')).toEqual([{ pid: 2, fd: 9 }]);
-    expect(peers.get('2:9')).toEqual([{ pid: 1, fd: 8 }]);
+  it("gives a process's socket fds their peers' holders (images.process), by fd", () => {
+    const report: InspectReportData = {
+      source: { path: '/x', format: 'dir', layout: 'images' },
+      processes: [1, 2].map((pid) => ({
+        pid, ppid: pid === 1 ? 0 : 1, pgid: 1, sid: 1, comm: 'p', threads: [pid], state: 'alive' as const, cmdline: [], namespaces: {},
+        fds: [{ fd: pid === 1 ? 8 : 9, type: 'unixsk', description: 'socket' }], memory: { vmas: 0, sizeBytes: 0, rssBytes: 0, map: [] },
+      })),
+      sockets: [
+        { id: 1, kind: 'unix', type: 'stream', state: 'established', holders: [{ pid: 1, fd: 8 }], peer: { ino: 2, holders: [{ pid: 2, fd: 9 }] } },
+        { id: 2, kind: 'unix', type: 'stream', state: 'established', holders: [{ pid: 2, fd: 9 }], peer: { ino: 1, holders: [{ pid: 1, fd: 8 }] } },
+      ],
+      mounts: [], stats: null, container: null, unlinkedFiles: [], fileLocks: [], ipc: [], undecoded: [],
+    };
+    expect(peersByFd(processParts(report, 1)!.peers).get(8)).toEqual([{ pid: 2, fd: 9 }]);
+    expect(peersByFd(processParts(report, 2)!.peers).get(9)).toEqual([{ pid: 1, fd: 8 }]);
+    expect(processParts(report, 3)).toBeUndefined();
+    const summary = reportSummary(report);
+    expect(summary.socketCount).toBe(2);
+    expect(summary.processes[0]).toMatchObject({ pid: 1, fdCount: 1, memory: { mapCount: 0 } });
+    expect(summary.processes[0]).not.toHaveProperty('fds');
   });
 
   it('masks environment values until revealed, one or all', () => {

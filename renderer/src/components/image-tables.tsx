@@ -6,7 +6,7 @@ import type { Column } from '../ui/data-table';
 import { VirtualTable } from './virtual-table';
 
 type Process = InspectReportData['processes'][number];
-type Fd = Process['fds'][number];
+export type Fd = Process['fds'][number];
 type Vma = Process['memory']['map'][number];
 type Socket = InspectReportData['sockets'][number];
 export type Holder = { pid: number; fd: number };
@@ -36,25 +36,29 @@ function HolderLinks({ holders, onJump, none = '—' }: { holders: Holder[]; onJ
   );
 }
 
-/** The peers of each held socket, by "pid:fd", for the fd table's links. */
-export function peersByFd(sockets: Socket[]): Map<string, Holder[]> {
-  const out = new Map<string, Holder[]>();
-  for (const s of sockets) {
-    if (!s.peer?.holders.length) continue;
-    for (const h of s.holders) out.set(`${h.pid}:${h.fd}`, s.peer.holders);
-  }
-  return out;
+/** A process's socket peers (images.process's `peers`) by fd, for the fd table's links. */
+export function peersByFd(peers: Array<{ fd: number; holders: Holder[] }>): Map<number, Holder[]> {
+  return new Map(peers.map((p) => [p.fd, p.holders]));
 }
 
+const NO_HOLDERS: Holder[] = [];
+const fdKey = (f: Fd): string => String(f.fd);
+const fdClass = (f: Fd): string | undefined => (f.unlinked ? 'unlinked' : undefined);
+
 /** A process's fds: type icons, a type filter, a search, unlinked files flagged, socket peers as links. */
-export function FdTable({ p, peers, focusFd, onJump }: { p: Process; peers: Map<string, Holder[]>; focusFd: number | undefined; onJump: JumpTo }) {
+export function FdTable({ pid, fds, peers, focusFd, onJump }: { pid: number; fds: Fd[]; peers: Map<number, Holder[]>; focusFd: number | undefined; onJump: JumpTo }) {
   const [type, setType] = useState('');
   const [query, setQuery] = useState('');
-  const types = useMemo(() => [...new Set(p.fds.map((f) => f.type))].sort(), [p.fds]);
+  // Each type and how many fds have it, for the filter's options.
+  const types = useMemo(() => {
+    const counts = new Map<string, number>();
+    for (const f of fds) counts.set(f.type, (counts.get(f.type) ?? 0) + 1);
+    return [...counts].sort(([a], [b]) => a.localeCompare(b));
+  }, [fds]);
   const q = query.trim().toLowerCase();
   const rows = useMemo(
-    () => p.fds.filter((f) => (!type || f.type === type) && (!q || `${f.fd} ${f.type} ${f.description} ${f.path ?? ''}`.toLowerCase().includes(q))),
-    [p.fds, type, q],
+    () => fds.filter((f) => (!type || f.type === type) && (!q || `${f.fd} ${f.type} ${f.description} ${f.path ?? ''}`.toLowerCase().includes(q))),
+    [fds, type, q],
   );
   const columns = useMemo<Column<Fd>[]>(
     () => [
@@ -87,28 +91,28 @@ export function FdTable({ p, peers, focusFd, onJump }: { p: Process; peers: Map<
       {
         key: 'peer',
         label: 'peer',
-        value: (f) => (peers.get(`${p.pid}:${f.fd}`) ?? []).map(holderText).join(', ') || undefined,
-        render: (f) => <HolderLinks holders={peers.get(`${p.pid}:${f.fd}`) ?? []} onJump={onJump} none="" />,
+        value: (f) => (peers.get(f.fd) ?? NO_HOLDERS).map(holderText).join(', ') || undefined,
+        render: (f) => <HolderLinks holders={peers.get(f.fd) ?? NO_HOLDERS} onJump={onJump} none="" />,
       },
     ],
-    [p.pid, peers, onJump],
+    [peers, onJump],
   );
   return (
     <VirtualTable
       label="Open files"
       columns={columns}
       rows={rows}
-      rowKey={(f) => String(f.fd)}
+      rowKey={fdKey}
       focusKey={focusFd === undefined ? undefined : String(focusFd)}
-      rowClass={(f) => (f.unlinked ? 'unlinked' : undefined)}
-      empty={<p className="muted">{p.fds.length ? 'No fd matches the filter.' : 'This process has no open files.'}</p>}
+      rowClass={fdClass}
+      empty={<p className="muted">{fds.length ? 'No fd matches the filter.' : `Process ${pid} has no open files.`}</p>}
       toolbar={
         <>
           <select aria-label="Fd type" value={type} onChange={(e) => setType(e.target.value)}>
             <option value="">all types</option>
-            {types.map((t) => (
+            {types.map(([t, n]) => (
               <option key={t} value={t}>
-                {fdIcon(t)} {t} ({p.fds.filter((f) => f.type === t).length})
+                {fdIcon(t)} {t} ({n})
               </option>
             ))}
           </select>
@@ -118,6 +122,8 @@ export function FdTable({ p, peers, focusFd, onJump }: { p: Process; peers: Map<
     />
   );
 }
+
+const socketKey = (s: Socket): string => String(s.id);
 
 /** Every socket of the checkpoint; holders and peers are links to the process and fd. */
 export function SocketTable({ sockets, onJump }: { sockets: Socket[]; onJump: JumpTo }) {
@@ -150,7 +156,7 @@ export function SocketTable({ sockets, onJump }: { sockets: Socket[]; onJump: Ju
       label="Sockets"
       columns={columns}
       rows={rows}
-      rowKey={(s) => String(s.id)}
+      rowKey={socketKey}
       height={560}
       toolbar={<input type="search" aria-label="Search sockets" placeholder="Search sockets" value={query} onChange={(e) => setQuery(e.target.value)} />}
     />
@@ -179,9 +185,11 @@ export function vmaName(v: Vma, exe: string | undefined): string {
   return c === 'anon' ? 'anonymous' : c === 'special' ? v.kind : c;
 }
 
+const vmaKey = (v: Vma): string => v.start;
+
 /** The memory map as bars: each mapping's size (log scale, so 4 KiB and 1 GiB both show) and the resident share. */
-export function MemoryMapTable({ p }: { p: Process }) {
-  const max = useMemo(() => Math.max(1, ...p.memory.map.map((v) => v.sizeBytes)), [p.memory.map]);
+export function MemoryMapTable({ map, exe }: { map: Vma[]; exe: string | undefined }) {
+  const max = useMemo(() => map.reduce((m, v) => Math.max(m, v.sizeBytes), 1), [map]);
   const columns = useMemo<Column<Vma>[]>(
     () => [
       { key: 'start', label: 'start', className: 'mono', value: (v) => v.start },
@@ -209,23 +217,23 @@ export function MemoryMapTable({ p }: { p: Process }) {
         key: 'what',
         label: 'mapping',
         className: 'ellipsis wide',
-        value: (v) => vmaName(v, p.exe),
+        value: (v) => vmaName(v, exe),
         render: (v) => (
           <span title={escapeControl(`${v.path ?? ''} ${v.kind}`.trim())}>
-            <span className={`vma-kind ${vmaClass(v)}`}>{vmaClass(v)}</span> {escapeControl(vmaName(v, p.exe))}
+            <span className={`vma-kind ${vmaClass(v)}`}>{vmaClass(v)}</span> {escapeControl(vmaName(v, exe))}
             {v.unlinked && <span className="tag zombie">unlinked</span>}
           </span>
         ),
       },
     ],
-    [max, p.exe],
+    [max, exe],
   );
   return (
     <VirtualTable
       label="Memory map"
       columns={columns}
-      rows={p.memory.map}
-      rowKey={(v) => v.start}
+      rows={map}
+      rowKey={vmaKey}
       empty={<p className="muted">No memory mappings (a zombie, or a thread).</p>}
       toolbar={
         <span className="vma-legend muted">

@@ -1,14 +1,14 @@
 import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { MemSource } from '../../../shared/api/contract';
-import type { InspectReportData } from '../../../shared/domain/inspect-report';
+import type { ReportSummary } from '../../../shared/domain/report-parts';
 import { SAMPLE_CHECKPOINT } from '../../../shared/inspect/sample';
 import { escapeControl, escapeControlKeepLines } from '../../../shared/text/escape';
 import { hostLabel } from '../format';
 import { links, navigate } from '../router';
 import { useStasis } from '../store';
-import { ImageStoreProvider, useImage, type ImageSource } from '../store/image-store';
+import { ImageStoreProvider, useImage, type ImageSource, type Part } from '../store/image-store';
 import { formatBytes } from '../format';
-import { EnvTable, FdTable, MemoryMapTable, peersByFd, RootfsTree, SocketTable, StatsView, type Holder, type JumpTo } from './image-tables';
+import { EnvTable, FdTable, MemoryMapTable, peersByFd, RootfsTree, SocketTable, StatsView, type JumpTo } from './image-tables';
 import { MemoryPanel } from './memory-panel';
 import { ProcessTree } from './process-tree';
 import { LeftOutNote } from './lost-processes';
@@ -18,7 +18,8 @@ import { storedArchivePath } from '../../../shared/domain/checkpoint-location';
 import { StoredPicker, parsePick, pickKey } from './stored-picker';
 import { OpenFileControls } from './open-file';
 
-type Process = InspectReportData['processes'][number];
+type InspectReportData = ReportSummary;
+type Process = ReportSummary['processes'][number];
 type Tab = 'processes' | 'sockets' | 'held' | 'mounts' | 'stats' | 'container';
 
 function Field({ label, children }: { label: string; children: ReactNode }) {
@@ -36,8 +37,16 @@ interface ReportOrigin {
   source: MemSource;
 }
 
-function ProcessDetail({ p, origin, peers, focusFd, onJump }: { p: Process; origin: ReportOrigin; peers: Map<string, Holder[]>; focusFd: number | undefined; onJump: JumpTo }) {
+function ProcessDetail({ p, origin, focusFd, onJump }: { p: Process; origin: ReportOrigin; focusFd: number | undefined; onJump: JumpTo }) {
   const namespaces = Object.entries(p.namespaces);
+  // Its fds, environment and memory map are read when it is shown (images.process), once per open image.
+  const loadProcess = useImage((s) => s.loadProcess);
+  const part = useImage((s) => s.parts[p.pid]);
+  useEffect(() => {
+    void loadProcess(p.pid);
+  }, [loadProcess, p.pid]);
+  const parts = part?.value;
+  const peers = useMemo(() => peersByFd(parts?.peers ?? []), [parts]);
   return (
     <div className="detail" aria-label={`Process ${p.pid}`}>
       <h2>
@@ -86,19 +95,45 @@ function ProcessDetail({ p, origin, peers, focusFd, onJump }: { p: Process; orig
       ) : (
         <p className="muted">This process has no memory in the checkpoint (a zombie, or a thread).</p>
       )}
-      <h3>Open files ({p.fds.length})</h3>
-      <FdTable p={p} peers={peers} focusFd={focusFd} onJump={onJump} />
-      {p.environ && (
+      <h3>Open files ({p.fdCount})</h3>
+      {parts ? (
+        <FdTable pid={p.pid} fds={parts.fds} peers={peers} focusFd={focusFd} onJump={onJump} />
+      ) : (
+        <PartState part={part} what="open files" />
+      )}
+      {parts?.environ && (
         <>
-          <h3>Environment ({p.environ.length})</h3>
-          <EnvTable environ={p.environ} />
+          <h3>Environment ({parts.environ.length})</h3>
+          <EnvTable environ={parts.environ} />
         </>
       )}
-      <h3>Memory map ({p.memory.map.length})</h3>
-      <MemoryMapTable p={p} />
-      <ProcessExtras p={p} />
+      <h3>Memory map ({p.memory.mapCount})</h3>
+      {parts ? <MemoryMapTable map={parts.map} exe={p.exe} /> : <PartState part={part} what="memory map" />}
+      {parts && <ProcessExtras p={parts} />}
     </div>
   );
+}
+
+/** A part of the report still being read, or why it could not be. */
+function PartState({ part, what }: { part: Part<unknown> | undefined; what: string }) {
+  if (part?.error) {
+    return (
+      <div className="banner error" role="alert">
+        {escapeControlKeepLines(part.error)}
+      </div>
+    );
+  }
+  return <p className="muted">Reading the {what}…</p>;
+}
+
+/** Every socket, read when the tab is first shown (images.sockets). */
+function Sockets({ onJump }: { onJump: JumpTo }) {
+  const loadSockets = useImage((s) => s.loadSockets);
+  const sockets = useImage((s) => s.sockets);
+  useEffect(() => {
+    void loadSockets();
+  }, [loadSockets]);
+  return sockets.value ? <SocketTable sockets={sockets.value} onJump={onJump} /> : <PartState part={sockets} what="sockets" />;
 }
 
 function Mounts({ r }: { r: InspectReportData }) {
@@ -166,7 +201,6 @@ function Report({ r, origin }: { r: InspectReportData; origin: ReportOrigin }) {
   // The fd a jump (a socket's peer, a holder) went to: scrolled into view and marked in the fd table.
   const [focusFd, setFocusFd] = useState<number | undefined>();
   const selected = useMemo(() => r.processes.find((p) => p.pid === pid), [r.processes, pid]);
-  const peers = useMemo(() => peersByFd(r.sockets), [r.sockets]);
   const jump = useCallback<JumpTo>((to) => {
     setTab('processes');
     setPid(to.pid);
@@ -178,7 +212,7 @@ function Report({ r, origin }: { r: InspectReportData; origin: ReportOrigin }) {
   }, []);
   const tabs: [Tab, string][] = [
     ['processes', `Processes (${r.processes.length})`],
-    ['sockets', `Sockets (${r.sockets.length})`],
+    ['sockets', `Sockets (${r.socketCount})`],
     ['held', `Deleted, locks, IPC (${extrasCount(r)})`],
     ['mounts', `Mounts (${r.mounts.length})`],
     ['stats', 'Statistics'],
@@ -202,13 +236,13 @@ function Report({ r, origin }: { r: InspectReportData; origin: ReportOrigin }) {
         <div className="split">
           <ProcessTree processes={r.processes} selected={pid} onSelect={select} />
           {selected ? (
-            <ProcessDetail key={selected.pid} p={selected} origin={origin} peers={peers} focusFd={focusFd} onJump={jump} />
+            <ProcessDetail key={selected.pid} p={selected} origin={origin} focusFd={focusFd} onJump={jump} />
           ) : (
             <p className="muted">Select a process.</p>
           )}
         </div>
       )}
-      {tab === 'sockets' && <SocketTable sockets={r.sockets} onJump={jump} />}
+      {tab === 'sockets' && <Sockets onJump={jump} />}
       {tab === 'held' && <ReportExtras r={r} onJump={jump} />}
       {tab === 'mounts' && <Mounts r={r} />}
       {tab === 'stats' && <Stats r={r} />}

@@ -1,16 +1,12 @@
 // @vitest-environment happy-dom
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
-import type { InspectReportData } from '../../../shared/domain/inspect-report';
-import { ProcessTree } from './process-tree';
+import { ProcessTree, type TreeProcess } from './process-tree';
 
-type Process = InspectReportData['processes'][number];
+type Process = TreeProcess;
 
 function proc(pid: number, ppid: number, comm: string, cmdline: string[] = [comm]): Process {
-  return {
-    pid, ppid, pgid: 1, sid: 1, comm, threads: [pid], state: 'alive', cmdline, namespaces: {}, fds: [],
-    memory: { vmas: 0, sizeBytes: 0, rssBytes: 0, map: [] },
-  };
+  return { pid, ppid, comm, threads: [pid], state: 'alive', cmdline, fdCount: 0 };
 }
 
 // init (1) → sh (2) → 3,000 sleeps; init → nginx (9000) → worker (9001, "nginx: worker process")

@@ -1,14 +1,16 @@
-import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { memo, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import type { InspectReportData } from '../../../shared/domain/inspect-report';
+import type { ProcessSummary } from '../../../shared/domain/report-parts';
 import { escapeControl } from '../../../shared/text/escape';
 import { treeRows, type TreeRow } from '../tree-rows';
 
-type Process = InspectReportData['processes'][number];
+/** What a row shows of a process (the report summary's processes: shared/domain/report-parts.ts). */
+export type TreeProcess = Pick<ProcessSummary, 'pid' | 'ppid' | 'comm' | 'cmdline' | 'state' | 'threads' | 'fdCount'>;
+type Process = TreeProcess;
 
 const ROW_HEIGHT = 28;
 
-interface VisibleRow extends TreeRow {
+interface VisibleRow extends TreeRow<Process> {
   hasChildren: boolean;
   match: boolean;
 }
@@ -17,7 +19,7 @@ interface VisibleRow extends TreeRow {
  * The rows on screen: the tree without the children of collapsed processes; while searching, the matches and their
  * ancestors (so each match is seen where it sits), whatever is collapsed.
  */
-export function visibleRows(rows: TreeRow[], collapsed: ReadonlySet<number>, query: string): VisibleRow[] {
+export function visibleRows(rows: TreeRow<Process>[], collapsed: ReadonlySet<number>, query: string): VisibleRow[] {
   const hasChildren = (i: number): boolean => (rows[i + 1]?.depth ?? -1) > rows[i]!.depth;
   const q = query.trim().toLowerCase();
   if (q) {
@@ -42,6 +44,57 @@ export function visibleRows(rows: TreeRow[], collapsed: ReadonlySet<number>, que
   return out;
 }
 
+interface RowProps {
+  p: Process;
+  depth: number;
+  hasChildren: boolean;
+  match: boolean;
+  open: boolean;
+  selected: boolean;
+  top: number;
+  onSelect: (pid: number) => void;
+  onToggle: (pid: number) => void;
+}
+
+/** One row, memoized: scrolling renders only the rows that came into view. */
+const Row = memo(function Row({ p, depth, hasChildren, match, open, selected, top, onSelect, onToggle }: RowProps) {
+  return (
+    <div
+      id={`proc-${p.pid}`}
+      role="treeitem"
+      aria-selected={selected}
+      aria-level={depth + 1}
+      aria-expanded={hasChildren ? open : undefined}
+      className={['tree-row', selected ? 'selected' : '', match ? 'match' : ''].join(' ').trim()}
+      style={{ transform: `translateY(${top}px)`, height: ROW_HEIGHT, paddingLeft: 4 + depth * 16 }}
+      onClick={() => onSelect(p.pid)}
+      title={escapeControl(p.cmdline.join(' ') || p.comm)}
+    >
+      {hasChildren ? (
+        <button
+          type="button"
+          className="twisty"
+          tabIndex={-1}
+          aria-label={`${open ? 'Collapse' : 'Expand'} ${p.pid}`}
+          onClick={(e) => {
+            e.stopPropagation();
+            onToggle(p.pid);
+          }}
+        >
+          {open ? '▾' : '▸'}
+        </button>
+      ) : (
+        <span className="twisty" />
+      )}
+      <span className="mono pid">{p.pid}</span>
+      <span className="comm">{escapeControl(p.comm)}</span>
+      {p.state !== 'alive' && <span className={`tag ${p.state}`}>{p.state}</span>}
+      {p.threads.length > 1 && <span className="muted">{p.threads.length} threads</span>}
+      <span className="muted fd-count">{p.fdCount} fds</span>
+    </div>
+  );
+});
+
 /**
  * A virtualized process tree: a 300-process image scrolls as smoothly as a 3-process one. Expand and collapse, search
  * by name, pid or command line, and the keyboard: arrows move, Right/Left open and close (or go to child/parent),
@@ -61,11 +114,15 @@ export function ProcessTree({ processes, selected, onSelect }: { processes: Proc
     initialRect: { width: 300, height: 600 },
   });
   const toggle = (pid: number, open?: boolean): void => {
-    const next = new Set(collapsed);
-    if (open ?? next.has(pid)) next.delete(pid);
-    else next.add(pid);
-    setCollapsed(next);
+    setCollapsed((now) => {
+      const next = new Set(now);
+      if (open ?? next.has(pid)) next.delete(pid);
+      else next.add(pid);
+      return next;
+    });
   };
+  // The rows' handler stays one function, so a memoized row is not re-rendered for a new closure.
+  const [onToggle] = useState(() => (pid: number) => toggle(pid));
   const selectAt = (i: number): void => {
     const n = Math.max(0, Math.min(shown.length - 1, i));
     const row = shown[n];
@@ -123,42 +180,19 @@ export function ProcessTree({ processes, selected, onSelect }: { processes: Proc
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {virtualizer.getVirtualItems().map((v) => {
             const { p, depth, hasChildren, match } = shown[v.index]!;
-            const open = !collapsed.has(p.pid) || query.trim() !== '';
             return (
-              <div
+              <Row
                 key={p.pid}
-                id={`proc-${p.pid}`}
-                role="treeitem"
-                aria-selected={p.pid === selected}
-                aria-level={depth + 1}
-                aria-expanded={hasChildren ? open : undefined}
-                className={['tree-row', p.pid === selected ? 'selected' : '', match ? 'match' : ''].join(' ').trim()}
-                style={{ transform: `translateY(${v.start}px)`, height: ROW_HEIGHT, paddingLeft: 4 + depth * 16 }}
-                onClick={() => onSelect(p.pid)}
-                title={escapeControl(p.cmdline.join(' ') || p.comm)}
-              >
-                {hasChildren ? (
-                  <button
-                    type="button"
-                    className="twisty"
-                    tabIndex={-1}
-                    aria-label={`${open ? 'Collapse' : 'Expand'} ${p.pid}`}
-                    onClick={(e) => {
-                      e.stopPropagation();
-                      toggle(p.pid);
-                    }}
-                  >
-                    {open ? '▾' : '▸'}
-                  </button>
-                ) : (
-                  <span className="twisty" />
-                )}
-                <span className="mono pid">{p.pid}</span>
-                <span className="comm">{escapeControl(p.comm)}</span>
-                {p.state !== 'alive' && <span className={`tag ${p.state}`}>{p.state}</span>}
-                {p.threads.length > 1 && <span className="muted">{p.threads.length} threads</span>}
-                <span className="muted fd-count">{p.fds.length} fds</span>
-              </div>
+                p={p}
+                depth={depth}
+                hasChildren={hasChildren}
+                match={match}
+                open={!collapsed.has(p.pid) || query.trim() !== ''}
+                selected={p.pid === selected}
+                top={v.start}
+                onSelect={onSelect}
+                onToggle={onToggle}
+              />
             );
           })}
         </div>

@@ -1,20 +1,15 @@
 // @vitest-environment happy-dom
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
-import type { InspectReportData } from '../../../shared/domain/inspect-report';
 import { DataTable, type Column } from '../ui/data-table';
-import { ProcessTree } from './process-tree';
+import { ProcessTree, type TreeProcess } from './process-tree';
 import { VirtualTable } from './virtual-table';
 
 // A name as a hostile image or host could carry it: an escape sequence, a right-to-left override, a NUL.
 const EVIL = 'evil\x1b[31m\u202egpj.exe\0';
 const SHOWN = 'evil\\x1b[31m\\u{202e}gpj.exe\\0';
 
-type Process = InspectReportData['processes'][number];
-const proc = (pid: number, ppid: number, comm: string, cmdline: string[]): Process => ({
-  pid, ppid, pgid: 1, sid: 1, comm, threads: [pid], state: 'alive', cmdline, namespaces: {}, fds: [],
-  memory: { vmas: 0, sizeBytes: 0, rssBytes: 0, map: [] },
-});
+const proc = (pid: number, ppid: number, comm: string, cmdline: string[]): TreeProcess => ({ pid, ppid, comm, threads: [pid], state: 'alive', cmdline, fdCount: 0 });
 
 type Row = { name: string; size: number };
 const columns: Column<Row>[] = [

@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { cellShown, cellText, sortRows, type Column, type Sort } from '../ui/data-table';
 import { copyText, tableText } from '../ui/copy';
 
@@ -11,6 +11,45 @@ export function rowsAs<T>(json: boolean, columns: Column<T>[], rows: T[]): strin
     ? JSON.stringify(rows.map((r) => Object.fromEntries(columns.map((c) => [c.key, c.value(r) ?? null]))), null, 2)
     : tableText(columns.map((c) => c.label), rows.map((r) => columns.map((c) => cellText(c, r))));
 }
+
+const cellClass = <T,>(c: Column<T>): string | undefined => [c.numeric ? 'num' : '', c.className ?? ''].join(' ').trim() || undefined;
+
+interface RowProps<T> {
+  row: T;
+  index: number;
+  rowKey: string;
+  columns: Column<T>[];
+  className: string | undefined;
+  tabbable: boolean;
+  onFocusRow: (index: number) => void;
+  onKeyRow: (e: KeyboardEvent<HTMLTableRowElement>, index: number) => void;
+}
+
+/**
+ * One row, memoized: a scroll step re-renders the table, but only the rows that came into view are rendered; those
+ * still in view keep their props (the handlers are stable, the class and tab stop are plain values) and are skipped.
+ */
+function RowView<T>({ row, index, rowKey, columns, className, tabbable, onFocusRow, onKeyRow }: RowProps<T>) {
+  return (
+    <tr
+      data-index={index}
+      data-key={rowKey}
+      aria-rowindex={index + 2}
+      className={className}
+      style={{ height: ROW_HEIGHT }}
+      tabIndex={tabbable ? 0 : -1}
+      onFocus={() => onFocusRow(index)}
+      onKeyDown={(e) => onKeyRow(e, index)}
+    >
+      {columns.map((c) => (
+        <td key={c.key} className={cellClass(c)}>
+          {cellShown(c, row)}
+        </td>
+      ))}
+    </tr>
+  );
+}
+const Row = memo(RowView) as typeof RowView;
 
 /**
  * A table of thousands of rows: only the rows in view (and a few beyond) are in the DOM, between two spacer rows that
@@ -50,11 +89,13 @@ export function VirtualTable<T>({
     count: sorted.length,
     getScrollElement: () => scroller.current,
     estimateSize: () => ROW_HEIGHT,
-    overscan: 10,
+    // A few rows beyond the pane: a scroll step of a screenful brings in a screenful of new rows either way, and each
+    // row more in the DOM is layout work in every frame.
+    overscan: 6,
     // Before layout (and where there is none, as in tests) the first screenful is still rendered.
     initialRect: { width: 800, height },
   });
-  const focusIndex = focusKey === undefined ? -1 : sorted.findIndex((r) => rowKey(r) === focusKey);
+  const focusIndex = useMemo(() => (focusKey === undefined ? -1 : sorted.findIndex((r) => rowKey(r) === focusKey)), [sorted, focusKey, rowKey]);
   // Rows have one height, so a row's place is known: the pane is scrolled there directly (the scroll event then
   // brings the row into the DOM).
   const scrollTo = (i: number, center: boolean): void => {
@@ -78,7 +119,7 @@ export function VirtualTable<T>({
     // The row exists once the virtualizer has rendered it.
     requestAnimationFrame(() => scroller.current?.querySelector<HTMLTableRowElement>(`tr[data-index="${n}"]`)?.focus());
   };
-  const onKey = (e: KeyboardEvent<HTMLTableRowElement>, i: number): void => {
+  const onKeyNow = (e: KeyboardEvent<HTMLTableRowElement>, i: number): void => {
     if (e.target !== e.currentTarget) return;
     const page = Math.max(1, Math.floor(height / ROW_HEIGHT) - 1);
     if (e.key === 'ArrowDown') focusRow(i + 1);
@@ -91,7 +132,13 @@ export function VirtualTable<T>({
     e.preventDefault();
   };
 
+  // Stable handlers for the memoized rows, calling this render's code.
+  const onKeyRef = useRef(onKeyNow);
+  onKeyRef.current = onKeyNow;
+  const onKeyRow = useCallback((e: KeyboardEvent<HTMLTableRowElement>, i: number) => onKeyRef.current(e, i), []);
+
   const items = virtualizer.getVirtualItems();
+  const tabStop = Math.min(active, sorted.length - 1);
   const padTop = items.length ? items[0]!.start : 0;
   const padBottom = items.length ? virtualizer.getTotalSize() - items[items.length - 1]!.end : 0;
   return (
@@ -137,23 +184,17 @@ export function VirtualTable<T>({
                 const key = rowKey(row);
                 const classes = [rowClass?.(row), key === focusKey ? 'focused' : undefined].filter(Boolean).join(' ');
                 return (
-                  <tr
+                  <Row
                     key={key}
-                    data-index={v.index}
-                    data-key={key}
-                    aria-rowindex={v.index + 2}
+                    row={row}
+                    index={v.index}
+                    rowKey={key}
+                    columns={columns}
                     className={classes || undefined}
-                    style={{ height: ROW_HEIGHT }}
-                    tabIndex={v.index === Math.min(active, sorted.length - 1) ? 0 : -1}
-                    onFocus={() => setActive(v.index)}
-                    onKeyDown={(e) => onKey(e, v.index)}
-                  >
-                    {columns.map((c) => (
-                      <td key={c.key} className={[c.numeric ? 'num' : '', c.className ?? ''].join(' ').trim() || undefined}>
-                        {cellShown(c, row)}
-                      </td>
-                    ))}
-                  </tr>
+                    tabbable={v.index === tabStop}
+                    onFocusRow={setActive}
+                    onKeyRow={onKeyRow}
+                  />
                 );
               })}
               {padBottom > 0 && <tr aria-hidden className="spacer-row" style={{ height: padBottom }} />}

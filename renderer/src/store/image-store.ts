@@ -3,6 +3,7 @@ import { createStore, useStore, type StoreApi } from 'zustand';
 import { ApiError } from '../../../shared/api/client';
 import type { MemDumpResult, MemQueryInput, MemSearchResult, MemSource, StasisClient } from '../../../shared/api/contract';
 import type { InspectReportData } from '../../../shared/domain/inspect-report';
+import type { ProcessParts, ReportSummary } from '../../../shared/domain/report-parts';
 import { extendPieces, piecesFromApi, windowAround, type DumpPieceView } from '../hex-rows';
 import { toProblem, type Problem } from './messages';
 
@@ -41,17 +42,32 @@ export interface MemoryPanel {
   dump?: DumpView;
 }
 
+/** A part of the report read on demand: busy while it is read, then its value or what went wrong. */
+export interface Part<T> {
+  busy: boolean;
+  value?: T;
+  error?: string;
+}
+
+export type Socket = InspectReportData['sockets'][number];
+
 /**
- * One open checkpoint: its report and the memory panels of its processes. Created when the image view opens a
+ * One open checkpoint: its report, read in parts (the summary first, each process's fds when it is selected, the
+ * sockets when their tab opens: shared/domain/report-parts.ts), and the memory panels of its processes. Created when the image view opens a
  * checkpoint and dropped with the view, so nothing of a closed image stays in memory.
  */
 export interface ImageState {
   source: ImageSource;
   key: string;
   loading: boolean;
-  report?: InspectReportData;
+  report?: ReportSummary;
   problem?: Problem;
   load(): Promise<void>;
+  /** Each process's fds, environment, memory map and socket peers, by pid, once asked for. */
+  parts: Record<number, Part<ProcessParts>>;
+  loadProcess(pid: number): Promise<void>;
+  sockets: Part<Socket[]>;
+  loadSockets(): Promise<void>;
   /** One memory panel per process, by pid. */
   memory: Record<number, MemoryPanel>;
   setQuery(pid: number, patch: Partial<Pick<MemoryPanel, 'kind' | 'text'>>): void;
@@ -86,15 +102,40 @@ export function createImageStore(api: StasisClient, source: ImageSource, onOpene
       key: imageKey(source),
       loading: false,
       memory: {},
+      parts: {},
+      sockets: { busy: false },
 
       async load() {
         set({ loading: true, problem: undefined });
         try {
-          const report = 'path' in source ? await api.images.inspectFile({ path: source.path }) : await api.checkpoints.report(source);
-          set({ report, loading: false });
+          const report = await api.images.summary({ source: memSource });
+          set((s) => ({ report, loading: false, parts: report.first ? { ...s.parts, [report.first.pid]: { busy: false, value: report.first } } : s.parts }));
           onOpened?.(source);
         } catch (err) {
           set({ problem: toProblem(err), loading: false });
+        }
+      },
+
+      async loadProcess(pid) {
+        const known = get().parts[pid];
+        if (known?.busy || known?.value) return;
+        const put = (part: Part<ProcessParts>): void => set((s) => ({ parts: { ...s.parts, [pid]: part } }));
+        put({ busy: true });
+        try {
+          put({ busy: false, value: await api.images.process({ source: memSource, pid }) });
+        } catch (err) {
+          put({ busy: false, error: message(err) });
+        }
+      },
+
+      async loadSockets() {
+        const { busy, value } = get().sockets;
+        if (busy || value) return;
+        set({ sockets: { busy: true } });
+        try {
+          set({ sockets: { busy: false, value: await api.images.sockets({ source: memSource }) } });
+        } catch (err) {
+          set({ sockets: { busy: false, error: message(err) } });
         }
       },
 
