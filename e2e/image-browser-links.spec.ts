@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { test, expect } from './fixtures';
+import { until } from '../test-support/poll';
 import { podman, specContainer } from './podman-container';
 
 // A real podman + CRIU checkpoint of two processes joined by a unix socketpair, with a secret in the environment:
@@ -22,10 +23,10 @@ while True: signal.pause()
 `;
 
 let archive = '';
-specContainer('links', (name, dir) => {
+specContainer('links', async (name, dir) => {
   archive = path.join(dir, 'pair.tar.zst');
   podman('run', '-d', '--name', name, '--network', 'none', '-e', `STASIS_SECRET=${SECRET}`, 'localhost/stasis-debian:latest', 'python3', '-c', PAIR, 'peer-demo');
-  for (let i = 0; i < 200 && !podman('logs', name).includes('ready'); i++) podman('exec', name, 'sleep', '0.05');
+  await until('the pair of processes to say ready', () => podman('logs', name), (logs) => logs.includes('ready'));
   podman('container', 'checkpoint', name, '--export', archive, '--compress', 'zstd');
 });
 

@@ -10,11 +10,11 @@ export const podman = (...args: string[]): string => execFileSync('podman', args
  * A podman container of the spec's own, started and prepared in beforeAll (not at load: Playwright also loads spec
  * files in its runner process, which never runs afterAll) and removed, with its temp dir, in afterAll.
  */
-export function specContainer(kind: string, setUp: (name: string, dir: string) => void): { readonly name: string; readonly dir: string } {
+export function specContainer(kind: string, setUp: (name: string, dir: string) => void | Promise<void>): { readonly name: string; readonly dir: string } {
   const state = { name: `stasis-test-${kind}-${process.pid}`, dir: '' };
-  test.beforeAll(() => {
+  test.beforeAll(async () => {
     state.dir = mkdtempSync(path.join(tmpdir(), `stasis-e2e-${kind}-`));
-    setUp(state.name, state.dir);
+    await setUp(state.name, state.dir);
   });
   test.afterAll(() => {
     try {
