@@ -81,4 +81,34 @@ describe('VirtualTable', () => {
     render(<VirtualTable label="Open files" columns={columns} rows={[]} rowKey={(r) => String(r.fd)} empty={<p>No fds match.</p>} />);
     expect(screen.getByText('No fds match.')).toBeTruthy();
   });
+
+  it('renders only the rows that come into view on a scroll step, not those still in view', async () => {
+    const rendered: number[] = [];
+    const counting: Column<Row>[] = [columns[0]!, { ...columns[1]!, render: (r) => (rendered.push(r.fd), r.what) }];
+    render(<VirtualTable label="Open files" columns={counting} rows={many} rowKey={(r) => String(r.fd)} height={400} />);
+    const before = bodyRows().length;
+    expect(rendered.length).toBe(before);
+    rendered.length = 0;
+    const pane = document.querySelector<HTMLElement>('.virtual-scroll')!;
+    pane.scrollTop = 10 * 26; // ten rows down
+    fireEvent.scroll(pane);
+    await vi.waitFor(() => expect(bodyRows().at(-1)!.dataset['index']).toBe(String(before + 9)));
+    // The ten rows that came into view, and none of those that stayed.
+    expect([...new Set(rendered)].sort((a, b) => a - b)).toEqual(Array.from({ length: 10 }, (_, i) => before + i));
+  });
+
+  it("keeps the columns' widths from the first layout, with a fixed table layout", () => {
+    const widths: Record<string, number> = { fd: 60, what: 400 };
+    const spy = vi.spyOn(HTMLElement.prototype, 'offsetWidth', 'get').mockImplementation(function (this: HTMLElement) {
+      return this.tagName === 'TH' ? (widths[this.textContent ?? ''] ?? 0) : 0;
+    });
+    try {
+      render(<VirtualTable label="Open files" columns={columns} rows={many} rowKey={(r) => String(r.fd)} />);
+      const table = screen.getByRole('table', { name: 'Open files' });
+      expect(table.style.tableLayout).toBe('fixed');
+      expect([...table.querySelectorAll('col')].map((c) => c.style.width)).toEqual(['60px', '400px']);
+    } finally {
+      spy.mockRestore();
+    }
+  });
 });

@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { cellShown, cellText, sortRows, type Column, type Sort } from '../ui/data-table';
 import { copyText, tableText } from '../ui/copy';
 
@@ -94,6 +94,23 @@ export function VirtualTable<T>({
     overscan: 6,
     // Before layout (and where there is none, as in tests) the first screenful is still rendered.
     initialRect: { width: 800, height },
+    // A scroll step renders in React's own batch, not synchronously inside the scroll event.
+    useFlushSync: false,
+  });
+  // The columns' widths as the browser first laid them out (from the header and the first rows), then kept: with a
+  // fixed table layout, rows coming into view no longer make the browser re-measure every cell of the table (the
+  // layout cost of each scroll frame), and columns do not jump as rows of other widths scroll by (cells cut with …).
+  const table = useRef<HTMLTableElement>(null);
+  const [widths, setWidths] = useState<number[] | undefined>();
+  const columnKeys = columns.map((c) => c.key).join('\n');
+  useLayoutEffect(() => {
+    setWidths(undefined);
+  }, [columnKeys]);
+  useLayoutEffect(() => {
+    if (widths || !table.current) return;
+    const measured = [...table.current.querySelectorAll('thead th')].map((th) => (th as HTMLElement).offsetWidth);
+    // No layout (a hidden pane, tests): stay automatic.
+    if (measured.length && measured.every((w) => w > 0)) setWidths(measured);
   });
   const focusIndex = useMemo(() => (focusKey === undefined ? -1 : sorted.findIndex((r) => rowKey(r) === focusKey)), [sorted, focusKey, rowKey]);
   // Rows have one height, so a row's place is known: the pane is scrolled there directly (the scroll event then
@@ -158,7 +175,14 @@ export function VirtualTable<T>({
         <div className="empty-state">{empty ?? <p className="muted">Nothing to show.</p>}</div>
       ) : (
         <div ref={scroller} className="table-scroll virtual-scroll" style={{ maxHeight: height }} data-rows={sorted.length}>
-          <table className="table compact" aria-label={label} aria-rowcount={sorted.length + 1}>
+          <table ref={table} className="table compact" aria-label={label} aria-rowcount={sorted.length + 1} style={widths ? { tableLayout: 'fixed' } : undefined}>
+            {widths && (
+              <colgroup>
+                {widths.map((w, i) => (
+                  <col key={columns[i]?.key ?? i} style={{ width: w }} />
+                ))}
+              </colgroup>
+            )}
             <thead>
               <tr>
                 {columns.map((c) => (
