@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import type { InspectReportData } from '../../../shared/domain/inspect-report';
 import { processParts, reportSummary } from '../../../shared/domain/report-parts';
-import { EnvTable, peersByFd, rootfsRows, statLabel, statText, vmaName } from './image-tables';
+import { EnvTable, peersByFd, RootfsTree, rootfsRows, statLabel, statText, vmaName } from './image-tables';
 
 beforeAll(() => {
   vi.spyOn(HTMLElement.prototype, 'clientHeight', 'get').mockImplementation(function (this: HTMLElement) {
@@ -77,5 +77,30 @@ describe('image tables', () => {
     expect(screen.queryByText('/usr/bin')).toBeNull();
     fireEvent.click(screen.getByRole('button', { name: 'Reveal all values' }));
     expect(screen.getByText('/usr/bin')).toBeTruthy();
+  });
+
+  it('opens and closes the rootfs tree by twisty, keys and Expand / Collapse all', () => {
+    render(<RootfsTree added={[{ path: 'tmp/a.txt', size: 100 }, { path: 'tmp/sub/b.bin', size: 1000 }, { path: 'etc/hosts', size: 7 }]} deleted={['/etc/motd']} />);
+    const paths = (): string[] => Array.from(document.querySelectorAll<HTMLElement>('tr[data-key]')).map((r) => r.dataset['key']!);
+    expect(paths()).toEqual(['/etc', '/etc/hosts', '/etc/motd', '/tmp', '/tmp/a.txt', '/tmp/sub', '/tmp/sub/b.bin']);
+    fireEvent.click(screen.getByRole('button', { name: 'Collapse /tmp' }));
+    expect(paths()).toEqual(['/etc', '/etc/hosts', '/etc/motd', '/tmp']);
+    expect(screen.getByRole('button', { name: 'Expand /tmp' }).getAttribute('aria-expanded')).toBe('false');
+    // Keys on a directory's row: Right opens, Left closes, Enter toggles.
+    const row = (path: string): HTMLElement => document.querySelector<HTMLElement>(`tr[data-key="${path}"]`)!;
+    fireEvent.keyDown(row('/tmp'), { key: 'ArrowRight' });
+    expect(paths()).toContain('/tmp/sub/b.bin');
+    fireEvent.keyDown(row('/tmp/sub'), { key: 'ArrowLeft' });
+    expect(paths()).not.toContain('/tmp/sub/b.bin');
+    expect(paths()).toContain('/tmp/a.txt');
+    fireEvent.keyDown(row('/etc'), { key: 'Enter' });
+    expect(paths()).toEqual(['/etc', '/tmp', '/tmp/a.txt', '/tmp/sub']);
+    fireEvent.click(screen.getByRole('button', { name: 'Collapse all' }));
+    expect(paths()).toEqual(['/etc', '/tmp']);
+    fireEvent.click(screen.getByRole('button', { name: 'Expand all' }));
+    expect(paths()).toHaveLength(7);
+    // Arrow Down still moves between rows (the table's own keys).
+    fireEvent.keyDown(row('/etc'), { key: 'ArrowDown' });
+    expect(row('/etc/hosts').tabIndex).toBe(0);
   });
 });

@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useCallback, useMemo, useState, type KeyboardEvent } from 'react';
 import type { InspectReportData } from '../../../shared/domain/inspect-report';
 import { escapeControl } from '../../../shared/text/escape';
 import { formatBytes } from '../format';
@@ -433,9 +433,38 @@ export function rootfsRows(added: Array<{ path: string; size: number }>, deleted
   return out;
 }
 
-/** Rootfs changes as an indented tree with sizes (directories summed), virtualized for large diffs. */
+/** The rows shown: those under a collapsed directory are left out. */
+export function visibleRootfsRows(rows: RootfsRow[], collapsed: ReadonlySet<string>): RootfsRow[] {
+  if (!collapsed.size) return rows;
+  const out: RootfsRow[] = [];
+  let hideDeeperThan = Infinity;
+  for (const r of rows) {
+    if (r.depth > hideDeeperThan) continue;
+    hideDeeperThan = r.dir && collapsed.has(r.path) ? r.depth : Infinity;
+    out.push(r);
+  }
+  return out;
+}
+
+const rootfsKey = (r: RootfsRow): string => r.path;
+
+/**
+ * Rootfs changes as a tree with sizes (directories summed), virtualized for large diffs. Directories open and close
+ * by their twisty, or on their row with Right / Left (Enter toggles); Expand all / Collapse all in the toolbar.
+ */
 export function RootfsTree({ added, deleted }: { added: Array<{ path: string; size: number }>; deleted: string[] }) {
   const rows = useMemo(() => rootfsRows(added, deleted), [added, deleted]);
+  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
+  const shown = useMemo(() => visibleRootfsRows(rows, collapsed), [rows, collapsed]);
+  const setOpen = useCallback((path: string, open: boolean) => {
+    setCollapsed((now) => {
+      if (now.has(path) === !open) return now;
+      const next = new Set(now);
+      if (open) next.delete(path);
+      else next.add(path);
+      return next;
+    });
+  }, []);
   const columns = useMemo<Column<RootfsRow>[]>(
     () => [
       {
@@ -443,16 +472,53 @@ export function RootfsTree({ added, deleted }: { added: Array<{ path: string; si
         label: 'path',
         value: (r) => r.path,
         className: 'mono ellipsis wide',
-        render: (r) => (
-          <span style={{ paddingLeft: r.depth * 14 }} title={escapeControl(r.path)}>
-            <span className={r.change === 'deleted' ? 'bad' : r.change === 'added' ? 'good' : 'muted'}>{r.change === 'deleted' ? '−' : r.change === 'added' ? '+' : '±'}</span> {escapeControl(r.name)}
-          </span>
-        ),
+        render: (r) => {
+          const open = !collapsed.has(r.path);
+          return (
+            <span style={{ paddingLeft: r.depth * 14 }} title={escapeControl(r.path)}>
+              {r.dir ? (
+                <button type="button" className="twisty" tabIndex={-1} aria-expanded={open} aria-label={`${open ? 'Collapse' : 'Expand'} ${escapeControl(r.path)}`} onClick={() => setOpen(r.path, !open)}>
+                  {open ? '▾' : '▸'}
+                </button>
+              ) : (
+                <span className="twisty" />
+              )}
+              <span className={r.change === 'deleted' ? 'bad' : r.change === 'added' ? 'good' : 'muted'}>{r.change === 'deleted' ? '−' : r.change === 'added' ? '+' : '±'}</span> {escapeControl(r.name)}
+            </span>
+          );
+        },
       },
       { key: 'size', label: 'size', numeric: true, value: (r) => r.sizeBytes, render: (r) => (r.change === 'deleted' ? '' : formatBytes(r.sizeBytes)) },
       { key: 'files', label: 'files', numeric: true, value: (r) => (r.dir ? r.files : undefined), render: (r) => (r.dir ? r.files : '') },
     ],
-    [],
+    [collapsed, setOpen],
   );
-  return <VirtualTable label="File system changes" columns={columns} rows={rows} rowKey={(r) => r.path} height={480} />;
+  const onRowKey = (r: RootfsRow, e: KeyboardEvent): boolean => {
+    if (!r.dir) return false;
+    if (e.key === 'ArrowRight') setOpen(r.path, true);
+    else if (e.key === 'ArrowLeft') setOpen(r.path, false);
+    else if (e.key === 'Enter') setOpen(r.path, collapsed.has(r.path));
+    else return false;
+    return true;
+  };
+  return (
+    <VirtualTable
+      label="File system changes"
+      columns={columns}
+      rows={shown}
+      rowKey={rootfsKey}
+      height={480}
+      onRowKey={onRowKey}
+      toolbar={
+        <>
+          <button type="button" className="small" onClick={() => setCollapsed(new Set())} disabled={!collapsed.size}>
+            Expand all
+          </button>
+          <button type="button" className="small" onClick={() => setCollapsed(new Set(rows.filter((r) => r.dir).map((r) => r.path)))}>
+            Collapse all
+          </button>
+        </>
+      }
+    />
+  );
 }

@@ -106,7 +106,7 @@ describe('VirtualTable', () => {
       render(<VirtualTable label="Open files" columns={columns} rows={many} rowKey={(r) => String(r.fd)} />);
       const table = screen.getByRole('table', { name: 'Open files' });
       expect(table.style.tableLayout).toBe('fixed');
-      expect([...table.querySelectorAll('col')].map((c) => c.style.width)).toEqual(['60px', '400px']);
+      expect(Array.from(table.querySelectorAll('col')).map((c) => c.style.width)).toEqual(['60px', '400px']);
     } finally {
       spy.mockRestore();
     }

@@ -68,6 +68,7 @@ export function VirtualTable<T>({
   rowClass,
   initialSort,
   height = 420,
+  onRowKey,
 }: {
   label: string;
   columns: Column<T>[];
@@ -80,6 +81,8 @@ export function VirtualTable<T>({
   initialSort?: Sort;
   /** The scrolling pane's largest height in pixels. */
   height?: number;
+  /** A key on a row, before the table's own (arrows, pages, Home/End); true when it was handled (a tree's Left/Right). */
+  onRowKey?: (row: T, e: KeyboardEvent<HTMLTableRowElement>) => boolean;
 }) {
   const [sort, setSort] = useState<Sort | undefined>(initialSort);
   const [active, setActive] = useState(0);
@@ -138,6 +141,10 @@ export function VirtualTable<T>({
   };
   const onKeyNow = (e: KeyboardEvent<HTMLTableRowElement>, i: number): void => {
     if (e.target !== e.currentTarget) return;
+    if (onRowKey && sorted[i] !== undefined && onRowKey(sorted[i], e)) {
+      e.preventDefault();
+      return;
+    }
     const page = Math.max(1, Math.floor(height / ROW_HEIGHT) - 1);
     if (e.key === 'ArrowDown') focusRow(i + 1);
     else if (e.key === 'ArrowUp') focusRow(i - 1);
