@@ -1753,21 +1753,27 @@ verb_lazy_out() { # MIGRATION_ID PID PORT
   lazy_new "$1"
   mkdir "$LZ/img"
   printf '%s\n' "$port" >"$LZ/port"
-  # The tree's processes, for finish (kill) and abort (continue): CRIU leaves them stopped when it is through.
-  queue=$pid count=0
-  while [ -n "$queue" ] && [ "$count" -lt 65536 ]; do
-    p=${queue%% *}
-    queue=${queue#"$p"}
-    queue=${queue# }
-    is_pid "$p" || continue
-    count=$((count + 1))
-    printf '%s\n' "$p" >>"$LZ/tree.pids"
-    queue="$queue $(pgrep -P "$p" | tr '\n' ' ')"
-  done
   # --leave-stopped: CRIU takes a page channel that closes for a transfer that is through and would kill the tree;
   # stopped, it waits for the caller to say whether the destination has every page (finish) or not (abort).
   lazy_spawn dump criu dump -t "$pid" -D "$LZ/img" --work-dir "$LZ" -o dump.log -v4 --shell-job --leave-stopped \
     --lazy-pages --address 127.0.0.1 --port "$port"
+  # The tree's processes, for finish (kill) and abort (continue): CRIU leaves them stopped when it is through.
+  # Walked while CRIU starts (a pgrep per process reads all of /proc), and frozen by it, the tree holds still.
+  (
+    trap - INT TERM HUP
+    queue=$pid count=0
+    while [ -n "$queue" ] && [ "$count" -lt 65536 ]; do
+      p=${queue%% *}
+      queue=${queue#"$p"}
+      queue=${queue# }
+      is_pid "$p" || continue
+      count=$((count + 1))
+      printf '%s\n' "$p"
+      queue="$queue $(pgrep -P "$p" | tr '\n' ' ')"
+    done >"$LZ/tree.pids.new"
+    mv "$LZ/tree.pids.new" "$LZ/tree.pids"
+  ) </dev/null >/dev/null 2>&1 &
+  walker=$!
   i=0
   while :; do
     if [ -f "$LZ/dump.rc" ]; then
@@ -1778,12 +1784,13 @@ verb_lazy_out() { # MIGRATION_ID PID PORT
     cpid=$(num_in "$LZ/dump.pid")
     if [ -n "$cpid" ] && listening "$cpid" "$port"; then break; fi
     i=$((i + 1))
-    if [ $i -ge 2400 ]; then
+    if [ $i -ge 6000 ]; then
       if [ -n "$cpid" ]; then kill -KILL "$cpid" 2>/dev/null; fi
       fail timeout "CRIU did not start serving the pages of process $pid within 2 minutes; it runs on here."
     fi
-    sleep 0.05
+    sleep 0.02
   done
+  wait "$walker"
   # Nobody took the pages within 2 minutes (the caller is gone): end CRIU, which lets the tree run on here.
   (
     trap - INT TERM HUP
@@ -1835,8 +1842,8 @@ verb_lazy_in() { # MIGRATION_ID PORT   (stdin: lazy-out's tar stream)
   until [ -S "$LZ/lazy-pages.socket" ]; do
     if [ -f "$LZ/lazy.rc" ]; then fail runtime-failed "CRIU's lazy-pages daemon did not start." "$(tail_text "$LZ/lazy.log")"; fi
     i=$((i + 1))
-    [ $i -lt 1200 ] || fail timeout "CRIU's lazy-pages daemon did not start within a minute."
-    sleep 0.05
+    [ $i -lt 3000 ] || fail timeout "CRIU's lazy-pages daemon did not start within a minute."
+    sleep 0.02
   done
   progress restore 0
   # Always a fresh PID namespace: the tree's PIDs may be taken here (on one machine, by the frozen original).
@@ -1849,11 +1856,11 @@ verb_lazy_in() { # MIGRATION_ID PORT   (stdin: lazy-out's tar stream)
       fail runtime-failed "criu restore --lazy-pages failed." "$(tail_text "$LZ/restore.log")"
     fi
     i=$((i + 1))
-    if [ $i -ge 2400 ]; then
+    if [ $i -ge 6000 ]; then
       lazy_stop_dest
       fail timeout "criu restore --lazy-pages did not finish within 2 minutes."
     fi
-    sleep 0.05
+    sleep 0.02
   done
   # unshare -> criu (pid 1 inside) -> the restored tree
   ns=$(num_in "$LZ/ns.pid")

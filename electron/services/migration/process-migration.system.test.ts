@@ -162,8 +162,8 @@ describeSystem('process-tree migration between SSH hosts', ['root', 'criu', 'ssh
     expect(mntOf(now[0]!)).toBe(mntA);
   }, 300_000);
 
-  it('moves a 256 MiB memhog tree lazily: auto picks lazy, it runs on stasis-b before its memory has arrived, then verifies it all', async () => {
-    const pid = await memhog('lazy', 256);
+  it('moves a 128 MiB memhog tree lazily: auto picks lazy, it runs on stasis-b before its memory has arrived, then verifies it all', async () => {
+    const pid = await memhog('lazy', 128);
     const mntB = mntOf('self', 'stasis-b');
     const plan = await svc.check(input(pid, { strategy: 'auto' }));
     expect(plan.ok, JSON.stringify(plan.checks)).toBe(true);
@@ -172,9 +172,9 @@ describeSystem('process-tree migration between SSH hosts', ['root', 'criu', 'ssh
     const r = await svc.start(input(pid, { strategy: 'auto' }));
     const phases = r.phases.map((p) => p.phase);
     expect(r, r.message).toMatchObject({ runningOn: 'stasis-b', rolledBack: false, strategy: 'lazy', checkpointId: null });
-    // The pages followed after the restore: all 256 MiB of them crossed the page channel.
+    // The pages followed after the restore: all 128 MiB of them crossed the page channel.
     expect(phases.indexOf('pages')).toBeGreaterThan(phases.indexOf('restore'));
-    expect(r.bytes).toBeGreaterThan(256 * 1024 * 1024);
+    expect(r.bytes).toBeGreaterThan(128 * 1024 * 1024);
     expect(r.downtimeMs).toBeLessThan(r.totalMs);
     const first = await until('memhog to write its status on stasis-b', () => memStatus('stasis-b', 'lazy'), (s) => s.it > 0);
     const later = await until('memhog to re-verify its memory on stasis-b', () => memStatus('stasis-b', 'lazy'), (s) => s.it > first.it + 25);
