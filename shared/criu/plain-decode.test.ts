@@ -7,7 +7,7 @@ import { DEFAULT_LIMITS } from '../archive/errors';
 import { archiveSource } from '../archive/source';
 import { decodeReference } from './image';
 import { IMG_COMMON_MAGIC } from './magic';
-import { decodePlain } from './plain-decode';
+import { bigDecimal, decodePlain } from './plain-decode';
 import { messageType, type MessageName } from './schemas';
 
 const SAMPLE = path.resolve(__dirname, '../../assets/sample-checkpoint.tar.zst');
@@ -117,6 +117,13 @@ describe('the plain decoder equals protobufjs (the reference)', () => {
       for (let k = 0; k <= rand(3); k++) bytes[rand(bytes.length)] = rand(4) === 0 ? 0xff : rand(256);
       same(name, rand(5) === 0 ? bytes.subarray(0, rand(bytes.length)) : bytes, true);
     }
+  });
+
+  it('prints 64-bit values as String() does, at every multiple of 10^8 edge up to 2^53', () => {
+    const values = [2 ** 32, 2 ** 32 + 1, 2 ** 53 - 1, 2 ** 53 - 2, 0x7fffffffffff, 0xffffffffff600000 / 2 ** 12];
+    for (let k = 43; k < 90_071_993; k += 7_654_321) values.push(k * 1e8 - 1, k * 1e8, k * 1e8 + 1);
+    for (let i = 0; i < 20_000; i++) values.push(2 ** 32 + Math.floor(Math.random() * (2 ** 53 - 2 ** 32)));
+    for (const v of values) if (Number.isSafeInteger(v) && v >= 2 ** 32) expect(bigDecimal(v), String(v)).toBe(String(v));
   });
 
   it('stays in step with the image reader: a whole image decodes the same both ways', () => {
