@@ -203,6 +203,8 @@ function accessMode(flags: number): string {
   }
 }
 
+const utf8 = new TextDecoder();
+
 /**
  * A unix socket's address as `ss` shows it: a path as is, without the NUL the kernel keeps when the program passed
  * the terminator in the address length; an abstract name (first byte NUL) as "@name", its NULs (significant there)
@@ -210,12 +212,12 @@ function accessMode(flags: number): string {
  */
 export function unixName(v: unknown): string {
   if (!(v instanceof Uint8Array) || v.length === 0) return '';
-  if (v[0] === 0) return `@${new TextDecoder().decode(v.subarray(1)).replace(/\0/g, '@')}`;
+  if (v[0] === 0) return `@${utf8.decode(v.subarray(1)).replace(/\0/g, '@')}`;
   let end = v.length;
   while (end > 0 && v[end - 1] === 0) end--;
   // A path ends at its first NUL (the kernel's sun_path is a C string); anything after it is not part of the name.
   const nul = v.subarray(0, end).indexOf(0);
-  return new TextDecoder().decode(v.subarray(0, nul === -1 ? end : nul));
+  return utf8.decode(v.subarray(0, nul === -1 ? end : nul));
 }
 
 function ipAddr(family: number, words: unknown): string {
