@@ -121,6 +121,7 @@ async function main(): Promise<void> {
     `| stasis migrate (streamed stop-and-copy) | ${secs(med((r) => phase(r, 'freeze')))} | ${secs(med((r) => phase(r, 'transfer')))} | ${secs(med((r) => phase(r, 'verify')))} | ${secs(med((r) => phase(r, 'restore')))} | **${secs(med((r) => r.downtimeMs))}** | ${secs(med((r) => phase(r, 'preflight')))} | ${secs(med((r) => phase(r, 'confirm') + phase(r, 'stop-source')))} | ${secs(med((r) => r.totalMs))} | ${mib(med((r) => r.bytes))} |`,
     '',
     `Downtime Stasis / manual: **${downtimeRatio.toFixed(2)}×** (goal ≤ 0.5×). Bytes on the wire ${mib(med((r) => r.bytes))} vs the zstd archive ${mib(mm((r) => r.zstd))} (random memory does not compress; goal: no more than the compressed archive).`,
+    `Compression on the wire (Stasis's choice, first run): ${ours[0]?.preflight.find((c) => c.id === 'compression')?.detail ?? 'not reported'}`,
     `Stasis's "freeze + dump" runs until the first archive byte leaves the source (podman's checkpoint start and CRIU's dump of the non-memory state); the dump of the pages overlaps "transfer".`,
     'Lazy (post-copy) migration of a 256 MiB process tree: not built into Stasis yet (see the migration section of docs/ARCHITECTURE.md).',
     `Command: npm run bench -- migrate (STASIS_BENCH_RUNS=${RUNS}).`,
