@@ -39,16 +39,26 @@ export function OpenFileControls() {
         </button>
       )}{' '}
       <span className="muted">{opening === 'upload' ? 'a .tar, .tar.gz or .tar.zst archive from this computer' : 'or drop a checkpoint archive onto the window'}</span>
-      {upload?.busy && (
-        <p className="muted" role="status">
-          Uploading {upload.name} ({formatBytes(upload.size)})…
-        </p>
-      )}
+      {upload?.busy && <UploadProgress name={upload.name} size={upload.size} sent={upload.sent ?? 0} />}
       {upload?.error && (
         <p className="field-error" role="alert">
           {upload.error}
         </p>
       )}
+    </div>
+  );
+}
+
+/** How far an upload has gone: a bar, the share and the bytes. */
+export function UploadProgress({ name, size, sent }: { name: string; size: number; sent: number }) {
+  const share = size > 0 ? Math.min(1, sent / size) : 0;
+  return (
+    <div className="upload-progress" role="status">
+      <progress max={size || 1} value={Math.min(sent, size)} aria-label={`Uploading ${name}`} />
+      <span className="muted">
+        Uploading {name}: {Math.round(share * 100)}% ({formatBytes(sent)} of {formatBytes(size)})
+        {sent >= size && size > 0 ? ', the server is storing it…' : '…'}
+      </span>
     </div>
   );
 }

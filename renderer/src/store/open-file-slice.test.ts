@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../../shared/api/client';
 import { createRootStore, storeDeps } from '.';
-import { httpUpload } from '../file-access';
+import { httpUpload, type UploadPost } from '../file-access';
 import { fakeApi, manualTime } from '../testing/fake-api';
 import { DISCARD_AFTER_MS } from './open-file-slice';
 
@@ -12,26 +12,31 @@ const file = (): File => new File([new Uint8Array(10)], 'web.tar.zst');
 describe('open-file slice', () => {
   it('uploads in browser mode: busy while it goes, the server path at the end', async () => {
     let finish: (p: string) => void = () => {};
-    const store = createRootStore(storeDeps({ api: fakeApi({}).api, files: { upload: () => new Promise((r) => (finish = r)) } }));
+    let progress: ((sent: number) => void) | undefined;
+    const store = createRootStore(
+      storeDeps({ api: fakeApi({}).api, files: { upload: (_f, onProgress) => ((progress = onProgress), new Promise((r) => (finish = r))) } }),
+    );
     expect(store.getState().fileOpening).toBe('upload');
     const done = store.getState().uploadImage(file());
     expect(store.getState().upload).toMatchObject({ name: 'web.tar.zst', size: 10, busy: true });
+    progress?.(4);
+    expect(store.getState().upload).toMatchObject({ busy: true, sent: 4 });
     finish('/tmp/stasis-upload-x/ab-web.tar.zst');
     expect(await done).toBe('/tmp/stasis-upload-x/ab-web.tar.zst');
     expect(store.getState().upload).toBeUndefined();
   });
 
   it("shows the server's words when an upload is refused, and a dropped file uploads the same way", async () => {
-    const fetchFn = (async () => new Response(JSON.stringify({ error: 'The file is larger than this server accepts (10 bytes).' }), { status: 413 })) as typeof fetch;
-    const store = createRootStore(storeDeps({ api: fakeApi({}).api, files: { upload: httpUpload('tok', fetchFn) } }));
+    const post: UploadPost = async () => ({ status: 413, body: JSON.stringify({ error: 'The file is larger than this server accepts (10 bytes).' }) });
+    const store = createRootStore(storeDeps({ api: fakeApi({}).api, files: { upload: httpUpload('tok', post) } }));
     expect(await store.getState().droppedImageFile(file())).toBeUndefined();
     expect(store.getState().upload).toMatchObject({ busy: false, error: 'The file is larger than this server accepts (10 bytes).' });
   });
 
   it('sends the token in a header, never in the URL', async () => {
-    const seen: { url: string; init: RequestInit }[] = [];
-    const fetchFn = (async (url: string, init: RequestInit) => (seen.push({ url, init }), new Response(JSON.stringify({ path: '/tmp/p' })))) as unknown as typeof fetch;
-    expect(await httpUpload('tok', fetchFn)(file())).toBe('/tmp/p');
+    const seen: { url: string; init: Parameters<UploadPost>[1] }[] = [];
+    const post: UploadPost = async (url, init) => (seen.push({ url, init }), { status: 200, body: JSON.stringify({ path: '/tmp/p' }) });
+    expect(await httpUpload('tok', post)(file())).toBe('/tmp/p');
     expect(seen[0]!.url).toBe('/upload');
     expect(seen[0]!.init.headers).toMatchObject({ Authorization: 'Bearer tok', 'X-Stasis-Filename': 'web.tar.zst' });
     expect(seen[0]!.init.body).toBeInstanceOf(File);

@@ -7,6 +7,8 @@ export interface UploadState {
   name: string;
   size: number;
   busy: boolean;
+  /** Bytes sent so far, while it goes. */
+  sent?: number;
   error?: string;
 }
 
@@ -41,7 +43,10 @@ export const createOpenFileSlice: SliceCreator<OpenFileSlice> = (set, get, deps)
       if (!files?.upload || get().upload?.busy) return undefined;
       set({ upload: { name: file.name, size: file.size, busy: true } });
       try {
-        const path = await files.upload(file);
+        const path = await files.upload(file, (sent) => {
+          const now = get().upload;
+          if (now?.busy && now.name === file.name) set({ upload: { ...now, sent } });
+        });
         uploaded.set(path, 0);
         set({ upload: undefined });
         return path;
