@@ -1774,7 +1774,7 @@ verb_lazy_out() { # MIGRATION_ID PID PORT
     mv "$LZ/tree.pids.new" "$LZ/tree.pids"
   ) </dev/null >/dev/null 2>&1 &
   walker=$!
-  i=0
+  i=0 marked=''
   while :; do
     if [ -f "$LZ/dump.rc" ]; then
       why=$(tail_text "$LZ/dump.log")
@@ -1783,6 +1783,14 @@ verb_lazy_out() { # MIGRATION_ID PID PORT
     fi
     cpid=$(num_in "$LZ/dump.pid")
     if [ -n "$cpid" ] && listening "$cpid" "$port"; then break; fi
+    if [ -n "$cpid" ] && [ -z "$marked" ]; then
+      marked=1
+      if journal_mine "$1"; then
+        # The journal is live while CRIU holds the tree: no other caller settles a move that is under way.
+        journal_set "$1" owner "$cpid $(proc_start "$cpid")"
+        journal_set "$1" phase frozen
+      fi
+    fi
     i=$((i + 1))
     if [ $i -ge 6000 ]; then
       if [ -n "$cpid" ]; then kill -KILL "$cpid" 2>/dev/null; fi
@@ -1923,6 +1931,19 @@ verb_lazy_end() { # MIGRATION_ID wait|abort|finish [SECONDS]
   secs=${3:-600}
   need "$secs" is_count "seconds"
   store_init
+  mark=$HS/lazy/$1.done
+  if [ ! -d "$HS/lazy/$1" ] && [ -f "$mark" ] && [ "$2" != finish ]; then
+    # The destination's move ended cleanly earlier (its work dir is gone): say so, for a caller settling it late.
+    [ "$CALLER" = 0 ] || [ "$(sed -n 2p "$mark")" = "$CALLER" ] || fail permission-denied "Lazy migration $1 is not yours."
+    alive=false
+    if [ "$2" = wait ] && tree_running "$(num_in "$mark")"; then alive=true; fi
+    if [ "$2" = abort ]; then
+      c=$(num_in "$mark")
+      if [ -n "$c" ]; then kill -KILL "$c" 2>/dev/null; fi
+    fi
+    result "{\"side\":\"dest\",\"ended\":true,\"rc\":0,\"treeAlive\":$alive,\"log\":\"\"}"
+    return
+  fi
   lazy_dir "$1"
   if [ -f "$LZ/dump.pid" ]; then side=source tool=dump log=dump.log; else side=dest tool=lazy log=lazy.log; fi
   case $side-$2 in
@@ -1962,8 +1983,12 @@ verb_lazy_end() { # MIGRATION_ID wait|abort|finish [SECONDS]
     for l in dump lazy restore; do
       if [ -f "$LZ/$l.log" ]; then tail -n 400 "$LZ/$l.log" >"$HS/lazy/$1.$l.log"; fi
     done
-    ls -t "$HS/lazy"/*.log 2>/dev/null | tail -n +61 | while read -r old; do rm -f "$old"; done
   fi
+  if [ $side = dest ] && [ "$2" = wait ] && [ "$rc" = 0 ]; then
+    # Kept after the work dir: the restored tree's init and owner, so a late settle knows the move got through.
+    printf '%s\n%s\n' "$(num_in "$LZ/init.pid")" "$CALLER" >"$mark"
+  fi
+  ls -t "$HS/lazy"/*.log "$HS/lazy"/*.done 2>/dev/null | tail -n +81 | while read -r old; do rm -f "$old"; done
   if [ "$2" != wait ] || { [ $side = dest ] && [ "$rc" = 0 ]; }; then rm -rf "$LZ"; fi
   result "{\"side\":\"$side\",\"ended\":$([ -n "$rc" ] && echo true || echo false),\"rc\":${rc:-null},\"treeAlive\":$alive,\"log\":\"$tailj\"}"
 }

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { MigrateInput } from '../../../shared/domain/migration';
@@ -18,7 +18,7 @@ import type { MigrationService } from './migration-service';
 describeSystem('process-tree migration between SSH hosts', ['root', 'criu', 'ssh-hosts'], () => {
   const config = path.join(SSH_HOSTS_DIR, 'ssh_config');
   const statusOf = (tag: string) => `/tmp/lmig-${process.pid}-${tag}`;
-  const tags = ['move', 'rollback', 'cut', 'lazy', 'lazycut'];
+  const tags = ['move', 'rollback', 'cut', 'lazy', 'lazycut', 'lazykill'];
   const checkpoints: string[] = [];
   let hosts: HostRegistry;
   let svc: MigrationService;
@@ -204,6 +204,31 @@ describeSystem('process-tree migration between SSH hosts', ['root', 'criu', 'ssh
     } finally {
       delete faults.lazyPages;
     }
+  }, 300_000);
+
+  it('lazy: after the CLI is SIGKILLed while the memory follows, the next run settles the move: the tree runs on exactly one host', async () => {
+    const pid = await memhog('lazykill', 128);
+    const cli = spawn(process.execPath, ['bin/stasis.mjs', 'migrate', 'stasis-a', String(pid), 'stasis-b', '--runtime', 'process', '--strategy', 'lazy', '--ssh-config', config, '--json'], {
+      stdio: 'ignore',
+    });
+    // stasis-b's restored copy pulls its pages: the CLI dies in the middle of that.
+    const daemon = () => spawnSync('pgrep', ['-f', 'criu lazy-pages --page-server'], { encoding: 'utf8' }).stdout.trim();
+    await until('the destination to pull pages', daemon, Boolean, { timeoutMs: 120_000, everyMs: 20 });
+    cli.kill('SIGKILL');
+    const journal = () => ssh('stasis-a', INSTALLED_HELPER, 'journal', 'list').stdout;
+    await until('the move to be left with nobody moving it', journal, (out) => out.includes(`"cid":"${pid}"`) && !out.includes('"live":true'), { timeoutMs: 180_000, everyMs: 500 });
+    const again = spawnSync(process.execPath, ['bin/stasis.mjs', 'migrate', 'stasis-a', String(pid), 'stasis-b', '--runtime', 'process', '--ssh-config', config, '--check'], {
+      encoding: 'utf8',
+      timeout: 240_000,
+    });
+    expect(again.stderr).toMatch(/found interrupted migration (mg-[a-z0-9-]+).*\n.*(rolled-back|finished)/);
+    const host = /: finished/.test(again.stderr) ? 'stasis-b' : 'stasis-a';
+    const now = await until('exactly one memhog of ours', () => pids('lazykill'), (p) => p.length === 1);
+    expect(mntOf(now[0]!)).toBe(mntOf('self', host));
+    const first = await until(`memhog to write its status on ${host}`, () => memStatus(host, 'lazykill'), (st) => st.it > 0);
+    const later = await until(`memhog to re-verify its memory on ${host}`, () => memStatus(host, 'lazykill'), (st) => st.it > first.it + 25);
+    expect(later.verdict).toBe('ok');
+    for (const h of ['stasis-a', 'stasis-b']) expect(lazyWork(h)).toBe('');
   }, 300_000);
 
   it('refuses a destination logged in as a user who is not root, before anything stops', async () => {

@@ -1,9 +1,9 @@
 import { randomInt } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import { StasisError, toErrorShape } from '../../../shared/api/errors';
-import type { MigrationPlan, MigrationResult } from '../../../shared/domain/migration';
-import type { HelperByteStream } from '../helper-client';
-import { LazyEnd, LazyIn, TreeFacts } from './helper-schemas';
+import type { MigrationPlan, MigrationResult, RecoveryResult } from '../../../shared/domain/migration';
+import type { HelperByteStream, HelperClient } from '../helper-client';
+import { LazyEnd, LazyIn, TreeFacts, type Journal } from './helper-schemas';
 import type { TreeHelpers, TreeMoveContext } from './tree-migration';
 
 
@@ -71,7 +71,13 @@ export async function moveTreeLazy(ctx: TreeMoveContext, f: TreeHelpers, plan: M
   const { sourceHostId: source, destHostId: dest } = input;
   const mg = ctx.migrationId;
   const name = plan.container.name;
-  const bridge = await openBridge(f);
+  // The journal on the source's store lets a later Stasis settle a move this one could not end (settleLazyTree).
+  await f.srcHelper.call('journal', ['begin', mg, 'process', input.container, name, source, dest, name], { timeoutMs: 30_000 });
+  const journal = (phase: string) => f.srcHelper.call('journal', ['set', mg, phase], { timeoutMs: 30_000 }).catch(() => undefined);
+  const bridge = await openBridge(f).catch(async (err: unknown) => {
+    await journal('failed');
+    throw err;
+  });
 
   ctx.enter('freeze');
   const frozenAt = Date.now();
@@ -90,6 +96,7 @@ export async function moveTreeLazy(ctx: TreeMoveContext, f: TreeHelpers, plan: M
   }
   if (!images) {
     bridge.cut();
+    await journal('rolled-back');
     throw new StasisError('operation-failed', `Dumping process ${input.container} on ${source} for a lazy move failed (${toErrorShape(lastError).message}). It still runs there; nothing moved.`);
   }
   const out = images;
@@ -131,6 +138,7 @@ export async function moveTreeLazy(ctx: TreeMoveContext, f: TreeHelpers, plan: M
   if (!runs) return abort(new StasisError('operation-failed', `${name} was restored on ${dest} as process ${pid} but does not run there.`));
 
   // The tree runs on the destination; its memory follows. Cancelling now is a rollback too.
+  await journal('restored');
   ctx.enter('pages');
   ctx.faults?.lazyPages?.(() => bridge.cut());
   const total = Math.max(plan.memoryBytes ?? 0, 1);
@@ -154,6 +162,7 @@ export async function moveTreeLazy(ctx: TreeMoveContext, f: TreeHelpers, plan: M
   }
   const wire = imageBytes + bridge.bytes;
   bridge.cut();
+  await journal('done');
   const sourceNote = srcEnd.treeAlive ? `but process ${input.container} is still there on ${source} after Stasis killed it: check ${source}` : `${source} no longer runs it`;
   ctx.enter('done');
   return {
@@ -204,6 +213,7 @@ async function abortLazy(
     .call('tree-check', [pid], { timeoutMs: 60_000 })
     .then((r) => TreeFacts.parse(r).alive)
     .catch(() => null);
+  await f.srcHelper.call('journal', ['set', mg, alive ? 'rolled-back' : 'failed'], { timeoutMs: 30_000 }).catch(() => undefined);
   const name = o.plan.container.name;
   const fenceNote = fenceError ? ` Stasis could not reach ${dest} to stop the partial copy there (${fenceError}); without its memory it cannot run on.` : '';
   const message = alive
@@ -229,4 +239,43 @@ async function abortLazy(
     preflight: o.plan.checks,
     message: `The lazy migration failed (${reason}). ${message}`,
   };
+}
+
+/**
+ * Ends a lazy move whose Stasis was killed (from its journal on the source): the destination has every page and its
+ * tree runs → the stopped source tree is killed; anything else → the destination's copy is killed and the source's
+ * tree let run on. Nothing is touched while the destination cannot be reached (the source tree then stays stopped or
+ * frozen, never running twice).
+ */
+export async function settleLazyTree(src: HelperClient, dst: HelperClient, j: Journal): Promise<RecoveryResult> {
+  const { id: mg, source, dest, cname } = j;
+  const missing = (err: unknown) => toErrorShape(err).code === 'not-found';
+  let there: LazyEnd | null;
+  try {
+    there = LazyEnd.parse(await dst.call('lazy-end', [mg, 'wait', '5'], { timeoutMs: 60_000 }));
+  } catch (err) {
+    if (!missing(err)) {
+      throw new StasisError('host-unreachable', `Cannot see on ${dest} whether the lazy move of ${cname} got through (${toErrorShape(err).message}); its tree stays stopped on ${source} until it can. Try again when ${dest} answers.`);
+    }
+    there = null;
+  }
+  const close = (phase: string) => src.call('journal', ['set', mg, phase], { timeoutMs: 30_000 }).catch(() => undefined);
+  if (there?.ended && there.rc === 0 && there.treeAlive) {
+    await src.call('lazy-end', [mg, 'wait', '30'], { timeoutMs: 120_000 }).catch(() => undefined);
+    await src.call('lazy-end', [mg, 'finish'], { timeoutMs: 120_000 }).catch((err: unknown) => {
+      if (!missing(err)) throw err;
+    });
+    await close('done');
+    return { migrationId: mg, action: 'finished', runningOn: dest, message: `${cname} runs on ${dest}: the lazy move had got through; its stopped copy on ${source} was ended.` };
+  }
+  if (there) await dst.call('lazy-end', [mg, 'abort'], { timeoutMs: 60_000 }).catch(() => undefined);
+  const back = await src
+    .call('lazy-end', [mg, 'abort'], { timeoutMs: 120_000 })
+    .then((r) => LazyEnd.parse(r))
+    .catch((err: unknown) => (missing(err) ? null : Promise.reject(err)));
+  const alive = back?.treeAlive ?? (await src.call('tree-check', [j.cid], { timeoutMs: 60_000 }).then((r) => TreeFacts.parse(r).alive).catch(() => false));
+  await close(alive ? 'rolled-back' : 'failed');
+  return alive
+    ? { migrationId: mg, action: 'rolled-back', runningOn: source, message: `${cname} runs on ${source} again as process ${j.cid}: the lazy move had not got through, and its partial copy on ${dest} was stopped.` }
+    : { migrationId: mg, action: 'nothing', runningOn: null, message: `${cname} runs on neither host: the lazy move had not got through and its tree is gone from ${source}. A lazy move keeps no checkpoint.` };
 }
