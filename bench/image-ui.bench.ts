@@ -3,6 +3,10 @@
 // holding 54 fds each, 34 of them sockets: a sockets table of 10,200 rows).
 // - From a deep link to a painted process tree and fd table: opened from the store (goal ≤ 300 ms after the page's
 //   load event) and the same archive by path (goal ≤ `stasis inspect --json` on it + 150 ms, the CLI timed here too).
+//   The server keeps the report of the last checkpoints it read (electron/services/report-cache.ts), so the first
+//   open of each is shown apart from the later ones; after the runs the server is restarted and each is opened once
+//   more: a first read with the stored checkpoint's command lines already kept (the very first read of a stored
+//   checkpoint also streams its archive once for them: stored-args.ts).
 // - Scrolling the fd table and the 10,200-row sockets table: every frame's time and Chromium's long tasks (goal:
 //   every frame under 16 ms and no long task; the frame times are shown as measured).
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -149,6 +153,13 @@ async function main(): Promise<void> {
       times.path.push(p.fromStart);
       times.pathLoad.push(p.fromLoad);
     }
+    // A fresh server: nothing read yet (the stored checkpoint's command lines are kept beside it by now).
+    const old = server!;
+    await new Promise((r) => (old.once('exit', r), old.kill('SIGTERM')));
+    const fresh = new URL(await startServer());
+    const freshToken = new URLSearchParams(fresh.hash.slice(1)).get('token')!;
+    const coldStored = await openTimed(page, `${fresh.origin}/#/image?hostId=local&checkpointId=${storedId}&token=${freshToken}`);
+    const coldPath = await openTimed(page, `${fresh.origin}/#/image?path=${encodeURIComponent(archive)}&token=${freshToken}`);
     // The last open (by path) shows pid 1 and its 1,000 fds.
     const fdScroll = await scrollTimed(page, '.virtual-scroll:has(table[aria-label="Open files"])');
     await page.getByRole('tab', { name: /Sockets/ }).click();
@@ -161,8 +172,9 @@ async function main(): Promise<void> {
       return `| ${label} (${r.rows} rows) | ${r.frames.length} | ${median(r.frames).toFixed(1)} | ${p95.toFixed(1)} | ${max.toFixed(1)} | ${r.longTasks} |`;
     };
     const cliMs = median(cli);
-    const storedMs = median(times.storedLoad);
-    const pathMs = median(times.path);
+    const again = (xs: number[]): number[] => xs.slice(1);
+    const storedMs = median(again(times.storedLoad));
+    const pathMs = median(again(times.path));
     const table = [
       '## image-ui — the image browser in Chromium (browser mode)',
       '',
@@ -172,18 +184,22 @@ async function main(): Promise<void> {
       '| what | median ms | runs ms |',
       '|---|---:|---|',
       `| stasis inspect ARCHIVE --json (CLI) | ${cliMs.toFixed(0)} | ${fmt(cli)} |`,
-      `| deep link by path → tree + fd table painted (from navigation start) | ${pathMs.toFixed(0)} | ${fmt(times.path)} |`,
-      `| deep link by path → painted, after the load event | ${median(times.pathLoad).toFixed(0)} | ${fmt(times.pathLoad)} |`,
-      `| deep link to the stored checkpoint → painted (from navigation start) | ${median(times.stored).toFixed(0)} | ${fmt(times.stored)} |`,
-      `| deep link to the stored checkpoint → painted, after the load event | ${storedMs.toFixed(0)} | ${fmt(times.storedLoad)} |`,
+      `| deep link by path → tree + fd table painted (from navigation start), opens 2–${RUNS} | ${pathMs.toFixed(0)} | ${fmt(times.path)} |`,
+      `| deep link by path → painted, after the load event, opens 2–${RUNS} | ${median(again(times.pathLoad)).toFixed(0)} | ${fmt(times.pathLoad)} |`,
+      `| deep link by path, fresh server (first read) → painted from navigation start / after load | ${coldPath.fromStart.toFixed(0)} / ${coldPath.fromLoad.toFixed(0)} | |`,
+      `| deep link to the stored checkpoint → painted (from navigation start), opens 2–${RUNS} | ${median(again(times.stored)).toFixed(0)} | ${fmt(times.stored)} |`,
+      `| deep link to the stored checkpoint → painted, after the load event, opens 2–${RUNS} | ${storedMs.toFixed(0)} | ${fmt(times.storedLoad)} |`,
+      `| deep link to the stored checkpoint, fresh server (first read) → painted from navigation start / after load | ${coldStored.fromStart.toFixed(0)} / ${coldStored.fromLoad.toFixed(0)} | |`,
       '',
       '| scrolling | frames | median frame ms | p95 ms | max ms | long tasks |',
       '|---|---:|---:|---:|---:|---:|',
       frameRow('fd table', fdScroll),
       frameRow('sockets table', sockScroll),
       '',
-      `- stored: painted ${storedMs.toFixed(0)} ms after load (goal ≤ 300 ms: ${storedMs <= 300 ? 'met' : 'NOT met'})`,
-      `- by path: painted ${pathMs.toFixed(0)} ms after navigation vs CLI ${cliMs.toFixed(0)} ms + 150 (goal: ${pathMs <= cliMs + 150 ? 'met' : 'NOT met'})`,
+      `- stored, opened again: painted ${storedMs.toFixed(0)} ms after load (goal ≤ 300 ms: ${storedMs <= 300 ? 'met' : 'NOT met'}); ` +
+        `first read by a fresh server ${coldStored.fromLoad.toFixed(0)} ms (${coldStored.fromLoad <= 300 ? 'met' : 'NOT met'})`,
+      `- by path: painted ${pathMs.toFixed(0)} ms after navigation (first read by a fresh server ${coldPath.fromStart.toFixed(0)} ms) vs CLI ${cliMs.toFixed(0)} ms + 150 ` +
+        `(goal: ${Math.max(pathMs, coldPath.fromStart) <= cliMs + 150 ? 'met' : 'NOT met'})`,
       `- scrolling: long tasks ${fdScroll.longTasks + sockScroll.longTasks} (goal 0: ${fdScroll.longTasks + sockScroll.longTasks === 0 ? 'met' : 'NOT met'})`,
       '',
     ].join('\n');
