@@ -141,7 +141,8 @@ async function main(): Promise<void> {
   const token = new URLSearchParams(url.hash.slice(1)).get('token')!;
   const browser = await chromium.launch({ executablePath: process.env['STASIS_CHROMIUM'] ?? '/usr/bin/chromium' });
   try {
-    const page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
+    const newPage = async (): Promise<Page> => (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
+    let page = await newPage();
     const stored = `${url.origin}/#/image?hostId=local&checkpointId=${storedId}&token=${token}`;
     const byPath = `${url.origin}/#/image?path=${encodeURIComponent(archive)}&token=${token}`;
     const times = { stored: [] as number[], storedLoad: [] as number[], path: [] as number[], pathLoad: [] as number[] };
@@ -154,8 +155,10 @@ async function main(): Promise<void> {
       times.pathLoad.push(p.fromLoad);
     }
     // A fresh server: nothing read yet (the stored checkpoint's command lines are kept beside it by now).
+    await page.context().close();
     const old = server!;
     await new Promise((r) => (old.once('exit', r), old.kill('SIGTERM')));
+    page = await newPage();
     const fresh = new URL(await startServer());
     const freshToken = new URLSearchParams(fresh.hash.slice(1)).get('token')!;
     const coldStored = await openTimed(page, `${fresh.origin}/#/image?hostId=local&checkpointId=${storedId}&token=${freshToken}`);
