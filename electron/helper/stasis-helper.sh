@@ -26,7 +26,7 @@
 
 set -u
 umask 077
-STASIS_HELPER_VERSION='1.2.0'
+STASIS_HELPER_VERSION='1.3.0'
 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 LC_ALL=C
 IFS=' 	
