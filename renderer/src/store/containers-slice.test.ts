@@ -35,6 +35,25 @@ describe('containers slice', () => {
     ]);
   });
 
+  it('does not list a host again while its list is on its way (the app and the image picker both ask at start-up)', async () => {
+    let answer: () => void = () => {};
+    const { api, calls } = fakeApi({
+      containers: { list: () => new Promise((r) => (answer = () => r({ containers: [], errors: [] }))) },
+      checkpoints: { list: async () => ({ checkpoints: [], errors: [] }) },
+    });
+    const store = createRootStore(testDeps(api, manualTime().deps));
+    store.setState({ hosts: [host('local')] });
+    const first = store.getState().refreshAll();
+    await store.getState().refreshAll();
+    expect(calls.filter((c) => c.channel === 'containers.list')).toHaveLength(1);
+    answer();
+    await first;
+    const again = store.getState().refreshAll();
+    answer();
+    await again;
+    expect(calls.filter((c) => c.channel === 'containers.list')).toHaveLength(2);
+  });
+
   it('debounces refreshes asked for by a burst of events into one per host', async () => {
     const time = manualTime();
     const { api, calls } = fakeApi({ containers: { list: async () => ({ containers: [], errors: [] }) }, checkpoints: { list: async () => ({ checkpoints: [], errors: [] }) } });

@@ -87,7 +87,9 @@ export const createContainersSlice: SliceCreator<ContainersSlice> = (set, get, d
     },
 
     async refreshAll() {
-      await Promise.all(get().hosts.map((h) => get().refreshHost(h.id)));
+      // A host whose list is on its way is not asked again: at start-up the app and the image browser's picker both
+      // ask for every host's list in the same moment, and each list runs the helper on that host (twice, for nothing).
+      await Promise.all(get().hosts.filter((h) => !get().listings[h.id]?.loading).map((h) => get().refreshHost(h.id)));
     },
 
     refreshSoon(hostId) {
