@@ -1720,7 +1720,11 @@ num_in() { # file -> its number, or nothing
 
 listening() { # pid port -> true when process pid holds the socket listening on 127.0.0.1:port
   inode=$(awk -v a="$(printf '0100007F:%04X' "$2")" '$2 == a && $4 == "0A" { print $10; exit }' /proc/net/tcp 2>/dev/null)
-  [ -n "$inode" ] && ls -l "/proc/$1/fd" 2>/dev/null | grep -q "socket:\[$inode\]"
+  [ -n "$inode" ] || return 1
+  for fd in "/proc/$1/fd"/*; do
+    [ "$(readlink "$fd" 2>/dev/null)" = "socket:[$inode]" ] && return 0
+  done
+  return 1
 }
 
 # Runs a tool in its own session (it outlives this verb and a cut SSH channel); NAME.pid gets its pid, NAME.rc
@@ -1728,6 +1732,7 @@ listening() { # pid port -> true when process pid holds the socket listening on 
 lazy_spawn() { # name cmd...
   n=$1
   shift
+  # shellcheck disable=SC2016 # the script's own variables, expanded by the inner sh
   setsid sh -c '
     d=$1 n=$2
     shift 2
@@ -1824,10 +1829,13 @@ verb_lazy_in() { # MIGRATION_ID PORT   (stdin: lazy-out's tar stream)
   [ -z "$(find "$LZ/img" -mindepth 1 \( -type d -o -name '*[!A-Za-z0-9_.+-]*' \) -print -quit)" ] ||
     fail corrupt-image "The images that arrived have names or directories Stasis refuses."
   [ "$(find "$LZ/img" | head -n 100001 | wc -l)" -le 100000 ] || fail corrupt-image "Too many image files arrived."
-  [ -f "$LZ/img/inventory.img" ] && [ -f "$LZ/img/pstree.img" ] || fail corrupt-image "The images that arrived are not a CRIU dump."
+  if [ ! -f "$LZ/img/inventory.img" ] || [ ! -f "$LZ/img/pstree.img" ]; then
+    fail corrupt-image "The images that arrived are not a CRIU dump."
+  fi
   progress lazy-pages 0
   # The daemon fences its own tree when it fails: a restored tree whose missing pages can no longer come would
   # read zeros where its memory was, so it must not run on (whether or not the caller can still reach this host).
+  # shellcheck disable=SC2016 # the script's own variables, expanded by the inner sh
   setsid sh -c '
     d=$1
     shift
@@ -1925,7 +1933,7 @@ tree_left() { # -> true while a process of the recorded source tree is still the
 # tree let run on. Each answers what happened; finish, abort and a clean destination wait remove the work dir
 # (abort keeps CRIU's logs as lazy/<mg-id>.<log>, the newest 60 files).
 verb_lazy_end() { # MIGRATION_ID wait|abort|finish [SECONDS]
-  [ $# -ge 2 ] && [ $# -le 3 ] || fail bad-request "usage: lazy-end MIGRATION_ID wait|abort|finish [SECONDS]"
+  if [ $# -lt 2 ] || [ $# -gt 3 ]; then fail bad-request "usage: lazy-end MIGRATION_ID wait|abort|finish [SECONDS]"; fi
   need "$1" is_mgid "migration id"
   case $2 in wait | abort | finish) ;; *) fail bad-request "lazy-end takes wait, abort or finish." ;; esac
   secs=${3:-600}
@@ -1965,7 +1973,7 @@ verb_lazy_end() { # MIGRATION_ID wait|abort|finish [SECONDS]
   esac
   if [ "$2" != wait ]; then secs=30; fi
   rc=$(lazy_wait_rc $tool "$secs")
-  if [ $side-$2 = source-abort ]; then tree_signal CONT; fi
+  if [ "$side-$2" = source-abort ]; then tree_signal CONT; fi
   alive=false
   if [ $side = dest ]; then
     if tree_running "$(num_in "$LZ/init.pid")"; then alive=true; fi
@@ -1988,7 +1996,9 @@ verb_lazy_end() { # MIGRATION_ID wait|abort|finish [SECONDS]
     # Kept after the work dir: the restored tree's init and owner, so a late settle knows the move got through.
     printf '%s\n%s\n' "$(num_in "$LZ/init.pid")" "$CALLER" >"$mark"
   fi
-  ls -t "$HS/lazy"/*.log "$HS/lazy"/*.done 2>/dev/null | tail -n +81 | while read -r old; do rm -f "$old"; done
+  # (names made here: mg-ids and fixed suffixes)
+  find "$HS/lazy" -maxdepth 1 -type f \( -name '*.log' -o -name '*.done' \) -printf '%T@ %p\n' 2>/dev/null |
+    sort -rn | tail -n +81 | while read -r _ old; do rm -f "$old"; done
   if [ "$2" != wait ] || { [ $side = dest ] && [ "$rc" = 0 ]; }; then rm -rf "$LZ"; fi
   result "{\"side\":\"$side\",\"ended\":$([ -n "$rc" ] && echo true || echo false),\"rc\":${rc:-null},\"treeAlive\":$alive,\"log\":\"$tailj\"}"
 }
