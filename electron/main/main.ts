@@ -51,7 +51,7 @@ runSingleInstance(app, () => mainWindow, () => {
   const secrets = new SafeStorageVault(app.getPath('userData'), safeStorage);
   // Job-end notifications come from here: the window's own Notification permission stays denied.
   const notify = systemNotifier(Notification, () => mainWindow?.isFocused() ?? false);
-  const services = createAppServices({ mode: 'electron', emit, secrets, pickFile: filePicker(dialog, () => mainWindow), notify });
+  const services = createAppServices({ mode: 'electron', emit, prepareNewCheckpoints: true, secrets, pickFile: filePicker(dialog, () => mainWindow), notify });
   registerIpc(ipcMain, services, trusted, rendererIndexUrl);
   Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate(openExternal)));
   createWindow();

@@ -55,7 +55,7 @@ export async function main(argv: string[]): Promise<BrowserServer> {
 
   let server: BrowserServer | undefined;
   const emit = validatedEmitter((name, payload) => server?.broadcast(name, payload));
-  const services = createAppServices({ mode: 'browser', emit, ...(args['ssh-config'] ? { sshConfigPath: args['ssh-config'] } : {}) });
+  const services = createAppServices({ mode: 'browser', emit, prepareNewCheckpoints: true, ...(args['ssh-config'] ? { sshConfigPath: args['ssh-config'] } : {}) });
   const here = path.dirname(fileURLToPath(import.meta.url));
   try {
     server = await startBrowserServer({ handlers: services.handlers, staticDir: path.join(here, '..', 'renderer'), host: args.host, port, uploadMaxBytes });

@@ -34,6 +34,13 @@ export interface AppServicesOptions {
   pickFile?: () => Promise<string | null>;
   /** Shows a system notification, true when it did (electron/main passes one over Electron's Notification); absent in browser mode. */
   notify?: (title: string, body: string) => boolean;
+  /**
+   * Read each checkpoint this process makes once, in the background: its command lines and environments (which only
+   * its memory pages hold) are then kept beside its images and its report cached, so the first open streams no
+   * archive and does not grow with the container's memory. The app's long-running servers set it; the CLI, which
+   * exits after the checkpoint, does not.
+   */
+  prepareNewCheckpoints?: boolean;
 }
 
 /** Who is calling: Electron's webContents id, or a browser-mode connection id. */
@@ -77,6 +84,8 @@ export function createAppServices(options: AppServicesOptions) {
     helperFor: (id) => hosts.helperFor(id),
     hostIds: () => hosts.ids(),
     ...(options.emit ? { emit: options.emit } : {}),
+    // (a checkpoint deleted meanwhile, or a host gone, just leaves the first open to do the reading)
+    ...(options.prepareNewCheckpoints ? { made: (hostId: string, checkpointId: string) => void reportOf({ hostId, checkpointId }).catch(() => undefined) } : {}),
   });
 
   const migrations = new MigrationService({

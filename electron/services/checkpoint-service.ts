@@ -23,6 +23,8 @@ export interface CheckpointServiceDeps {
   /** Every host the lists cover when none is named. */
   hostIds(): Promise<string[]>;
   emit?: EmitEvent;
+  /** Told of each checkpoint made (after retention), to prepare it in the background; errors are its own. */
+  made?(hostId: string, checkpointId: string): void;
 }
 
 export function newOperationId(): string {
@@ -88,6 +90,7 @@ export class CheckpointService {
       const meta = await callVerb(helper, 'checkpoint', verbInput, { onProgress });
       if (input.options.keepLast) await this.retain(helper, meta, input.options.keepLast);
       onProgress({ phase: 'done', bytes: meta.sizes.archive });
+      this.deps.made?.(input.hostId, meta.id);
       return { ...meta, hostId: input.hostId };
     });
   }

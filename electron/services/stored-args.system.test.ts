@@ -7,6 +7,7 @@ import { createClient } from '../../shared/api/client';
 import { createDispatch } from '../../shared/api/dispatch';
 import { storedArchivePath } from '../../shared/domain/checkpoint-location';
 import { deleteStoredCheckpoints, removePodmanContainers } from '../../test-support/cleanup';
+import { until } from '../../test-support/poll';
 import { describeSystem } from '../../test-support/system';
 import { createAppServices } from './app-services';
 
@@ -41,5 +42,22 @@ describeSystem('a stored checkpoint shows what its archive shows', ['root', 'cri
     // Read again: from the kept text (no stream of the archive), the same.
     const second = await api.checkpoints.report({ hostId: 'local', checkpointId: ck.id });
     expect(second.processes.map((p) => p.cmdline)).toEqual(first.processes.map((p) => p.cmdline));
+  });
+
+  it('the app reads a checkpoint it made once in the background, so that its first open streams no archive', async () => {
+    // What browser mode and the Electron shell do (prepareNewCheckpoints); the CLI exits after the checkpoint.
+    const app = createAppServices({ mode: 'browser', sshConfigPath: path.join(dir, 'none'), hostsFile: path.join(dir, 'hosts.json'), prepareNewCheckpoints: true });
+    const d = createDispatch(app.handlers);
+    const appApi = createClient({ invoke: (c, i) => d(c, i, { caller: 'test' }), on: () => () => {} });
+    try {
+      const ck = await appApi.checkpoints.create({ hostId: 'local', runtime: 'podman', container: name, options: { leaveRunning: true } });
+      const kept = path.join('/var/lib/stasis/hosts', hostname(), 'checkpoints', ck.id, 'args.json');
+      // Nobody opens it: the kept command lines appear all the same.
+      await until('the new checkpoint\'s command lines to be kept beside its images', () => existsSync(kept), Boolean, { timeoutMs: 120_000 });
+      const report = await appApi.checkpoints.report({ hostId: 'local', checkpointId: ck.id });
+      expect(report.processes.find((p) => p.cmdline[0] === 'sh')?.environ).toContain(marker);
+    } finally {
+      app.close();
+    }
   });
 });
