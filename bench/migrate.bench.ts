@@ -123,7 +123,7 @@ async function main(): Promise<void> {
     `Downtime Stasis / manual: **${downtimeRatio.toFixed(2)}×** (goal ≤ 0.5×). Bytes on the wire ${mib(med((r) => r.bytes))} vs the zstd archive ${mib(mm((r) => r.zstd))} (random memory does not compress; goal: no more than the compressed archive).`,
     `Compression on the wire (Stasis's choice, first run): ${ours[0]?.preflight.find((c) => c.id === 'compression')?.detail ?? 'not reported'}`,
     `Stasis's "freeze + dump" runs until the first archive byte leaves the source (podman's checkpoint start and CRIU's dump of the non-memory state); the dump of the pages overlaps "transfer".`,
-    'Lazy (post-copy) migration of a 256 MiB process tree: not built into Stasis yet (see the migration section of docs/ARCHITECTURE.md).',
+    'Lazy (post-copy) migration: of process trees, in bench/migrate-lazy.bench.ts (same command); podman 4.3 containers cannot move lazily (see the migration section of docs/ARCHITECTURE.md).',
     `Command: npm run bench -- migrate (STASIS_BENCH_RUNS=${RUNS}).`,
     '',
   ];
