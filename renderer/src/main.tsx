@@ -7,6 +7,7 @@ import { migrationReport } from './store/jobs-slice';
 import { adoptToken } from './token';
 import { pickFileAccess } from './file-access';
 import { pickTransport } from './transport';
+import { parseRoute } from './router';
 import 'uplot/dist/uPlot.min.css';
 import './styles.css';
 
@@ -27,6 +28,13 @@ const store = createRootStore(storeDeps({ api: backend.api, notifySystem, files:
 connectStore(store, backend);
 // Migrations report their own progress event (bytes on the wire, the phase's total and ETA); the jobs take it too.
 backend.subscribe('migrationProgress', (p) => store.getState().jobProgress(migrationReport(p)));
+// A deep link to an image paints it first: the hosts' lists (a helper run per host, on the server that also reads the
+// image) wait until its summary has come, or 3 s at most.
+const start = parseRoute(location.hash);
+if (start.name === 'image' && (start.path || start.checkpointId)) {
+  store.getState().holdLists();
+  setTimeout(() => store.getState().releaseLists(), 3000);
+}
 void store
   .getState()
   .loadHosts()

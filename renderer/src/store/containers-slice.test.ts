@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createRootStore } from '.';
 import type { HostSummary } from '../../../shared/domain/host';
 import { fakeApi, manualTime, testDeps } from '../testing/fake-api';
@@ -52,6 +52,26 @@ describe('containers slice', () => {
     answer();
     await again;
     expect(calls.filter((c) => c.channel === 'containers.list')).toHaveLength(2);
+  });
+
+  it('holds the lists while a deep-linked image loads, then lists once when its summary has come', async () => {
+    const { api, calls } = fakeApi({
+      containers: { list: async () => ({ containers: [], errors: [] }) },
+      checkpoints: { list: async () => ({ checkpoints: [], errors: [] }) },
+      images: { summary: () => Promise.reject(new Error('gone')) },
+    });
+    const store = createRootStore(testDeps(api, manualTime().deps));
+    store.setState({ hosts: [host('local')] });
+    store.getState().holdLists();
+    await store.getState().refreshAll();
+    await store.getState().refreshAll();
+    expect(calls.filter((c) => c.channel === 'containers.list')).toHaveLength(0);
+    // The image's read settles (here it fails: the lists must come all the same).
+    await store.getState().newImageStore({ path: '/nonexistent.tar' }).getState().load();
+    await vi.waitFor(() => expect(calls.filter((c) => c.channel === 'containers.list')).toHaveLength(1));
+    expect(store.getState().listsHeld).toBe(false);
+    store.getState().releaseLists();
+    expect(calls.filter((c) => c.channel === 'containers.list')).toHaveLength(1);
   });
 
   it('debounces refreshes asked for by a burst of events into one per host', async () => {

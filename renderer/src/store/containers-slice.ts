@@ -36,6 +36,13 @@ export interface ContainersSlice {
   refreshHost(hostId: string): Promise<void>;
   /** Every known host at once, each on its own. */
   refreshAll(): Promise<void>;
+  /**
+   * While set, refreshAll waits (a deep link to an image paints first: each list runs the helper on its host, on the
+   * same server that reads the image). releaseLists() clears it and does the refresh that waited, if any.
+   */
+  listsHeld: boolean;
+  holdLists(): void;
+  releaseLists(): void;
   /** Refreshes a host soon, once, however many events ask (events come in bursts). */
   refreshSoon(hostId: string): void;
   forgetHost(hostId: string): void;
@@ -46,6 +53,7 @@ const DEBOUNCE_MS = 400;
 
 export const createContainersSlice: SliceCreator<ContainersSlice> = (set, get, deps) => {
   const due = new Set<string>();
+  let listsWanted = false;
   const patch = (hostId: string, p: Partial<HostListing>): void =>
     set((s) => ({ listings: { ...s.listings, [hostId]: { ...(s.listings[hostId] ?? EMPTY_LISTING), ...p } } }));
   return {
@@ -86,7 +94,24 @@ export const createContainersSlice: SliceCreator<ContainersSlice> = (set, get, d
       }
     },
 
+    listsHeld: false,
+    holdLists() {
+      set({ listsHeld: true });
+    },
+    releaseLists() {
+      if (!get().listsHeld) return;
+      set({ listsHeld: false });
+      if (listsWanted) {
+        listsWanted = false;
+        void get().refreshAll();
+      }
+    },
+
     async refreshAll() {
+      if (get().listsHeld) {
+        listsWanted = true;
+        return;
+      }
       // A host whose list is on its way is not asked again: at start-up the app and the image browser's picker both
       // ask for every host's list in the same moment, and each list runs the helper on that host (twice, for nothing).
       await Promise.all(get().hosts.filter((h) => !get().listings[h.id]?.loading).map((h) => get().refreshHost(h.id)));

@@ -29,9 +29,15 @@ export interface DocumentsSlice {
 export const createDocumentsSlice: SliceCreator<DocumentsSlice> = (set, get, { api }) => ({
   recentImages: [],
   newImageStore: (source) =>
-    createImageStore(api, source, (opened) => {
-      if ('path' in opened) set((s) => ({ recentImages: [opened.path, ...s.recentImages.filter((p) => p !== opened.path)].slice(0, 8) }));
-    }),
+    createImageStore(
+      api,
+      source,
+      (opened) => {
+        if ('path' in opened) set((s) => ({ recentImages: [opened.path, ...s.recentImages.filter((p) => p !== opened.path)].slice(0, 8) }));
+      },
+      // The hosts' lists wait for the first image a deep link opens (containers-slice holdLists).
+      () => get().releaseLists(),
+    ),
   diff: undefined,
   async compare(source) {
     const key = diffKey(source);

@@ -88,7 +88,13 @@ function queryOf(kind: QueryKind, text: string): MemQueryInput {
   return kind === 'text' ? { kind, text } : kind === 'regex' ? { kind, source: text } : { kind, hex: text };
 }
 
-export function createImageStore(api: StasisClient, source: ImageSource, onOpened?: (source: ImageSource) => void): ImageStore {
+export function createImageStore(
+  api: StasisClient,
+  source: ImageSource,
+  onOpened?: (source: ImageSource) => void,
+  /** After the summary's read, whether it worked or not. */
+  onSettled?: () => void,
+): ImageStore {
   const memSource: MemSource = source;
   return createStore<ImageState>()((set, get) => {
     const panel = (pid: number): MemoryPanel => get().memory[pid] ?? EMPTY_PANEL;
@@ -113,6 +119,8 @@ export function createImageStore(api: StasisClient, source: ImageSource, onOpene
           onOpened?.(source);
         } catch (err) {
           set({ problem: toProblem(err), loading: false });
+        } finally {
+          onSettled?.();
         }
       },
 
