@@ -1713,6 +1713,26 @@ lazy_new() { # mgid -> LZ, made empty for the caller
   printf '%s\n' "$CALLER" >"$LZ/uid"
 }
 
+# PIDs come back: a recorded one is signalled only while it is still the process recorded (its start time).
+pid_rec() { # pid -> "pid start" of the living process, or nothing
+  is_pid "$1" || return 0
+  st=$(proc_start "$1")
+  if [ -n "$st" ]; then printf '%s %s' "$1" "$st"; fi
+}
+
+kill_rec() { # signal "pid start"...
+  sig=$1
+  shift
+  for r in "$@"; do
+    rp=${r%% *} rs=${r#* }
+    if is_pid "$rp" && [ -n "$rs" ] && [ "$rs" != "$r" ] && [ "$(proc_start "$rp")" = "$rs" ]; then kill "-$sig" "$rp" 2>/dev/null; fi
+  done
+}
+
+rec_in() { # file -> its "pid start" record, checked
+  head -n 1 "$1" 2>/dev/null | sed -n 's/^\([0-9][0-9]*\) \([0-9][0-9]*\)$/\1 \2/p'
+}
+
 num_in() { # file -> its number, or nothing
   n=$(head -c 16 "$1" 2>/dev/null | tr -cd '0-9')
   printf '%s' "$n"
@@ -1738,6 +1758,8 @@ lazy_spawn() { # name cmd...
     shift 2
     "$@" </dev/null >"$d/$n.out" 2>&1 &
     echo $! >"$d/$n.pid"
+    st=$(sed -n "s/^.*) //p" "/proc/$!/stat" 2>/dev/null | cut -d" " -f20)
+    if [ -n "$st" ]; then echo "$! $st" >"$d/$n.rec"; fi
     wait $!
     echo $? >"$d/$n.rc"
   ' lazy "$LZ" "$n" "$@" </dev/null >/dev/null 2>&1 9>&- &
@@ -1773,7 +1795,8 @@ verb_lazy_out() { # MIGRATION_ID PID PORT
       queue=${queue# }
       is_pid "$p" || continue
       count=$((count + 1))
-      printf '%s\n' "$p"
+      pid_rec "$p"
+      echo
       queue="$queue $(pgrep -P "$p" | tr '\n' ' ')"
     done >"$LZ/tree.pids.new"
     mv "$LZ/tree.pids.new" "$LZ/tree.pids"
@@ -1798,17 +1821,18 @@ verb_lazy_out() { # MIGRATION_ID PID PORT
     fi
     i=$((i + 1))
     if [ $i -ge 6000 ]; then
-      if [ -n "$cpid" ]; then kill -KILL "$cpid" 2>/dev/null; fi
+      kill_rec KILL "$(rec_in "$LZ/dump.rec")"
       fail timeout "CRIU did not start serving the pages of process $pid within 2 minutes; it runs on here."
     fi
     sleep 0.02
   done
   wait "$walker"
   # Nobody took the pages within 2 minutes (the caller is gone): end CRIU, which lets the tree run on here.
+  rec=$(rec_in "$LZ/dump.rec")
   (
     trap - INT TERM HUP
     sleep 120
-    if listening "$cpid" "$port"; then kill -KILL "$cpid"; fi
+    if listening "$cpid" "$port"; then kill_rec KILL "$rec"; fi
   ) </dev/null >/dev/null 2>&1 9>&- &
   # The images without memory, as a tar stream (CRIU's log stays here).
   exec tar -cf - -C "$LZ/img" .
@@ -1841,15 +1865,18 @@ verb_lazy_in() { # MIGRATION_ID PORT   (stdin: lazy-out's tar stream)
     shift
     "$@" </dev/null >"$d/lazy.out" 2>&1 &
     echo $! >"$d/lazy.pid"
+    st=$(sed -n "s/^.*) //p" "/proc/$!/stat" 2>/dev/null | cut -d" " -f20)
+    if [ -n "$st" ]; then echo "$! $st" >"$d/lazy.rec"; fi
     wait $!
     rc=$?
     if [ $rc -ne 0 ]; then
-      n=$(head -c 16 "$d/ns.pid" 2>/dev/null | tr -cd 0-9)
-      if [ -n "$n" ]; then
-        c=$(pgrep -P "$n" | head -n 1)
-        if [ -n "$c" ]; then kill -KILL "$c"; fi
-        kill -KILL "$n"
-      fi
+      # only the processes recorded at the restore, each while it is still that process (PIDs come back)
+      for f in init ns; do
+        r=$(head -n 1 "$d/$f.rec" 2>/dev/null)
+        p=${r%% *} s=${r#* }
+        case $p$s in "" | *[!0-9]*) continue ;; esac
+        [ "$(sed -n "s/^.*) //p" "/proc/$p/stat" 2>/dev/null | cut -d" " -f20)" = "$s" ] && kill -KILL "$p"
+      done
     fi
     echo $rc >"$d/lazy.rc"
   ' lazy "$LZ" criu lazy-pages --page-server --address 127.0.0.1 --port "$2" -D "$LZ/img" --work-dir "$LZ" -o lazy.log -v4 \
@@ -1885,18 +1912,20 @@ verb_lazy_in() { # MIGRATION_ID PORT   (stdin: lazy-out's tar stream)
   newpid=${newpid:-$c}
   is_pid "$newpid" || { lazy_stop_dest; fail runtime-failed "The restored tree is not running." "$(tail_text "$LZ/restore.log")"; }
   printf '%s\n' "$c" >"$LZ/init.pid"
+  pid_rec "$c" >"$LZ/init.rec"
   TMPDIR_OP='' LAZY_DEST=''
   result "{\"pid\":\"$newpid\"}"
 }
 
 lazy_stop_dest() { # the fence: the restored tree (its PID namespace's init takes everything in it along), then the daemon
-  c=$(num_in "$LZ/init.pid")
-  [ -n "$c" ] || c=$(pgrep -P "$(num_in "$LZ/ns.pid")" 2>/dev/null | head -n 1)
-  if [ -n "$c" ]; then kill -KILL "$c" 2>/dev/null; fi
-  n=$(num_in "$LZ/ns.pid")
-  if [ -n "$n" ]; then kill -KILL "$n" 2>/dev/null; fi
-  d=$(num_in "$LZ/lazy.pid")
-  if [ -n "$d" ]; then kill -KILL "$d" 2>/dev/null; fi
+  ns=$(rec_in "$LZ/ns.rec")
+  init=$(rec_in "$LZ/init.rec")
+  if [ -z "$init" ] && [ -n "$ns" ]; then
+    # before lazy-in recorded it: the namespace's init is the child of the recorded unshare
+    kill_rec STOP "$ns"
+    init=$(pid_rec "$(pgrep -P "${ns%% *}" 2>/dev/null | head -n 1)")
+  fi
+  kill_rec KILL "$init" "$ns" "$(rec_in "$LZ/lazy.rec")"
 }
 
 tree_running() { # pid -> true while it exists and is not a zombie (whose parent has not reaped it yet)
@@ -1914,16 +1943,16 @@ lazy_wait_rc() { # name seconds -> the tool's exit code once it ended, or nothin
   num_in "$LZ/$1.rc"
 }
 
-tree_signal() { # signal -> sent to every process of the source tree as recorded before the dump
-  for t in $(tr -cs '0-9' ' ' <"$LZ/tree.pids" 2>/dev/null); do
-    if is_pid "$t"; then kill "-$1" "$t" 2>/dev/null; fi
-  done
+tree_signal() { # signal -> sent to every process of the source tree as recorded before the dump (while still it)
+  while read -r tp ts; do
+    kill_rec "$1" "$tp $ts"
+  done <"$LZ/tree.pids" 2>/dev/null
 }
 
 tree_left() { # -> true while a process of the recorded source tree is still there (running or stopped)
-  for t in $(tr -cs '0-9' ' ' <"$LZ/tree.pids" 2>/dev/null); do
-    if is_pid "$t" && tree_running "$t"; then return 0; fi
-  done
+  while read -r tp ts; do
+    if is_pid "$tp" && [ "$(proc_start "$tp")" = "$ts" ] && tree_running "$tp"; then return 0; fi
+  done <"$LZ/tree.pids" 2>/dev/null
   return 1
 }
 
@@ -1944,11 +1973,9 @@ verb_lazy_end() { # MIGRATION_ID wait|abort|finish [SECONDS]
     # The destination's move ended cleanly earlier (its work dir is gone): say so, for a caller settling it late.
     [ "$CALLER" = 0 ] || [ "$(sed -n 2p "$mark")" = "$CALLER" ] || fail permission-denied "Lazy migration $1 is not yours."
     alive=false
-    if [ "$2" = wait ] && tree_running "$(num_in "$mark")"; then alive=true; fi
-    if [ "$2" = abort ]; then
-      c=$(num_in "$mark")
-      if [ -n "$c" ]; then kill -KILL "$c" 2>/dev/null; fi
-    fi
+    r=$(rec_in "$mark")
+    if [ "$2" = wait ] && [ -n "$r" ] && [ "$(proc_start "${r%% *}")" = "${r#* }" ] && tree_running "${r%% *}"; then alive=true; fi
+    if [ "$2" = abort ]; then kill_rec KILL "$r"; fi
     result "{\"side\":\"dest\",\"ended\":true,\"rc\":0,\"treeAlive\":$alive,\"log\":\"\"}"
     return
   fi
@@ -1963,7 +1990,7 @@ verb_lazy_end() { # MIGRATION_ID wait|abort|finish [SECONDS]
       # it calls it a failure), and killing it in the middle of that could leave the tree half-released.
       p=$(num_in "$LZ/dump.pid")
       if [ -n "$p" ] && [ ! -f "$LZ/dump.rc" ]; then
-        if listening "$p" "$(num_in "$LZ/port")" || [ -z "$(lazy_wait_rc dump 30)" ]; then kill -KILL "$p" 2>/dev/null; fi
+        if listening "$p" "$(num_in "$LZ/port")" || [ -z "$(lazy_wait_rc dump 30)" ]; then kill_rec KILL "$(rec_in "$LZ/dump.rec")"; fi
       fi
       ;;
     source-finish)
@@ -1976,7 +2003,8 @@ verb_lazy_end() { # MIGRATION_ID wait|abort|finish [SECONDS]
   if [ "$side-$2" = source-abort ]; then tree_signal CONT; fi
   alive=false
   if [ $side = dest ]; then
-    if tree_running "$(num_in "$LZ/init.pid")"; then alive=true; fi
+    r=$(rec_in "$LZ/init.rec")
+    if [ -n "$r" ] && [ "$(proc_start "${r%% *}")" = "${r#* }" ] && tree_running "${r%% *}"; then alive=true; fi
   else
     i=0
     # a large tree takes a moment to go
@@ -1994,7 +2022,7 @@ verb_lazy_end() { # MIGRATION_ID wait|abort|finish [SECONDS]
   fi
   if [ $side = dest ] && [ "$2" = wait ] && [ "$rc" = 0 ]; then
     # Kept after the work dir: the restored tree's init and owner, so a late settle knows the move got through.
-    printf '%s\n%s\n' "$(num_in "$LZ/init.pid")" "$CALLER" >"$mark"
+    printf '%s\n%s\n' "$(rec_in "$LZ/init.rec")" "$CALLER" >"$mark"
   fi
   # (names made here: mg-ids and fixed suffixes)
   find "$HS/lazy" -maxdepth 1 -type f \( -name '*.log' -o -name '*.done' \) -printf '%T@ %p\n' 2>/dev/null |

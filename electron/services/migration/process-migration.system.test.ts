@@ -211,9 +211,9 @@ describeSystem('process-tree migration between SSH hosts', ['root', 'criu', 'ssh
     const cli = spawn(process.execPath, ['bin/stasis.mjs', 'migrate', 'stasis-a', String(pid), 'stasis-b', '--runtime', 'process', '--strategy', 'lazy', '--ssh-config', config, '--json'], {
       stdio: 'ignore',
     });
-    // stasis-b's restored copy pulls its pages: the CLI dies in the middle of that.
-    const daemon = () => spawnSync('pgrep', ['-f', 'criu lazy-pages --page-server'], { encoding: 'utf8' }).stdout.trim();
-    await until('the destination to pull pages', daemon, Boolean, { timeoutMs: 120_000, everyMs: 20 });
+    // stasis-b's restored copy runs and pulls its pages (two memhogs of ours: the frozen one and the restored one):
+    // the CLI dies in the middle of that.
+    await until('the restored copy to run on stasis-b', () => pids('lazykill'), (p) => p.length === 2, { timeoutMs: 120_000, everyMs: 20 });
     cli.kill('SIGKILL');
     const journal = () => ssh('stasis-a', INSTALLED_HELPER, 'journal', 'list').stdout;
     await until('the move to be left with nobody moving it', journal, (out) => out.includes(`"cid":"${pid}"`) && !out.includes('"live":true'), { timeoutMs: 180_000, everyMs: 500 });
