@@ -52,6 +52,9 @@ export interface CallContext {
  * The composition root: every service is built once here and every API handler is defined here,
  * so Electron IPC, browser mode and the CLI share one implementation.
  */
+/** How long after a checkpoint (and after each operation on its host) the app waits before reading it in the background. */
+const PREPARE_AFTER_MS = Number(process.env['STASIS_PREPARE_AFTER_MS'] ?? 15_000);
+
 export function createAppServices(options: AppServicesOptions) {
   const sshConfigPath = options.sshConfigPath ?? defaultSshConfigPath();
   let localProbe: Promise<HostCapabilities> | undefined;
@@ -84,9 +87,17 @@ export function createAppServices(options: AppServicesOptions) {
     helperFor: (id) => hosts.helperFor(id),
     hostIds: () => hosts.ids(),
     ...(options.emit ? { emit: options.emit } : {}),
-    // (a checkpoint deleted meanwhile, or a host gone, just leaves the first open to do the reading)
-    ...(options.prepareNewCheckpoints ? { made: (hostId: string, checkpointId: string) => void reportOf({ hostId, checkpointId }).catch(() => undefined) } : {}),
+    ...(options.prepareNewCheckpoints ? { made: prepareLater } : {}),
   });
+  // The read waits a while, and while a checkpoint or restore runs on that host, so that it never competes with the
+  // user's next step (a restore right after the checkpoint). A checkpoint deleted meanwhile, or a host gone, just
+  // leaves the first open to do the reading.
+  function prepareLater(hostId: string, checkpointId: string, tries = 10): void {
+    setTimeout(() => {
+      if (checkpoints.busy(hostId) && tries > 0) return prepareLater(hostId, checkpointId, tries - 1);
+      void reportOf({ hostId, checkpointId }).catch(() => undefined);
+    }, PREPARE_AFTER_MS).unref();
+  }
 
   const migrations = new MigrationService({
     helperFor: (id) => hosts.helperFor(id),

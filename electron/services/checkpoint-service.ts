@@ -39,6 +39,11 @@ function failure(host: string, err: unknown): HostFailure {
 /** Checkpoints, restores and the lists: helper verbs on the right host, progress as events, cancel by id. */
 export class CheckpointService {
   private readonly running = new Map<string, { hostId: string }>();
+
+  /** Whether a checkpoint or restore of this service runs on the host now (background work waits for it). */
+  busy(hostId: string): boolean {
+    return [...this.running.values()].some((o) => o.hostId === hostId);
+  }
   /** Copies under way (checkpoints.copy): cancelling one ends the sender, and the receiver then drops what it had. */
   private readonly copies = new Map<string, () => void>();
 

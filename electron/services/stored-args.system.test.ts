@@ -53,7 +53,8 @@ describeSystem('a stored checkpoint shows what its archive shows', ['root', 'cri
       const ck = await appApi.checkpoints.create({ hostId: 'local', runtime: 'podman', container: name, options: { leaveRunning: true } });
       const kept = path.join('/var/lib/stasis/hosts', hostname(), 'checkpoints', ck.id, 'args.json');
       // Nobody opens it: the kept command lines appear all the same.
-      await until('the new checkpoint\'s command lines to be kept beside its images', () => existsSync(kept), Boolean, { timeoutMs: 120_000 });
+      // (it waits 15 s first, and while operations run on the host)
+      await until('the new checkpoint\'s command lines to be kept beside its images', () => existsSync(kept), Boolean, { timeoutMs: 120_000, everyMs: 250 });
       const report = await appApi.checkpoints.report({ hostId: 'local', checkpointId: ck.id });
       expect(report.processes.find((p) => p.cmdline[0] === 'sh')?.environ).toContain(marker);
     } finally {
