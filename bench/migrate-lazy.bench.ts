@@ -9,58 +9,36 @@ import path from 'node:path';
 import type { MigrationResult } from '../shared/domain/migration';
 import { migrationOverTestHosts } from '../test-support/ssh-test-hosts';
 import { deleteStoredCheckpoints } from '../test-support/cleanup';
+import { until } from '../test-support/poll';
+import { CONFIG, median, mib, secs, ssh, timed } from './test-hosts';
 import { INSTALLED_HELPER } from '../electron/services/helper-source';
 
 const RUNS = Number(process.env['STASIS_BENCH_RUNS'] ?? 3);
 const MIB = 256;
 const TAG = `/tmp/stasis-bench-lazy-${process.pid}`;
-const HOSTS_DIR = process.env['STASIS_TEST_HOSTS'] ?? '/srv/stasis-hosts';
-const CONFIG = path.join(HOSTS_DIR, 'ssh_config');
 const MEMHOG = '/usr/local/lib/stasis-ci/memhog';
 
-const ssh = (host: string, ...cmd: string[]) => {
-  const r = spawnSync('ssh', ['-F', CONFIG, host, ...cmd], { encoding: 'utf8', timeout: 600_000 });
-  if (r.status !== 0) throw new Error(`ssh ${host} ${cmd.join(' ')}: ${r.stderr}`);
-  return r.stdout.trim();
-};
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-const mib = (b: number) => `${(b / 1024 / 1024).toFixed(1)} MiB`;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const ours = () =>
   spawnSync('pgrep', ['-f', `${MEMHOG} ${MIB} 1 ${TAG}-`], { encoding: 'utf8' })
     .stdout.split('\n')
     .filter(Boolean)
     .map(Number);
 
-function timed(fn: () => unknown): number {
-  const t0 = performance.now();
-  fn();
-  return performance.now() - t0;
-}
-
 /** memhog on stasis-a, its own session; resolves to its PID once its memory is full. */
 async function memhog(run: string): Promise<number> {
   const status = `${TAG}-${run}`;
   ssh('stasis-a', 'sh', '-c', `'setsid ${MEMHOG} ${MIB} 1 ${status} </dev/null >/dev/null 2>&1 &'`);
-  for (let i = 0; i < 600; i++) {
-    if (spawnSync('ssh', ['-F', CONFIG, 'stasis-a', 'cat', `${status}.ready`], { encoding: 'utf8' }).stdout.includes('touched')) {
-      const pid = spawnSync('pgrep', ['-f', `${MEMHOG} ${MIB} 1 ${status}$`], { encoding: 'utf8' }).stdout.trim();
-      if (/^\d+$/.test(pid)) return Number(pid);
-    }
-    await sleep(100);
-  }
-  throw new Error('memhog did not fill its memory');
+  await until('memhog to fill its memory', () => spawnSync('ssh', ['-F', CONFIG, 'stasis-a', 'cat', `${status}.ready`], { encoding: 'utf8' }).stdout, (out) => out.includes('touched'));
+  const pid = await until('memhog\'s PID', () => spawnSync('pgrep', ['-f', `${MEMHOG} ${MIB} 1 ${status}$`], { encoding: 'utf8' }).stdout.trim(), (p) => /^\d+$/.test(p));
+  return Number(pid);
 }
 
 /** Waits until memhog writes its status on `host` (it runs there). */
 async function runsOn(host: string, run: string): Promise<void> {
-  for (let i = 0; i < 1200; i++) {
-    const r = spawnSync('ssh', ['-F', CONFIG, host, 'cat', `${TAG}-${run}`], { encoding: 'utf8' });
-    if (/^\d+ ok/.test(r.stdout)) return;
-    await sleep(100);
-  }
-  throw new Error(`memhog ${run} does not run on ${host}`);
+  await until(`memhog ${run} to run on ${host}`, () => spawnSync('ssh', ['-F', CONFIG, host, 'cat', `${TAG}-${run}`], { encoding: 'utf8' }).stdout, (out) => /^\d+ ok/.test(out), {
+    timeoutMs: 120_000,
+    everyMs: 100,
+  });
 }
 
 function cleanup(): void {

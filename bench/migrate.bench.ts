@@ -12,38 +12,21 @@ import type { MigrationResult } from '../shared/domain/migration';
 import { createAppServices } from '../electron/services/app-services';
 import { INSTALLED_HELPER } from '../electron/services/helper-source';
 import { deleteStoredCheckpoints } from '../test-support/cleanup';
+import { until } from '../test-support/poll';
+import { CONFIG, median, mib, secs, ssh, timed } from './test-hosts';
 
 const RUNS = Number(process.env['STASIS_BENCH_RUNS'] ?? 2);
 const MIB = 256;
 const PREFIX = `stasis-test-bench-mig-${process.pid}`;
-const HOSTS_DIR = process.env['STASIS_TEST_HOSTS'] ?? '/srv/stasis-hosts';
-const CONFIG = path.join(HOSTS_DIR, 'ssh_config');
 const made: string[] = [];
-
-const ssh = (host: string, ...cmd: string[]) => {
-  const r = spawnSync('ssh', ['-F', CONFIG, host, ...cmd], { encoding: 'utf8', timeout: 600_000 });
-  if (r.status !== 0) throw new Error(`ssh ${host} ${cmd.join(' ')}: ${r.stderr}`);
-  return r.stdout.trim();
-};
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-const mib = (b: number) => `${(b / 1024 / 1024).toFixed(1)} MiB`;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function timed(fn: () => unknown): number {
-  const t0 = performance.now();
-  fn();
-  return performance.now() - t0;
-}
 
 async function memhog(name: string): Promise<void> {
   made.push(name);
   ssh('stasis-a', 'podman', 'run', '-d', '--name', name, '--network', 'none', 'localhost/stasis-busybox:latest', 'memhog', String(MIB), '0', '/tmp/c');
-  for (let i = 0; i < 300; i++) {
-    if (spawnSync('ssh', ['-F', CONFIG, 'stasis-a', 'podman', 'exec', name, 'cat', '/tmp/c.ready'], { encoding: 'utf8' }).stdout.includes('touched')) return;
-    await sleep(200);
-  }
-  throw new Error('memhog did not fill its memory');
+  await until('memhog to fill its memory', () => spawnSync('ssh', ['-F', CONFIG, 'stasis-a', 'podman', 'exec', name, 'cat', '/tmp/c.ready'], { encoding: 'utf8' }).stdout, (out) => out.includes('touched'), {
+    timeoutMs: 60_000,
+    everyMs: 200,
+  });
 }
 
 function cleanup(): void {

@@ -4,7 +4,7 @@ import { StasisError, toErrorShape } from '../../../shared/api/errors';
 import type { MigrationPlan, MigrationResult, RecoveryResult } from '../../../shared/domain/migration';
 import type { HelperByteStream, HelperClient } from '../helper-client';
 import { LazyEnd, LazyIn, TreeFacts, type Journal } from './helper-schemas';
-import type { TreeHelpers, TreeMoveContext } from './tree-migration';
+import { treeResult, type TreeHelpers, type TreeMoveContext } from './tree-migration';
 
 
 /** The page channel: the destination's lazy-pages daemon ↔ Stasis ↔ the source's CRIU page server. */
@@ -155,7 +155,6 @@ export async function moveTreeLazy(ctx: TreeMoveContext, f: TreeHelpers, plan: M
     await f.srcHelper.call('lazy-end', [mg, 'wait', '120'], { timeoutMs: 5 * 60_000 });
     srcEnd = LazyEnd.parse(await f.srcHelper.call('lazy-end', [mg, 'finish'], { timeoutMs: 5 * 60_000 }));
   } catch (err) {
-    clearInterval(ticker);
     return abort(err);
   } finally {
     clearInterval(ticker);
@@ -165,25 +164,16 @@ export async function moveTreeLazy(ctx: TreeMoveContext, f: TreeHelpers, plan: M
   await journal('done');
   const sourceNote = srcEnd.treeAlive ? `but process ${input.container} is still there on ${source} after Stasis killed it: check ${source}` : `${source} no longer runs it`;
   ctx.enter('done');
-  return {
-    operationId: ctx.operationId,
-    migrationId: ctx.migrationId,
-    strategy: 'lazy',
-    strategyReason: plan.strategyReason,
+  return treeResult(ctx, plan, {
     runningOn: dest,
     rolledBack: false,
     container: { runtime: 'process', id: pid, name },
     downtimeMs,
-    totalMs: Date.now() - ctx.started,
     bytes: wire,
-    imageBytes: 0,
     checkpointId: null,
     destCheckpointId: null,
-    digest: null,
-    phases: ctx.timings().filter((t) => t.phase !== 'done'),
-    preflight: plan.checks,
     message: `${name} runs on ${dest} now as process ${pid} (lazy: it ran there after ${(downtimeMs / 1000).toFixed(2)} s, its memory followed), ${sourceNote}. A lazy move keeps no checkpoint.`,
-  };
+  });
 }
 
 /** After the freeze something failed: fence the destination's tree, then let the source's run on. */
@@ -220,25 +210,16 @@ async function abortLazy(
     ? `${name} runs on ${source} again as process ${pid}: CRIU let it run on when the lazy move was undone.${fenceNote}`
     : `${name} no longer runs on ${source}${released ? '' : ` (Stasis could not reach ${source})`}, and the partial copy on ${dest} was stopped. A lazy move keeps no checkpoint: it is lost.${fenceNote}`;
   ctx.enter('done');
-  return {
-    operationId: ctx.operationId,
-    migrationId: ctx.migrationId,
-    strategy: 'lazy',
-    strategyReason: o.plan.strategyReason,
+  return treeResult(ctx, o.plan, {
     runningOn: alive ? source : '',
     rolledBack: Boolean(alive),
     container: { runtime: 'process', id: pid, name },
     downtimeMs: Date.now() - o.frozenAt,
-    totalMs: Date.now() - ctx.started,
     bytes,
-    imageBytes: 0,
     checkpointId: null,
     destCheckpointId: null,
-    digest: null,
-    phases: ctx.timings().filter((t) => t.phase !== 'done'),
-    preflight: o.plan.checks,
     message: `The lazy migration failed (${reason}). ${message}`,
-  };
+  });
 }
 
 /**

@@ -57,6 +57,26 @@ export interface TreeMoveContext {
   faults?: { beforeRestore?(checkpointId: string): Promise<void>; lazyPages?(cut: () => void): void };
 }
 
+/** What every tree move's result has from its context and plan; the caller adds what happened. */
+export function treeResult(
+  ctx: TreeMoveContext,
+  plan: MigrationPlan,
+  r: Pick<MigrationResult, 'runningOn' | 'rolledBack' | 'container' | 'downtimeMs' | 'bytes' | 'checkpointId' | 'destCheckpointId' | 'message'>,
+): MigrationResult {
+  return {
+    operationId: ctx.operationId,
+    migrationId: ctx.migrationId,
+    strategy: plan.strategy,
+    strategyReason: plan.strategyReason,
+    totalMs: Date.now() - ctx.started,
+    imageBytes: 0,
+    digest: null,
+    phases: ctx.timings().filter((t) => t.phase !== 'done'),
+    preflight: plan.checks,
+    ...r,
+  };
+}
+
 /**
  * Streamed stop-and-copy of a process tree: `checkpoint process PID` dumps it into the source's store (CRIU stops
  * the tree; a failed dump leaves it running), `send` streams that checkpoint into the destination's `receive`, and
@@ -145,25 +165,16 @@ export async function moveTree(ctx: TreeMoveContext, f: TreeHelpers): Promise<Mi
     .catch(() => false);
   if (!runs) return fail(new StasisError('operation-failed', `${name} was restored on ${dest} as process ${restored.container.id} but does not run there.`), wire);
   ctx.enter('done');
-  return {
-    operationId: ctx.operationId,
-    migrationId: ctx.migrationId,
-    strategy: plan.strategy,
-    strategyReason: plan.strategyReason,
+  return treeResult(ctx, plan, {
     runningOn: dest,
     rolledBack: false,
     container: restored.container,
     downtimeMs,
-    totalMs: Date.now() - ctx.started,
     bytes: wire,
-    imageBytes: 0,
     checkpointId: ck,
     destCheckpointId: received.id,
-    digest: null,
-    phases: ctx.timings().filter((t) => t.phase !== 'done'),
-    preflight: plan.checks,
     message: `${name} runs on ${dest} now as process ${restored.container.id}; checkpoint ${ck} is kept on ${source} and ${dest}.`,
-  };
+  });
 }
 
 /** After the dump something failed: restore the tree on the source from its kept checkpoint. */
@@ -187,23 +198,14 @@ async function rollbackTree(
     message = `${container.name} could not be restored on ${source} from checkpoint ${o.ck}, which is kept: ${toErrorShape(err).message} Restore it by hand: stasis restore ${source} ${o.ck}.`;
   }
   ctx.enter('done');
-  return {
-    operationId: ctx.operationId,
-    migrationId: ctx.migrationId,
-    strategy: o.plan.strategy,
-    strategyReason: o.plan.strategyReason,
+  return treeResult(ctx, o.plan, {
     runningOn: runningOn || source,
     rolledBack: runningOn === source,
     container,
     downtimeMs: Date.now() - o.frozenAt,
-    totalMs: Date.now() - ctx.started,
     bytes: o.bytes,
-    imageBytes: 0,
     checkpointId: o.ck,
     destCheckpointId: null,
-    digest: null,
-    phases: ctx.timings().filter((t) => t.phase !== 'done'),
-    preflight: o.plan.checks,
     message: `The migration failed (${reason}). ${message}`,
-  };
+  });
 }
