@@ -104,10 +104,19 @@ t_docker() {
   [ "$(docker inspect --format '{{.State.Running}}' "$NAME")" = false ] || fail "docker: container still running after checkpoint"
   docker checkpoint ls "$NAME" | grep -q ck1 || fail "docker: checkpoint ck1 not listed"
   log "docker: OK  docker checkpoint create of memhog in stasis-busybox:latest (status '$s1')"
-  if ! docker start --checkpoint ck1 "$NAME" >>"$WORK/docker.log" 2>&1; then
+  # Right after `checkpoint create`, containerd may still hold the same checkpoint blob and the start fails with
+  # "already exists" (moby#42900, seen here in CI); the helper tries again the same way.
+  local tries=0
+  until docker start --checkpoint ck1 "$NAME" >>"$WORK/docker.log" 2>&1; do
+    tries=$((tries + 1))
+    if [ "$tries" -lt 5 ] && tail -n 1 "$WORK/docker.log" | grep -q 'upload checkpoint to containerd.*already exists'; then
+      log "docker: start --checkpoint met moby#42900 ('already exists'); trying again in 1 s"
+      sleep 1
+      continue
+    fi
     fail "docker: start --checkpoint failed: $(tail -n 5 "$WORK/docker.log")"
     return
-  fi
+  done
   s2=$(wait_status "docker exec $NAME cat /tmp/c" $((${s1%% *} + 12))) || {
     fail "docker: memhog did not resume ($s2)"
     return

@@ -26,7 +26,7 @@
 
 set -u
 umask 077
-STASIS_HELPER_VERSION='1.3.0'
+STASIS_HELPER_VERSION='1.3.1'
 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 LC_ALL=C
 IFS=' 	
@@ -900,8 +900,16 @@ restore_docker() {
   # `docker start --checkpoint-dir` is refused ("custom checkpointdir is not supported"): place it where Docker looks.
   dst=/var/lib/docker/containers/$target/checkpoints/$ID
   if ! safe_untar "$ARCH" "$dst"; then rm -rf "$dst"; fail operation-failed "Could not place the checkpoint for Docker."; fi
-  run_watched restore /dev/null "$WORK/out" "$WORK/err" docker start --checkpoint "$ID" "$target" ||
-    { rm -rf "$dst"; map_runtime_error "$WORK/err" "docker start --checkpoint"; }
+  # Docker uploads the checkpoint into containerd's content store; right after a `docker checkpoint create` of the
+  # same files the earlier upload may not be collected yet and the start fails with "already exists" (moby#42900,
+  # seen here in CI). Nothing started, so trying again once containerd's collector has run is safe.
+  tries=0
+  until run_watched restore /dev/null "$WORK/out" "$WORK/err" docker start --checkpoint "$ID" "$target"; do
+    tries=$((tries + 1))
+    if [ "$tries" -lt 5 ] && grep -q 'upload checkpoint to containerd.*already exists' "$WORK/err"; then sleep 1; continue; fi
+    rm -rf "$dst"
+    map_runtime_error "$WORK/err" "docker start --checkpoint"
+  done
   rm -rf "$dst"
   name=$(docker inspect --format '{{.Name}}' "$target" 2>/dev/null)
   lineage_for_new docker "$target"
