@@ -2,7 +2,7 @@ import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_pr
 import { existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { until as waitFor } from '../../test-support/poll';
 import path from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deleteStoredCheckpoints } from '../../test-support/cleanup';
 import { SSH_HOSTS_DIR, describeSystem } from '../../test-support/system';
 import { INSTALLED_HELPER } from '../services/helper-source';
@@ -304,6 +304,49 @@ describeSystem('stasis-helper: what a helper-only user can reach', ['root', 'cri
       });
     }
   }
+
+  // The destination half of a migration stores whatever arrives: the sender's archive is hostile like a received one.
+  describe('migrate-in refuses a hostile archive and stores nothing', () => {
+    /** A CRIU-looking archive (checkpoint/inventory.img) with `tweak` applied to its tree before it is tarred. */
+    function archive(name: string, tweak: (d: string) => void, tarArgs: string[] = []): Buffer {
+      const d = path.join(dir, `mig-${name.replace(/\W+/g, '-')}`);
+      mkdirSync(path.join(d, 'checkpoint'), { recursive: true });
+      writeFileSync(path.join(d, 'checkpoint', 'inventory.img'), 'x');
+      writeFileSync(path.join(d, 'config.dump'), '{}');
+      tweak(d);
+      // Member names as podman writes them (checkpoint/inventory.img, no leading ./): only the tweak may be wrong.
+      return execFileSync('tar', ['-cf', '-', ...tarArgs, '-C', d, ...readdirSync(d)], { maxBuffer: 1 << 26 });
+    }
+    let n = 0;
+    const cases: [string, () => Buffer][] = [
+      ['nothing wrong (the control: it is stored)', () => archive('honest', () => undefined)],
+      ['a symlink to a file outside the store', () => archive('symlink', (d) => symlinkSync(target, path.join(d, 'checkpoint', 'fs-1.img')))],
+      ['a hard link', () => archive('hardlink', (d) => linkSync(path.join(d, 'config.dump'), path.join(d, 'spec.dump')))],
+      ['a device node', () => archive('device', (d) => execFileSync('mknod', [path.join(d, 'checkpoint', 'core-1.img'), 'c', '1', '3']))],
+      ['a fifo', () => archive('fifo', (d) => execFileSync('mkfifo', [path.join(d, 'checkpoint', 'core-1.img')]))],
+      ['a member that climbs out with ..', () => archive('dotdot', () => undefined, ['--transform', `s|^config.dump$|../../../../../../..${target}|`])],
+      ['no CRIU inventory', () => archive('noinv', (d) => rmSync(path.join(d, 'checkpoint', 'inventory.img')))],
+      ['a cut (truncated) stream', () => archive('cut', (d) => writeFileSync(path.join(d, 'checkpoint', 'pages-1.img'), Buffer.alloc(1 << 20, 7))).subarray(0, 600_000)],
+      ['no tar at all', () => Buffer.from('not a tar stream\n'.repeat(1000))],
+    ];
+    for (const [what, make] of cases) {
+      it(`with ${what}`, () => {
+        const honest = what.startsWith('nothing wrong');
+        const ck = `ck-20260101000000-${(0xb0000000 + process.pid * 16 + n++).toString(16).slice(-8)}`;
+        const r = helper(['migrate-in', `mg-test-${process.pid}-${n}`, ck, 'podman', 'a'.repeat(64), `${TAG}-mig`, 'localhost/stasis-busybox:latest', ck, 'none'], { asUid: OP_UID, input: make() });
+        if (honest) {
+          expect((last(r).result as { meta?: { id: string } } | undefined)?.meta?.id, JSON.stringify(r.lines)).toBe(ck);
+          expect(last(helper(['delete', ck], { asUid: OP_UID })).error).toBeUndefined();
+          return;
+        }
+        expect(last(r).error?.code, JSON.stringify(r.lines)).toBe('corrupt-image');
+        expect(r.stdout).not.toContain(SECRET);
+        expect(existsSync(path.join(STORE, 'checkpoints', ck))).toBe(false);
+        expect(readdirSync(path.join(STORE, 'tmp')).filter((t) => t.includes(ck))).toEqual([]);
+        expect(readFileSync(target, 'utf8')).toBe(`${SECRET}\n`);
+      });
+    }
+  });
 
   it('through real sudo as the operator user: root’s checkpoints and processes are out of reach', () => {
     const sudo = (...args: string[]) => {

@@ -6,7 +6,7 @@ import type { Duplex } from 'node:stream';
 import ssh2, { type AnyAuthMethod, type AuthenticationType, type ClientChannel, type ParsedKey } from 'ssh2';
 import { StasisError } from '../../../shared/api/errors';
 import type { SecretKind } from '../../../shared/domain/ssh-host';
-import { boundedText, deadline, ended, LineCollector, pumpStdin, shellQuote, type ByteStream, type CommandRunner, type LoopbackListener, type RunOptions, type RunResult } from '../command-runner';
+import { boundedText, deadline, ended, LineCollector, pumpStdin, readableChunks, shellQuote, type ByteStream, type CommandRunner, type LoopbackListener, type RunOptions, type RunResult } from '../command-runner';
 import type { SshTarget } from '../ssh-config';
 import { coalescedConnect } from './coalesced-socket';
 import { checkHostKey, fingerprint, keyTypeOf, readKnownHosts, type HostKeyVerdict } from './known-hosts';
@@ -307,7 +307,7 @@ export class SshConnection implements CommandRunner {
       });
     });
     channel.end();
-    return { stdout: channel, done, stop: () => channel.close() };
+    return { stdout: readableChunks(channel), done, stop: () => channel.close() };
   }
 
   async connectLoopback(port: number): Promise<Duplex> {
