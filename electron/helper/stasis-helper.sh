@@ -951,6 +951,9 @@ restore_process() {
     map_runtime_error "$WORK/err" "criu restore"
   fi
   lineage_for_new process "$newpid"
+  # Which process this checkpoint last became (with its start time: PIDs come back), so that a move whose Stasis
+  # died during the restore can see whether the tree runs here (tree-check --from=CKID).
+  mkdir -p "$HS/restored" && printf '%s %s\n' "$newpid" "$(proc_start "$newpid")" >"$HS/restored/$ID"
   result "{\"checkpoint\":\"$ID\",\"container\":{\"runtime\":\"process\",\"id\":\"$newpid\",\"name\":\"$CNAME\"}}"
 }
 
@@ -1036,7 +1039,7 @@ verb_delete() {
   fi
   if read_ident "$D"; then lock_container "$RT-$CID"; fi
   mv "$D" "$HS/tmp/del-$1" || fail operation-failed "Could not remove checkpoint $1."
-  rm -rf "$HS/tmp/del-$1"
+  rm -rf "$HS/tmp/del-$1" "$HS/restored/$1"
   result "{\"deleted\":\"$1\"}"
 }
 
@@ -1280,19 +1283,21 @@ journal_json() { # id -> one JSON object: its fields, and whether the helper tha
   printf '{"id":"%s","live":%s' "$1" "$live"
   while read -r k v; do
     case $k in
-      uid | runtime | cid | cname | source | dest | dname | phase | ckid | digest | bytes | created | updated | lineage)
+      uid | runtime | cid | cname | source | dest | dname | phase | ckid | digest | bytes | created | updated | lineage | strategy)
         printf ',"%s":"%s"' "$k" "$(json_esc "$v")" ;;
     esac
   done <"$(journal_file "$1")"
   printf '}'
 }
 
-verb_journal() { # begin ID RUNTIME CONTAINER_ID NAME SOURCE DEST DEST_NAME | set ID PHASE | get ID | list
+verb_journal() { # begin ID RUNTIME CONTAINER_ID NAME SOURCE DEST DEST_NAME [STRATEGY] | set ID PHASE [CKID] | get ID | list
   store_init
   mkdir -p "$HS/migrations" || fail operation-failed "Cannot create the migration journal in the Stasis store."
   case ${1:-} in
     begin)
-      [ $# -eq 8 ] || fail bad-request "usage: journal begin ID RUNTIME CONTAINER_ID NAME SOURCE DEST DEST_NAME"
+      [ $# -eq 8 ] || [ $# -eq 9 ] || fail bad-request "usage: journal begin ID RUNTIME CONTAINER_ID NAME SOURCE DEST DEST_NAME [STRATEGY]"
+      # How a process tree moves decides how an interrupted move is settled; a journal without one is a lazy move's.
+      case ${9:-lazy} in stop-and-copy | lazy) ;; *) fail bad-request "The strategy is stop-and-copy or lazy." ;; esac
       need "$2" is_mgid "migration id"
       case $3 in podman | docker | process) ;; *) fail bad-request "Unknown runtime." ;; esac
       need "$4" is_name "container id"
@@ -1305,15 +1310,21 @@ verb_journal() { # begin ID RUNTIME CONTAINER_ID NAME SOURCE DEST DEST_NAME | se
       lin=''
       if [ -f "$HS/lineage/$3-$4" ]; then read -r lin _ <"$HS/lineage/$3-$4"; fi
       is_ckid "$lin" || lin=''
-      printf 'uid %s\nruntime %s\ncid %s\ncname %s\nsource %s\ndest %s\ndname %s\nphase begin\ncreated %s\nlineage %s\n' \
-        "$CALLER" "$3" "$4" "$5" "$6" "$7" "$8" "$(now_iso)" "$lin" >"$jf.$$" || fail operation-failed "Could not write the migration journal."
+      printf 'uid %s\nruntime %s\ncid %s\ncname %s\nsource %s\ndest %s\ndname %s\nphase begin\ncreated %s\nlineage %s\nstrategy %s\n' \
+        "$CALLER" "$3" "$4" "$5" "$6" "$7" "$8" "$(now_iso)" "$lin" "${9:-}" >"$jf.$$" || fail operation-failed "Could not write the migration journal."
       mv "$jf.$$" "$jf" || fail operation-failed "Could not write the migration journal."
       result "$(journal_json "$2")" ;;
     set)
-      [ $# -eq 3 ] || fail bad-request "usage: journal set ID PHASE"
+      [ $# -eq 3 ] || [ $# -eq 4 ] || fail bad-request "usage: journal set ID PHASE [CHECKPOINT_ID]"
       need "$2" is_mgid "migration id"
       need "$3" is_mgphase "migration phase"
       journal_mine "$2" || fail not-found "No migration $2 on this host."
+      if [ $# -eq 4 ]; then
+        # A process tree's move names the checkpoint it took with `checkpoint`: one of the caller's own.
+        need "$4" is_ckid "checkpoint id"
+        checkpoint_dir "$4"
+        journal_set "$2" ckid "$4"
+      fi
       journal_set "$2" phase "$3"
       journal_set "$2" updated "$(now_iso)"
       result "$(journal_json "$2")" ;;
@@ -1634,10 +1645,23 @@ verb_image_in() {
 # A process tree's migration facts (the caller judges them): `tree-check PID` on the source, `tree-check -` on the
 # destination. Versions, criu check, lazy-pages and dirty-tracking support, free disk in the store, the caller; with
 # a PID whether it runs, its name and the resident memory of the tree under it.
-verb_tree_check() { # PID|-
-  [ $# -eq 1 ] || fail bad-request "usage: tree-check PID|-"
-  [ "$1" = - ] || need "$1" is_pid "process id"
+verb_tree_check() { # PID|-|--from=CHECKPOINT_ID
+  [ $# -eq 1 ] || fail bad-request "usage: tree-check PID|-|--from=CHECKPOINT_ID"
   store_init
+  case $1 in
+    --from=*)
+      # The process a restore of this checkpoint made here, while it is still that process; else none.
+      fck=${1#--from=}
+      need "$fck" is_ckid "checkpoint id"
+      checkpoint_dir "$fck"
+      set -- -
+      if [ -f "$HS/restored/$fck" ]; then
+        read -r rp rst _ <"$HS/restored/$fck"
+        if is_pid "$rp" && [ -n "$rst" ] && [ "$(proc_start "$rp")" = "$rst" ]; then set -- "$rp"; fi
+      fi ;;
+    -) ;;
+    *) need "$1" is_pid "process id" ;;
+  esac
   host_facts
   alive=false comm='' rss=0
   if [ "$1" != - ] && [ -d "/proc/$1" ]; then
@@ -1656,7 +1680,7 @@ verb_tree_check() { # PID|-
       queue="$queue $(pgrep -P "$p" | tr '\n' ' ')"
     done
   fi
-  result "{\"criu\":\"$criuv\",$facts,\"alive\":$alive,\"comm\":\"$comm\",\"rss\":$rss,\"caller\":\"$(caller_name)\"}"
+  result "{\"criu\":\"$criuv\",$facts,\"alive\":$alive,\"pid\":\"$1\",\"comm\":\"$comm\",\"rss\":$rss,\"caller\":\"$(caller_name)\"}"
 }
 
 # ---------------------------------------------------------------------------------------------- lazy moves

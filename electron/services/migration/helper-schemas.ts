@@ -18,6 +18,8 @@ export const Journal = z.object({
   ckid: z.string().optional(),
   digest: z.string().optional(),
   bytes: z.string().optional(),
+  /** How a process tree moves: `stop-and-copy`, or empty for a lazy move (journals from before 1.3.1 have none). */
+  strategy: z.string().optional(),
 });
 export type Journal = z.infer<typeof Journal>;
 
@@ -38,6 +40,8 @@ export const HostFacts = z.object({
 /** `tree-check PID|-`: a process tree's migration facts on one host (`alive`, `comm`, `rss` only with a PID). */
 export const TreeFacts = HostFacts.extend({
   alive: z.boolean(),
+  /** The process looked at: the PID asked for, or with `--from=CKID` the one that checkpoint's restore made ('-': none). */
+  pid: z.string().optional(),
   comm: z.string(),
   rss: z.number(),
   caller: z.string(),

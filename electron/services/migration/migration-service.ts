@@ -18,7 +18,7 @@ import { Journal, MigrateIn } from './helper-schemas';
 import { DestFacts, SourceFacts, buildChecks, chooseStrategy, expectedDowntimeMs, lostProcessesCheck } from './preflight';
 import { checkContainerProcesses } from '../lost-processes';
 import type { ProcessCheck } from '../../../shared/domain/processes';
-import { moveTree, treeFacts, treePlan } from './tree-migration';
+import { moveTree, settleTreeCopy, treeFacts, treePlan } from './tree-migration';
 import { settleLazyTree } from './tree-lazy-move';
 import type { CommandRunner } from '../command-runner';
 import { chooseWireCompression, compressionCheck, measureLink, type WireChoice } from './wire-compression';
@@ -169,7 +169,7 @@ export class MigrationService {
     emit(0, null);
 
     if (input.runtime === 'process' && source !== dest) {
-      // Process trees: the move undoes itself on failure; only a lazy move keeps a journal (settleLazyTree ends it).
+      // Process trees keep a journal too (settleTreeCopy and settleLazyTree end an interrupted one).
       const f = await treeFacts(input, (h) => this.deps.helperFor(h));
       return moveTree({ input, operationId, migrationId: newMigrationId(), started, state, enter, emit, timings: () => timings, faults: this.deps.faults }, f);
     }
@@ -390,7 +390,9 @@ export class MigrationService {
       j = Journal.parse(await srcHelper.call('journal', ['get', migrationId], { timeoutMs: 30_000 }));
     }
     if (j.live) throw new StasisError('busy', `Migration ${migrationId} is still storing its checkpoint on ${sourceHostId}; try again in a minute.`);
-    if (j.runtime === 'process') return settleLazyTree(srcHelper, await this.deps.helperFor(j.dest), j);
+    if (j.runtime === 'process') {
+      return j.strategy === 'stop-and-copy' ? settleTreeCopy(srcHelper, () => this.deps.helperFor(j.dest), j) : settleLazyTree(srcHelper, await this.deps.helperFor(j.dest), j);
+    }
     const dstRuns = await this.deps
       .helperFor(j.dest)
       .then((h) => this.runsOn(h, j.dest, j.dname))

@@ -18,7 +18,7 @@ import type { MigrationService } from './migration-service';
 describeSystem('process-tree migration between SSH hosts', ['root', 'criu', 'ssh-hosts'], () => {
   const config = path.join(SSH_HOSTS_DIR, 'ssh_config');
   const statusOf = (tag: string) => `/tmp/lmig-${process.pid}-${tag}`;
-  const tags = ['move', 'rollback', 'cut', 'lazy', 'lazycut', 'lazykill'];
+  const tags = ['move', 'rollback', 'cut', 'copykill', 'lazy', 'lazycut', 'lazykill'];
   const checkpoints: string[] = [];
   let hosts: HostRegistry;
   let svc: MigrationService;
@@ -160,6 +160,50 @@ describeSystem('process-tree migration between SSH hosts', ['root', 'criu', 'ssh
     const now = pids('cut');
     expect(now).toHaveLength(1);
     expect(mntOf(now[0]!)).toBe(mntA);
+  }, 300_000);
+
+  it('stop-and-copy: after the CLI is SIGKILLed mid-transfer, the next run settles the move from its journal: the tree runs on exactly one host', async () => {
+    // 256 MiB: seconds on the wire, so the kill lands after the dump (the tree is gone from stasis-a) and before the
+    // restore (nothing runs on stasis-b): without the journal it would run nowhere.
+    const pid = await memhog('copykill', 256);
+    const mntB = mntOf('self', 'stasis-b');
+    const cli = spawn(process.execPath, ['bin/stasis.mjs', 'migrate', 'stasis-a', String(pid), 'stasis-b', '--runtime', 'process', '--strategy', 'stop-and-copy', '--ssh-config', config, '--json'], {
+      stdio: 'ignore',
+    });
+    await until(
+      'the destination helper to receive',
+      () =>
+        spawnSync('pgrep', ['-f', 'stasis-helper receive ck-[a-z0-9-]+$'], { encoding: 'utf8' })
+          .stdout.split('\n')
+          .filter(Boolean)
+          .map(Number)
+          .filter((p) => mntOf(p) === mntB),
+      (p) => p.length > 0,
+      { timeoutMs: 120_000, everyMs: 20 },
+    );
+    cli.kill('SIGKILL');
+    expect(pids('copykill'), 'the dump ended the tree on stasis-a').toEqual([]);
+    const journal = ssh('stasis-a', INSTALLED_HELPER, 'journal', 'list').stdout;
+    expect(journal).toContain(`"cid":"${pid}"`);
+    expect(journal).toContain('"strategy":"stop-and-copy"');
+    const again = spawnSync(process.execPath, ['bin/stasis.mjs', 'migrate', 'stasis-a', String(pid), 'stasis-b', '--runtime', 'process', '--ssh-config', config, '--check'], {
+      encoding: 'utf8',
+      timeout: 240_000,
+    });
+    expect(again.stderr).toMatch(/found interrupted migration (mg-[a-z0-9-]+).*\n.*rolled-back/);
+    const ck = /checkpoint (ck-[a-z0-9-]+)/.exec(again.stderr)?.[1];
+    if (ck) checkpoints.push(ck);
+    const now = await until('exactly one memhog of ours', () => pids('copykill'), (p) => p.length === 1);
+    expect(mntOf(now[0]!)).toBe(mntOf('self', 'stasis-a'));
+    const first = await until('memhog to write its status on stasis-a again', () => memStatus('stasis-a', 'copykill'), (st) => st.it > 0);
+    const later = await until('memhog to re-verify its memory on stasis-a', () => memStatus('stasis-a', 'copykill'), (st) => st.it > first.it + 25);
+    expect(later.verdict).toBe('ok');
+    // Settled once: a third run finds nothing to settle.
+    const third = spawnSync(process.execPath, ['bin/stasis.mjs', 'migrate', 'stasis-a', String(now[0]), 'stasis-b', '--runtime', 'process', '--ssh-config', config, '--check'], {
+      encoding: 'utf8',
+      timeout: 240_000,
+    });
+    expect(third.stderr).not.toMatch(/found interrupted migration/);
   }, 300_000);
 
   it('moves a 128 MiB memhog tree lazily: auto picks lazy, it runs on stasis-b before its memory has arrived, then verifies it all', async () => {

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { StasisError, toErrorShape } from '../../../shared/api/errors';
 import { CheckpointMeta } from '../../../shared/domain/checkpoint';
-import type { MigrateInput, MigrationPhase, MigrationPlan, MigrationResult } from '../../../shared/domain/migration';
+import type { MigrateInput, MigrationPhase, MigrationPlan, MigrationResult, RecoveryResult } from '../../../shared/domain/migration';
 import type { HelperClient } from '../helper-client';
-import { TreeFacts } from './helper-schemas';
+import { TreeFacts, type Journal } from './helper-schemas';
 import { expectedDowntimeMs } from './preflight';
 import { moveTreeLazy } from './tree-lazy-move';
 import { buildTreeChecks, chooseTreeStrategy } from './tree-preflight';
@@ -95,6 +95,11 @@ export async function moveTree(ctx: TreeMoveContext, f: TreeHelpers): Promise<Mi
   if (state.cancelled) throw new StasisError('cancelled', 'The migration was cancelled before anything stopped.');
   if (plan.strategy === 'lazy') return moveTreeLazy(ctx, f, plan);
   const name = plan.container.name;
+  // The journal on the source's store lets a later Stasis settle a move this one could not end (settleTreeCopy).
+  const mg = ctx.migrationId;
+  await srcHelper.call('journal', ['begin', mg, 'process', input.container, name, source, dest, name, 'stop-and-copy'], { timeoutMs: 30_000 });
+  const journal = (phase: string, ck?: string) => srcHelper.call('journal', ['set', mg, phase, ...(ck ? [ck] : [])], { timeoutMs: 30_000 }).catch(() => undefined);
+  await journal('frozen');
 
   ctx.enter('freeze');
   const frozenAt = Date.now();
@@ -108,13 +113,20 @@ export async function moveTree(ctx: TreeMoveContext, f: TreeHelpers): Promise<Mi
       .call('tree-check', [input.container], { timeoutMs: 60_000 })
       .then((r) => TreeFacts.parse(r).alive)
       .catch(() => null);
+    await journal(runs ? 'rolled-back' : 'failed');
     throw new StasisError(
       'operation-failed',
       `Checkpointing process ${input.container} on ${source} failed (${toErrorShape(err).message}). ${runs ? 'It still runs there; nothing moved.' : runs === false ? `It no longer runs there: if a checkpoint was stored, restore it with stasis restore ${source} CHECKPOINT (stasis ls ${source}).` : `Could not see whether it still runs on ${source}.`}`,
     );
   }
   const ck = meta.id;
-  const fail = (why: unknown, bytes: number) => rollbackTree(ctx, f, { plan, ck, frozenAt, bytes, why });
+  const noted = journal('dumped', ck);
+  const fail = async (why: unknown, bytes: number) => {
+    await noted;
+    const r = await rollbackTree(ctx, f, { plan, ck, frozenAt, bytes, why });
+    await journal(r.rolledBack ? 'rolled-back' : 'failed');
+    return r;
+  };
 
   // Stream the stored checkpoint; the destination checks and stores it as it lands.
   let wire = 0;
@@ -164,6 +176,8 @@ export async function moveTree(ctx: TreeMoveContext, f: TreeHelpers): Promise<Mi
     .then((r) => TreeFacts.parse(r).alive)
     .catch(() => false);
   if (!runs) return fail(new StasisError('operation-failed', `${name} was restored on ${dest} as process ${restored.container.id} but does not run there.`), wire);
+  await noted;
+  await journal('done');
   ctx.enter('done');
   return treeResult(ctx, plan, {
     runningOn: dest,
@@ -208,4 +222,53 @@ async function rollbackTree(
     destCheckpointId: null,
     message: `The migration failed (${reason}). ${message}`,
   });
+}
+
+/**
+ * Ends a stop-and-copy move of a process tree whose Stasis was killed (from its journal on the source). A stored
+ * checkpoint means CRIU's dump succeeded and ended the tree on the source: if a restore of that checkpoint runs on the
+ * destination the move got through; if not, the tree is restored on the source from it. Without a checkpoint nothing
+ * was taken, and the tree runs on the source or nowhere.
+ */
+export async function settleTreeCopy(src: HelperClient, dstFor: () => Promise<HelperClient>, j: Journal): Promise<RecoveryResult> {
+  const { id: mg, source, dest, cname, cid } = j;
+  const close = (phase: string) => src.call('journal', ['set', mg, phase], { timeoutMs: 30_000 }).catch(() => undefined);
+  // Killed during the dump, the journal never heard the checkpoint's id: the one of this PID stored since the move began.
+  const ck =
+    j.ckid ||
+    z
+      .array(CheckpointMeta)
+      .parse(await src.call('list', [], { timeoutMs: 60_000 }))
+      .filter((c) => c.container.runtime === 'process' && c.container.id === cid && c.created >= j.created)
+      .sort((a, b) => b.created.localeCompare(a.created))[0]?.id;
+  if (!ck) {
+    const alive = await src.call('tree-check', [cid], { timeoutMs: 60_000 }).then((r) => TreeFacts.parse(r).alive);
+    await close(alive ? 'rolled-back' : 'failed');
+    return alive
+      ? { migrationId: mg, action: 'nothing', runningOn: source, message: `${cname} still runs on ${source} as process ${cid}; nothing was moved.` }
+      : { migrationId: mg, action: 'nothing', runningOn: null, message: `${cname} runs on neither host and no checkpoint of it was stored on ${source}. Start it again.` };
+  }
+  let there: boolean;
+  try {
+    const dst = await dstFor();
+    there = TreeFacts.parse(await dst.call('tree-check', [`--from=${ck}`], { timeoutMs: 60_000 })).alive;
+  } catch (err) {
+    // The destination never stored the checkpoint: nothing of it can run there.
+    if (toErrorShape(err).code !== 'not-found') {
+      throw new StasisError('host-unreachable', `Cannot see on ${dest} whether the move of ${cname} got through (${toErrorShape(err).message}); Stasis does not restore it on ${source} until it can (it might then run twice). Try again when ${dest} answers.`);
+    }
+    there = false;
+  }
+  if (there) {
+    await close('done');
+    return { migrationId: mg, action: 'finished', runningOn: dest, message: `${cname} runs on ${dest}: the move had got through. Checkpoint ${ck} is kept on ${source}.` };
+  }
+  try {
+    const r = TreeRestore.parse(await src.call('restore', [ck], { timeoutMs: 10 * 60_000 }));
+    await close('rolled-back');
+    return { migrationId: mg, action: 'rolled-back', runningOn: source, message: `${cname} runs on ${source} again as process ${r.container.id}, restored from checkpoint ${ck} (kept).` };
+  } catch (err) {
+    await close('failed');
+    throw new StasisError('operation-failed', `${cname} could not be restored on ${source} from checkpoint ${ck}, which is kept: ${toErrorShape(err).message} Restore it by hand: stasis restore ${source} ${ck}.`);
+  }
 }
