@@ -63,6 +63,28 @@ function manual(name: string): Manual {
   return { checkpoint, copy, restore, downtime: checkpoint + copy + restore, archive, zstd };
 }
 
+interface Direct {
+  stream: number;
+  restore: number;
+  downtime: number;
+}
+
+/**
+ * Not something Stasis does: the floor of a direct path between the hosts, streamed with nothing in the middle. The
+ * source logs in to the destination itself (the test hosts share a key), tee keeps the source's copy as Stasis does,
+ * and the restore starts when the stream has ended. It shows what the relay through this machine costs.
+ */
+function direct(name: string): Direct {
+  const file = `/tmp/${PREFIX}-direct.tar`;
+  const stream = timed(() =>
+    ssh('stasis-a', 'sh', '-c', `'podman container checkpoint --export /dev/fd/3 --compress none ${name} 3>&1 >/dev/null | tee ${file} | ssh -F ${CONFIG} -c aes128-gcm@openssh.com stasis-b "cat > ${file}"'`),
+  );
+  const restore = timed(() => ssh('stasis-b', 'podman', 'container', 'restore', '--import', file));
+  ssh('stasis-a', 'rm', '-f', file);
+  ssh('stasis-b', 'rm', '-f', file);
+  return { stream, restore, downtime: stream + restore };
+}
+
 async function main(): Promise<void> {
   for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
     process.on(signal, () => {
@@ -75,6 +97,7 @@ async function main(): Promise<void> {
   const api = createClient({ invoke: (c, i) => dispatch(c, i, { caller: 'bench' }), on: () => () => {} });
   const manuals: Manual[] = [];
   const ours: MigrationResult[] = [];
+  const directs: Direct[] = [];
   try {
     for (let run = 0; run < RUNS; run++) {
       const m = `${PREFIX}-manual-${run}`;
@@ -86,6 +109,10 @@ async function main(): Promise<void> {
       ours.push(await api.migrate.start({ sourceHostId: 'stasis-a', destHostId: 'stasis-b', container: s, runtime: 'podman', strategy: 'auto', keepSource: false, copyImage: false }));
       if (ours.at(-1)!.runningOn !== 'stasis-b') throw new Error(`Stasis migration rolled back: ${ours.at(-1)!.message}`);
       ssh('stasis-b', 'podman', 'rm', '-f', '-t', '0', s);
+      const d = `${PREFIX}-direct-${run}`;
+      await memhog(d);
+      directs.push(direct(d));
+      ssh('stasis-b', 'podman', 'rm', '-f', '-t', '0', d);
     }
   } finally {
     services.close();
@@ -95,6 +122,7 @@ async function main(): Promise<void> {
   const med = (f: (r: MigrationResult) => number) => median(ours.map(f));
   const mm = (f: (r: Manual) => number) => median(manuals.map(f));
   const downtimeRatio = med((r) => r.downtimeMs) / mm((r) => r.downtime);
+  const mdir = (f: (r: Direct) => number) => median(directs.map(f));
   const lines = [
     `## migrate — ${MIB} MiB memhog container, stasis-a → stasis-b (median of ${RUNS}, ${availableParallelism()} cores, load ${loadavg()[0]!.toFixed(1)} at the end)`,
     '',
@@ -102,8 +130,9 @@ async function main(): Promise<void> {
     '|---|---|---|---|---|---|---|---|---|---|',
     `| manual: checkpoint --export, scp -3, restore --import | ${secs(mm((r) => r.checkpoint))} | ${secs(mm((r) => r.copy))} | – | ${secs(mm((r) => r.restore))} | **${secs(mm((r) => r.downtime))}** | – | – | ${secs(mm((r) => r.downtime))} | ${mib(mm((r) => r.archive))} |`,
     `| stasis migrate (streamed stop-and-copy) | ${secs(med((r) => phase(r, 'freeze')))} | ${secs(med((r) => phase(r, 'transfer')))} | ${secs(med((r) => phase(r, 'verify')))} | ${secs(med((r) => phase(r, 'restore')))} | **${secs(med((r) => r.downtimeMs))}** | ${secs(med((r) => phase(r, 'preflight')))} | ${secs(med((r) => phase(r, 'confirm') + phase(r, 'stop-source')))} | ${secs(med((r) => r.totalMs))} | ${mib(med((r) => r.bytes))} |`,
+    `| not Stasis: a direct stream between the hosts (on stasis-a: checkpoint --export \\| tee \\| ssh stasis-b 'cat > file'; then restore --import) | ${secs(mdir((r) => r.stream))} (freeze to the last byte) | | – | ${secs(mdir((r) => r.restore))} | **${secs(mdir((r) => r.downtime))}** | – | – | ${secs(mdir((r) => r.downtime))} | 256 MiB |`,
     '',
-    `Downtime Stasis / manual: **${downtimeRatio.toFixed(2)}×** (goal ≤ 0.5×). Bytes on the wire ${mib(med((r) => r.bytes))} vs the zstd archive ${mib(mm((r) => r.zstd))} (random memory does not compress; goal: no more than the compressed archive).`,
+    `Downtime Stasis / manual: **${downtimeRatio.toFixed(2)}×** (goal ≤ 0.5×); a direct stream with no relay at all / manual: ${(mdir((r) => r.downtime) / mm((r) => r.downtime)).toFixed(2)}×. Bytes on the wire ${mib(med((r) => r.bytes))} vs the zstd archive ${mib(mm((r) => r.zstd))} (random memory does not compress; goal: no more than the compressed archive).`,
     `Compression on the wire (Stasis's choice, first run): ${ours[0]?.preflight.find((c) => c.id === 'compression')?.detail ?? 'not reported'}`,
     `Stasis's "freeze + dump" runs until the first archive byte leaves the source (podman's checkpoint start and CRIU's dump of the non-memory state); the dump of the pages overlaps "transfer".`,
     'Lazy (post-copy) migration: of process trees, in bench/migrate-lazy.bench.ts (same command); podman 4.3 containers cannot move lazily (see the migration section of docs/ARCHITECTURE.md).',
