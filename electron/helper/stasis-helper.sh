@@ -943,9 +943,12 @@ restore_process() {
     done
     [ -s "$WORK/pid" ] || map_runtime_error "$img/restore.log" "criu restore (new PID namespace)"
     # unshare -> criu (pid 1 inside) -> the restored tree
-    c=$(pgrep -P "$ns" | head -n 1)
-    newpid=$(pgrep -P "${c:-0}" | head -n 1)
+    c=$(child_of "$ns")
+    newpid=$(child_of "$c")
     newpid=${newpid:-$c}
+    if ! { is_pid "$newpid" && [ "$newpid" -gt 1 ]; }; then
+      map_runtime_error "$img/restore.log" "criu restore (new PID namespace): the restored tree is not running"
+    fi
   else
     cp "$img/restore.log" "$WORK/err" 2>/dev/null
     map_runtime_error "$WORK/err" "criu restore"
@@ -1739,6 +1742,13 @@ lazy_new() { # mgid -> LZ, made empty for the caller
   printf '%s\n' "$CALLER" >"$LZ/uid"
 }
 
+# A process's first child, or nothing. Never asked of nothing: `pgrep -P ""` fails, but `pgrep -P 0` answers PID 1,
+# the host's init, and a restore that took that for its tree's root once SIGKILLed it (everything on the machine went).
+child_of() { # pid
+  case $1 in '' | 0 | 1 | *[!0-9]*) return 0 ;; esac
+  pgrep -P "$1" 2>/dev/null | head -n 1
+}
+
 # PIDs come back: a recorded one is signalled only while it is still the process recorded (its start time).
 pid_rec() { # pid -> "pid start" of the living process, or nothing
   is_pid "$1" || return 0
@@ -1751,7 +1761,8 @@ kill_rec() { # signal "pid start"...
   shift
   for r in "$@"; do
     rp=${r%% *} rs=${r#* }
-    if is_pid "$rp" && [ -n "$rs" ] && [ "$rs" != "$r" ] && [ "$(proc_start "$rp")" = "$rs" ]; then kill "-$sig" "$rp" 2>/dev/null; fi
+    # never init (PID 1) and never this helper, whatever a record says
+    if is_pid "$rp" && [ "$rp" -gt 1 ] && [ "$rp" != "$$" ] && [ -n "$rs" ] && [ "$rs" != "$r" ] && [ "$(proc_start "$rp")" = "$rs" ]; then kill "-$sig" "$rp" 2>/dev/null; fi
   done
 }
 
@@ -1901,6 +1912,7 @@ verb_lazy_in() { # MIGRATION_ID PORT   (stdin: lazy-out's tar stream)
         r=$(head -n 1 "$d/$f.rec" 2>/dev/null)
         p=${r%% *} s=${r#* }
         case $p$s in "" | *[!0-9]*) continue ;; esac
+        [ "$p" -gt 1 ] || continue # never init
         [ "$(sed -n "s/^.*) //p" "/proc/$p/stat" 2>/dev/null | cut -d" " -f20)" = "$s" ] && kill -KILL "$p"
       done
     fi
@@ -1931,12 +1943,22 @@ verb_lazy_in() { # MIGRATION_ID PORT   (stdin: lazy-out's tar stream)
     fi
     sleep 0.02
   done
-  # unshare -> criu (pid 1 inside) -> the restored tree
+  # unshare -> criu (pid 1 inside) -> the restored tree. ns.pid is written by lazy_spawn's shell right after it
+  # started unshare, which a loaded machine may not have run yet: wait for it rather than read nothing.
+  i=0
   ns=$(num_in "$LZ/ns.pid")
-  c=$(pgrep -P "${ns:-0}" | head -n 1)
-  newpid=$(pgrep -P "${c:-0}" | head -n 1)
+  while [ -z "$ns" ] && [ $i -lt 250 ]; do
+    sleep 0.02
+    i=$((i + 1))
+    ns=$(num_in "$LZ/ns.pid")
+  done
+  c=$(child_of "$ns")
+  newpid=$(child_of "$c")
   newpid=${newpid:-$c}
-  is_pid "$newpid" || { lazy_stop_dest; fail runtime-failed "The restored tree is not running." "$(tail_text "$LZ/restore.log")"; }
+  if ! { is_pid "$newpid" && [ "$newpid" -gt 1 ]; }; then
+    lazy_stop_dest
+    fail runtime-failed "The restored tree is not running." "$(tail_text "$LZ/restore.log")"
+  fi
   printf '%s\n' "$c" >"$LZ/init.pid"
   pid_rec "$c" >"$LZ/init.rec"
   TMPDIR_OP='' LAZY_DEST=''
@@ -1949,7 +1971,7 @@ lazy_stop_dest() { # the fence: the restored tree (its PID namespace's init take
   if [ -z "$init" ] && [ -n "$ns" ]; then
     # before lazy-in recorded it: the namespace's init is the child of the recorded unshare
     kill_rec STOP "$ns"
-    init=$(pid_rec "$(pgrep -P "${ns%% *}" 2>/dev/null | head -n 1)")
+    init=$(pid_rec "$(child_of "${ns%% *}")")
   fi
   kill_rec KILL "$init" "$ns" "$(rec_in "$LZ/lazy.rec")"
 }
