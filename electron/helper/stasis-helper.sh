@@ -1907,8 +1907,21 @@ verb_lazy_in() { # MIGRATION_ID PORT   (stdin: lazy-out's tar stream)
     wait $!
     rc=$?
     if [ $rc -ne 0 ]; then
-      # only the processes recorded at the restore, each while it is still that process (PIDs come back)
-      for f in init ns; do
+      # only the processes recorded at the restore, each while it is still that process (PIDs come back). The tree
+      # lives in a PID namespace whose init is the child of the recorded unshare: when the daemon fails before
+      # lazy-in has recorded that init, it is found under unshare first (killing unshare alone leaves it running).
+      for f in init nsinit ns; do
+        if [ "$f" = nsinit ]; then
+          r=$(head -n 1 "$d/ns.rec" 2>/dev/null)
+          p=${r%% *} s=${r#* }
+          case $p$s in "" | *[!0-9]*) continue ;; esac
+          [ "$p" -gt 1 ] || continue
+          [ "$(sed -n "s/^.*) //p" "/proc/$p/stat" 2>/dev/null | cut -d" " -f20)" = "$s" ] || continue
+          c=$(pgrep -P "$p" 2>/dev/null | head -n 1)
+          case $c in "" | 0 | 1 | *[!0-9]*) continue ;; esac
+          kill -KILL "$c"
+          continue
+        fi
         r=$(head -n 1 "$d/$f.rec" 2>/dev/null)
         p=${r%% *} s=${r#* }
         case $p$s in "" | *[!0-9]*) continue ;; esac
