@@ -35,6 +35,13 @@ describeSystem('process-tree migration between SSH hosts', ['root', 'criu', 'ssh
   // into a fresh PID namespace (its PIDs taken) also gets a child mount namespace, but keeps the host's UTS one.
   const mntOf = (pid: number | 'self', host?: string): string =>
     host ? ssh(host, 'readlink', `/proc/${pid}/ns/uts`).stdout.trim() : spawnSync('readlink', [`/proc/${pid}/ns/uts`], { encoding: 'utf8' }).stdout.trim();
+  /** Processes running a helper's `receive` in the host whose namespace is `mnt` (the shell and its wrapper). */
+  const receiversOn = (mnt: string): number[] =>
+    spawnSync('pgrep', ['-f', 'stasis-helper receive ck-[a-z0-9-]+$'], { encoding: 'utf8' })
+      .stdout.split('\n')
+      .filter(Boolean)
+      .map(Number)
+      .filter((p) => mntOf(p) === mnt);
   /** Work dirs of lazy moves left in a host's store (an undone move keeps only CRIU's logs there). */
   const lazyWork = (host: string) => ssh(host, 'find', `/var/lib/stasis/hosts/${host}/lazy`, '-mindepth', '1', '-maxdepth', '1', '-type', 'd').stdout.trim();
   /** memhog's status line on one host's /tmp: "<iteration> ok|BAD <MiB>". */
@@ -139,17 +146,7 @@ describeSystem('process-tree migration between SSH hosts', ['root', 'criu', 'ssh
     const moving = svc.start(input(pid));
     // The destination's `receive` of this move (the test hosts' processes are visible from here): every process
     // running it in stasis-b's mount namespace (the shell that runs the helper, and its wrapper).
-    const receivers = await until(
-      'the destination helper to receive',
-      () =>
-        spawnSync('pgrep', ['-f', 'stasis-helper receive ck-[a-z0-9-]+$'], { encoding: 'utf8' })
-          .stdout.split('\n')
-          .filter(Boolean)
-          .map(Number)
-          .filter((p) => mntOf(p) === mntB),
-      (p) => p.length > 0,
-      { timeoutMs: 120_000, everyMs: 20 },
-    );
+    const receivers = await until('the destination helper to receive', () => receiversOn(mntB), (p) => p.length > 0, { timeoutMs: 120_000, everyMs: 20 });
     for (const p of receivers) spawnSync('kill', ['-KILL', String(p)]);
     const r = await moving;
     if (r.checkpointId) checkpoints.push(r.checkpointId);
@@ -170,17 +167,7 @@ describeSystem('process-tree migration between SSH hosts', ['root', 'criu', 'ssh
     const cli = spawn(process.execPath, ['bin/stasis.mjs', 'migrate', 'stasis-a', String(pid), 'stasis-b', '--runtime', 'process', '--strategy', 'stop-and-copy', '--ssh-config', config, '--json'], {
       stdio: 'ignore',
     });
-    await until(
-      'the destination helper to receive',
-      () =>
-        spawnSync('pgrep', ['-f', 'stasis-helper receive ck-[a-z0-9-]+$'], { encoding: 'utf8' })
-          .stdout.split('\n')
-          .filter(Boolean)
-          .map(Number)
-          .filter((p) => mntOf(p) === mntB),
-      (p) => p.length > 0,
-      { timeoutMs: 120_000, everyMs: 20 },
-    );
+    await until('the destination helper to receive', () => receiversOn(mntB), (p) => p.length > 0, { timeoutMs: 120_000, everyMs: 20 });
     cli.kill('SIGKILL');
     expect(pids('copykill'), 'the dump ended the tree on stasis-a').toEqual([]);
     const journal = ssh('stasis-a', INSTALLED_HELPER, 'journal', 'list').stdout;
